@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import type { Role } from '../bus/message.js';
+import type { IdleRule } from '../pty/types.js';
+
+/** What loop knows about driving one harness (contract: DESIGN.md "words" → capability card). */
+export const AgentCardSchema = z.strictObject({
+  name: z.string(),
+  kind: z.enum(['command', 'builtin', 'demo']),
+  description: z.string(),
+  /** How loop learns the agent's own session id: assigned at launch, captured from the harness, or none. */
+  sessionId: z.enum(['assigned', 'captured', 'none']),
+  /** Can the agent continue its own session after a relaunch? */
+  resume: z.boolean(),
+  /** Is the first prompt passed on the command line (instead of typed)? */
+  initialPromptOnCommandLine: z.boolean(),
+  /** How the end of a turn is detected. */
+  turnEnd: z.array(z.enum(['hook', 'notify', 'screen'])),
+  /** Is the MCP bridge registered with the agent? */
+  mcp: z.boolean(),
+});
+export type AgentCard = z.infer<typeof AgentCardSchema>;
+
+/** Everything an adapter needs to plan a launch. */
+export interface LaunchContext {
+  role: Role;
+  runId: string;
+  runDir: string;
+  cwd: string;
+  /** The environment for the agent: the user's, plus LOOP_* and PATH with loop's shim first. */
+  env: Record<string, string>;
+  /** Set when relaunching an agent on its own earlier session. */
+  resumeSessionId?: string;
+  /** Unattended run (--ci): adapters pick full-auto permissions. */
+  ci: boolean;
+}
+
+/** How to start one agent process. */
+export interface LaunchPlan {
+  command: string;
+  args: string[];
+  env: Record<string, string>;
+  idle: IdleRule;
+  /** The agent's own session id, when known at launch. */
+  sessionId: string | null;
+}
+
+/** One harness: launch, resume and idle detection. Built-in harnesses and custom commands alike. */
+export interface AgentAdapter {
+  readonly card: AgentCard;
+  plan(context: LaunchContext): Promise<LaunchPlan>;
+}

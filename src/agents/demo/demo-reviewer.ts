@@ -1,0 +1,22 @@
+import { readFileSync } from 'node:fs';
+import { loop, pause, runScriptedAgent } from './scripted-agent.js';
+
+// DEMO ONLY: a scripted reviewer. It asks for a negative-number test once, then approves.
+runScriptedAgent('demo-reviewer', async (message, say) => {
+  if (message.kind !== 'review-request') {
+    say(`read ${message.kind} ${message.id}`);
+    return;
+  }
+  say('reviewing the working tree');
+  await pause(500);
+  const test = readFileSync('test.js', 'utf8');
+  const review = /add\(-\d/.test(test)
+    ? { verdict: 'approve', summary: 'add() is fixed and covered, negative numbers included.', findings: [] }
+    : {
+        verdict: 'changes',
+        summary: 'The fix is right, but the task asked for a test with negative numbers.',
+        findings: [{ severity: 'medium', title: 'No test covers negative numbers', file: 'test.js', line: 4, body: 'Add assertions such as add(-2, -3) === -5.' }],
+      };
+  loop(['msg', 'review', '--json', JSON.stringify(review)]);
+  say(`sent review: ${review.verdict}`);
+});

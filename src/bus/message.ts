@@ -1,0 +1,129 @@
+import { z } from 'zod';
+
+/** The two agent roles; `loop` itself is the third party on the bus. */
+export const RoleSchema = z.enum(['worker', 'reviewer']);
+export type Role = z.infer<typeof RoleSchema>;
+export const PartySchema = z.enum(['worker', 'reviewer', 'loop']);
+export type Party = z.infer<typeof PartySchema>;
+
+export const otherRole = (role: Role): Role => (role === 'worker' ? 'reviewer' : 'worker');
+
+/** Per-field string caps (bytes are bounded separately by `BusLimits`). */
+const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max);
+
+export const SeveritySchema = z.enum(['critical', 'high', 'medium', 'low']);
+export type Severity = z.infer<typeof SeveritySchema>;
+
+export const FindingSchema = z.strictObject({
+  severity: SeveritySchema,
+  title: text(200),
+  body: z.string().max(4000).optional(),
+  file: z.string().min(1).max(500).optional(),
+  line: z.number().int().min(1).optional(),
+  endLine: z.number().int().min(1).optional(),
+});
+export type Finding = z.infer<typeof FindingSchema>;
+
+export const VerdictSchema = z.enum(['approve', 'changes', 'cannot-review']);
+export type Verdict = z.infer<typeof VerdictSchema>;
+
+export const ProofStepSchema = z.strictObject({
+  command: z.string(),
+  exitCode: z.number().int().nullable(),
+  durationMs: z.number().int().min(0),
+  outputTail: z.string(),
+  timedOut: z.boolean().optional(),
+});
+export type ProofStep = z.infer<typeof ProofStepSchema>;
+
+export const ReceiptSchema = z.strictObject({
+  passed: z.boolean(),
+  steps: z.array(ProofStepSchema),
+  treeHash: z.string(),
+  startedAt: z.string(),
+  durationMs: z.number().int().min(0),
+  logFile: z.string().optional(),
+});
+export type Receipt = z.infer<typeof ReceiptSchema>;
+
+/** Payload schemas for every message kind (contract: DESIGN.md "messages"). */
+export const PayloadSchemas = {
+  note: z.strictObject({ text: text(8000) }),
+  question: z.strictObject({ text: text(8000) }),
+  answer: z.strictObject({ text: text(8000) }),
+  done: z.strictObject({
+    summary: text(4000),
+    evidence: z.array(z.string().max(1000)).max(20).optional(),
+  }),
+  review: z.strictObject({
+    verdict: VerdictSchema,
+    summary: text(4000),
+    findings: z.array(FindingSchema).default([]),
+  }),
+  task: z.strictObject({ text: text(12000), iteration: z.number().int().min(1) }),
+  'review-request': z.strictObject({
+    summary: z.string().max(4000),
+    diffStat: z.string().max(4000),
+    receipt: ReceiptSchema,
+    claims: z.array(z.string().max(1000)).max(20),
+  }),
+  proof: z.strictObject({ passed: z.boolean(), steps: z.array(ProofStepSchema), treeHash: z.string() }),
+  abort: z.strictObject({ reason: z.string().max(4000) }),
+  nack: z.strictObject({ reason: z.string().max(4000), errors: z.array(z.string().max(1000)).max(20) }),
+} as const;
+
+export type Kind = keyof typeof PayloadSchemas;
+export const KINDS = Object.keys(PayloadSchemas) as Kind[];
+export const KindSchema = z.enum(KINDS as [Kind, ...Kind[]]);
+export type Payload<K extends Kind> = z.output<(typeof PayloadSchemas)[K]>;
+
+/** Kinds agents may send, and which role may send each. Everything else is runner-only. */
+export const AGENT_KINDS = {
+  note: ['worker', 'reviewer'],
+  question: ['worker', 'reviewer'],
+  answer: ['worker', 'reviewer'],
+  done: ['worker'],
+  review: ['reviewer'],
+} as const satisfies Partial<Record<Kind, readonly Role[]>>;
+export type AgentKind = keyof typeof AGENT_KINDS;
+export const isAgentKind = (kind: string): kind is AgentKind => Object.hasOwn(AGENT_KINDS, kind);
+
+/** The main text field that `loop msg --text` fills, per agent kind. */
+export const TEXT_FIELD: Record<AgentKind, 'text' | 'summary'> = {
+  note: 'text',
+  question: 'text',
+  answer: 'text',
+  done: 'summary',
+  review: 'summary',
+};
+
+export const MESSAGE_ID = /^m-[a-z0-9]{8,40}$/;
+
+/** The envelope every message travels in. Agents never set `from`, `seq` or `runId`. */
+export const EnvelopeSchema = z.strictObject({
+  id: z.string().regex(MESSAGE_ID),
+  runId: z.string(),
+  seq: z.number().int().min(1),
+  from: PartySchema,
+  to: PartySchema,
+  kind: KindSchema,
+  iteration: z.number().int().min(0),
+  at: z.string(),
+  payload: z.record(z.string(), z.unknown()),
+  replyTo: z.string().optional(),
+  treeHash: z.string().optional(),
+});
+export type Envelope = z.infer<typeof EnvelopeSchema>;
+
+/** What an agent hands to loop (via `loop msg` or MCP), before loop seals it into an envelope. */
+export const SubmissionSchema = z.strictObject({
+  id: z.string().regex(MESSAGE_ID),
+  from: RoleSchema,
+  kind: z.string(),
+  to: RoleSchema.optional(),
+  replyTo: z.string().max(100).optional(),
+  payload: z.unknown(),
+  at: z.string(),
+  via: z.enum(['cli', 'mcp']).default('cli'),
+});
+export type Submission = z.infer<typeof SubmissionSchema>;

@@ -1,0 +1,74 @@
+import type { Envelope, Finding, ProofStep, Receipt } from './message.js';
+
+/** How the addressee should answer a message of this kind. */
+export function replyHint(envelope: Envelope): string {
+  switch (envelope.kind) {
+    case 'task':
+      return 'when finished: loop msg done --text "<what you did>"';
+    case 'review-request':
+      return `answer: loop msg review --json '{"verdict":"approve|changes|cannot-review","summary":"…","findings":[{"severity":"high","title":"…","file":"…","line":1}]}'`;
+    case 'question':
+      return `answer: loop msg answer --reply-to ${envelope.id} --text "…"`;
+    default:
+      return 'no reply needed';
+  }
+}
+
+const stepLine = (step: ProofStep) =>
+  `${step.exitCode === 0 ? 'ok  ' : 'FAIL'} ${step.command} (exit ${step.timedOut ? 'timeout' : step.exitCode}, ${step.durationMs} ms)`;
+
+export const findingLine = (f: Finding) =>
+  `- [${f.severity}] ${f.title}${f.file ? ` (${f.file}${f.line ? `:${f.line}` : ''})` : ''}${f.body ? `: ${f.body}` : ''}`;
+
+/** A readable body for one message (used in terminals, `loop inbox` and `loop show`). */
+export function renderBody(envelope: Envelope): string {
+  const p = envelope.payload as Record<string, unknown>;
+  switch (envelope.kind) {
+    case 'task':
+    case 'note':
+    case 'question':
+    case 'answer':
+      return String(p.text);
+    case 'done':
+      return [String(p.summary), ...((p.evidence as string[] | undefined) ?? []).map((e) => `- ${e}`)].join('\n');
+    case 'review':
+      return [`verdict: ${String(p.verdict)}`, String(p.summary), ...((p.findings as Finding[]) ?? []).map(findingLine)].join('\n');
+    case 'proof': {
+      const steps = (p.steps as ProofStep[]).map(stepLine);
+      return [`proof ${p.passed ? 'PASSED' : 'FAILED'} on tree ${String(p.treeHash).slice(0, 12)}`, ...steps].join('\n');
+    }
+    case 'review-request': {
+      const receipt = p.receipt as Receipt;
+      const claims = (p.claims as string[]).map((c) => `- ${c}`);
+      return [
+        String(p.summary),
+        `proof ${receipt.passed ? 'PASSED' : 'FAILED'} on tree ${receipt.treeHash.slice(0, 12)}: ${receipt.steps.map(stepLine).join('; ') || 'no proof commands'}`,
+        'changes:',
+        String(p.diffStat) || '(no changes)',
+        ...(claims.length > 0 ? ['worker claims:', ...claims] : []),
+      ].join('\n');
+    }
+    case 'nack':
+      return [String(p.reason), ...((p.errors as string[]) ?? []).map((e) => `- ${e}`)].join('\n');
+    case 'abort':
+      return String(p.reason);
+  }
+}
+
+/** The header line of a message. */
+export const renderHeader = (e: Envelope) =>
+  `[loop] ${e.kind} ${e.id} from ${e.from} to ${e.to} (iteration ${e.iteration})`;
+
+/** The block typed into an agent's terminal as a bracketed paste. */
+export function renderBlock(envelope: Envelope): string {
+  return [renderHeader(envelope), renderBody(envelope), `→ ${replyHint(envelope)} · full message: loop inbox --json`].join('\n');
+}
+
+/** The single line typed when the terminal has no bracketed paste (a newline would submit early). */
+export function renderLine(envelope: Envelope, maxChars = 1500): string {
+  const body = renderBody(envelope).replace(/\s*\n\s*/g, ' | ');
+  const tail = ` → ${replyHint(envelope)} · full message: loop inbox --json`;
+  const room = Math.max(80, maxChars - tail.length - renderHeader(envelope).length - 2);
+  const shown = body.length > room ? `${body.slice(0, room - 1)}…` : body;
+  return `${renderHeader(envelope)}: ${shown}${tail}`;
+}

@@ -1,0 +1,68 @@
+import { AGENT_KINDS, isAgentKind, KINDS, PayloadSchemas, otherRole, type AgentKind, type Role } from './message.js';
+import { byteLength, type BusLimits } from './limits.js';
+
+/** What an agent asked to send. */
+export interface Draft {
+  from: Role;
+  kind: string;
+  to?: string;
+  replyTo?: string;
+  payload: unknown;
+}
+
+/** An accepted draft, normalised: the payload has passed its schema. */
+export interface Accepted {
+  kind: AgentKind;
+  to: Role | 'loop';
+  replyTo?: string;
+  payload: Record<string, unknown>;
+}
+
+export type CheckResult = { ok: true; message: Accepted } | { ok: false; reasons: string[] };
+
+const refuse = (...reasons: string[]): CheckResult => ({ ok: false, reasons });
+
+/** Validate a message from an agent: kind, role rules, addressee, schema and bounds. Refusals carry reasons. */
+export function checkDraft(draft: Draft, limits: BusLimits): CheckResult {
+  const { kind, from } = draft;
+  const agentKinds = Object.keys(AGENT_KINDS).join(', ');
+  if (!KINDS.includes(kind as never)) return refuse(`unknown kind '${kind}' (agents may send: ${agentKinds})`);
+  if (!isAgentKind(kind)) return refuse(`kind '${kind}' is sent only by loop itself (agents may send: ${agentKinds})`);
+  const allowed: readonly Role[] = AGENT_KINDS[kind];
+  if (!allowed.includes(from)) return refuse(`only the ${allowed.join(' or ')} may send '${kind}' (you are the ${from})`);
+
+  let to: Role | 'loop';
+  if (kind === 'done' || kind === 'review') {
+    if (draft.to !== undefined && draft.to !== 'loop' && draft.to !== otherRole(from)) {
+      return refuse(`'${kind}' goes to loop; --to ${draft.to} is not allowed`);
+    }
+    to = 'loop';
+  } else {
+    if (draft.to !== undefined && draft.to !== 'worker' && draft.to !== 'reviewer') {
+      return refuse(`--to must be 'worker' or 'reviewer', got '${draft.to}'`);
+    }
+    to = (draft.to as Role | undefined) ?? otherRole(from);
+    if (to === from) return refuse(`cannot send a '${kind}' to yourself (${from})`);
+  }
+  if (kind === 'answer' && !draft.replyTo) return refuse("an 'answer' needs --reply-to <question id>");
+
+  if (typeof draft.payload !== 'object' || draft.payload === null || Array.isArray(draft.payload)) {
+    return refuse('payload must be a JSON object');
+  }
+  const size = byteLength(draft.payload);
+  if (size > limits.payloadBytes) return refuse(`payload is ${size} bytes; the limit is ${limits.payloadBytes}`);
+  const parsed = PayloadSchemas[kind].safeParse(draft.payload);
+  if (!parsed.success) {
+    return refuse(...parsed.error.issues.slice(0, 10).map((issue) => {
+      const path = ['payload', ...issue.path.map(String)].join('.');
+      if (issue.code === 'unrecognized_keys') return `${path}: unknown field(s) ${issue.keys.join(', ')}`;
+      return `${path}: ${issue.message.replace(/^Invalid input: /, '')}`;
+    }));
+  }
+  const payload = parsed.data as Record<string, unknown>;
+  const findings = (payload as { findings?: unknown[] }).findings;
+  if (findings && findings.length > limits.findings) {
+    return refuse(`payload.findings: ${findings.length} findings; the limit is ${limits.findings}`);
+  }
+  return { ok: true, message: { kind, to, replyTo: draft.replyTo, payload } };
+}

@@ -1,0 +1,10 @@
+import { resumeRun } from '../../loop/resume-run.js';
+import { drive } from '../drive.js';
+import { home, userEnv } from '../env.js';
+
+/** `loop resume <id>`: continue from the journal; undelivered messages are delivered exactly once. */
+export async function resumeCommand(query: string, options: { maxIterations?: number; ci?: boolean }): Promise<number> {
+  const ci = Boolean(options.ci);
+  const prepared = await resumeRun({ query, home: home(), env: userEnv(), ci, maxIterations: options.maxIterations });
+  return drive(prepared, { ci });
+}

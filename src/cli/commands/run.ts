@@ -1,0 +1,25 @@
+import type { ConfigFile } from '../../config/schema.js';
+import { startRun } from '../../loop/start-run.js';
+import { drive } from '../drive.js';
+import { home, userEnv } from '../env.js';
+
+interface RunOptions {
+  worker?: string;
+  reviewer?: string;
+  proof?: string[];
+  maxIterations?: number;
+  ci?: boolean;
+}
+
+/** `loop run [prompt]`. */
+export async function runCommand(prompt: string | undefined, options: RunOptions): Promise<number> {
+  const flags: ConfigFile = {
+    ...(options.worker ? { worker: options.worker } : {}),
+    ...(options.reviewer ? { reviewer: options.reviewer } : {}),
+    ...(options.proof ? { proof: options.proof } : {}),
+    ...(options.maxIterations ? { maxIterations: options.maxIterations } : {}),
+  };
+  const ci = Boolean(options.ci);
+  const prepared = await startRun({ cwd: process.cwd(), home: home(), env: userEnv(), prompt, flags, ci });
+  return drive(prepared, { ci });
+}

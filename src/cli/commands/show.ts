@@ -1,0 +1,45 @@
+import { renderBody } from '../../bus/render.js';
+import { RunStore } from '../../run/store.js';
+import { details, summarize } from '../../report/summary.js';
+import { firstLine } from '../../report/format.js';
+import { home } from '../env.js';
+
+/** `loop show <id>`: one run, with its messages and proof receipts. */
+export async function showCommand(query: string, options: { json?: boolean }): Promise<number> {
+  const ref = new RunStore(home()).resolve(query);
+  const summary = summarize(ref);
+  const d = details(ref);
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify({ ...summary, messages: d.messages, receipts: d.receipts, refusals: d.refusals }, null, 2)}\n`);
+    return 0;
+  }
+  const lines = [
+    `run       ${summary.id}`,
+    `status    ${summary.status}${summary.result ? ` (exit ${summary.result.exitCode}): ${summary.result.reason}` : ''}`,
+    `phase     ${summary.phase}, iteration ${summary.iteration}/${summary.maxIterations}`,
+    `agents    worker ${summary.worker} · reviewer ${summary.reviewer}`,
+    `created   ${summary.createdAt}   updated ${summary.updatedAt}`,
+    `stored in ${summary.dir}`,
+    `task      ${firstLine(summary.task, 100)}`,
+  ];
+  if (summary.error) lines.push(`problem   ${summary.error}`);
+  if (summary.status === 'interrupted' || summary.status === 'stopped') lines.push(`resume    loop resume ${summary.id}`);
+  if (d.receipts.length > 0) {
+    lines.push('', 'proof receipts:');
+    for (const r of d.receipts) {
+      lines.push(`  ${r.startedAt}  ${r.passed ? 'PASSED' : 'FAILED'}  tree ${r.treeHash.slice(0, 12)}  ${r.steps.map((s) => `${s.command} → ${s.timedOut ? 'timeout' : s.exitCode}`).join(', ') || '(no commands)'}`);
+    }
+  }
+  lines.push('', `messages (${d.messages.length}):`);
+  for (const m of d.messages) {
+    lines.push(`  #${m.seq} ${m.at.slice(11, 19)} ${m.from} → ${m.to} ${m.kind} (iteration ${m.iteration}) ${m.id}`);
+    lines.push(...renderBody(m).split('\n').slice(0, 6).map((l) => `      ${l.slice(0, 140)}`));
+  }
+  if (d.refusals.length > 0) {
+    lines.push('', `refused (${d.refusals.length}):`);
+    for (const r of d.refusals) lines.push(`  ${String(r.at).slice(11, 19)} ${String(r.from ?? '?')} ${String(r.kind ?? '?')}: ${(r.reasons as string[]).join('; ')}`);
+  }
+  if (d.skippedLines > 0) lines.push('', `note: ${d.skippedLines} unreadable journal line(s) were skipped`);
+  process.stdout.write(`${lines.join('\n')}\n`);
+  return 0;
+}

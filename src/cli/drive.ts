@@ -1,0 +1,61 @@
+import { appendFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { destination, pino } from 'pino';
+import { Driver, type ResumePoint } from '../loop/driver.js';
+import type { Observer } from '../loop/observer.js';
+import type { RunContext } from '../loop/run-context.js';
+import type { LoopState } from '../loop/state.js';
+import { FILE_MODE } from '../run/fs-atomic.js';
+import { isInteractive, useColor } from './env.js';
+import { liveStatusObserver } from './render/live-status.js';
+import { logLinesObserver } from './render/log-lines.js';
+
+const EXIT_WORDS: Record<number, string> = { 0: 'completed', 1: 'not proven', 3: 'stalled', 4: 'budget exhausted', 5: 'could not run', 130: 'stopped' };
+
+/** Drive a prepared run to its end in this process, with a live screen or log lines; returns the exit code. */
+export async function drive(
+  prepared: { context: RunContext; state: LoopState; resume?: ResumePoint },
+  options: { ci: boolean },
+): Promise<number> {
+  const { context } = prepared;
+  const out = (text: string) => process.stdout.write(text);
+  const observer: Observer = options.ci || !isInteractive() ? logLinesObserver(out) : liveStatusObserver(out, useColor(), process.stdout.columns || 100);
+  const logFile = join(context.ref.dir, 'loop.log');
+  appendFileSync(logFile, '', { mode: FILE_MODE });
+  const log = pino({ level: 'debug', base: { run: context.ref.id } }, destination({ dest: logFile, sync: true }));
+  const { createPtySession } = await import('../pty/session.js');
+  const { killAllSessions } = await import('../pty/process-tree.js');
+
+  const driver = new Driver(prepared.context, prepared.state, { createSession: createPtySession, observer, log });
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    signals++;
+    if (signals === 1) {
+      driver.cancel(`cancelled by ${signal}`);
+      return;
+    }
+    process.stderr.write('loop: forced exit; agents killed. The run stays resumable.\n');
+    void killAllSessions(500).finally(() => process.exit(130));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  process.on('SIGHUP', onSignal);
+
+  observer({
+    type: 'started', runId: context.ref.id, runDir: context.ref.dir, resumed: Boolean(prepared.resume),
+    worker: context.agents.worker.card.name, reviewer: context.agents.reviewer.card.name,
+  });
+  if (context.manifest.proof.length === 0) observer({ type: 'warning', text: 'no proof commands configured (--proof or "proof" in .loop.json): approval alone will complete the run' });
+  const outcome = await driver.run();
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
+  process.off('SIGHUP', onSignal);
+  log.flush();
+
+  const word = EXIT_WORDS[outcome.exitCode] ?? 'finished';
+  out(`loop: ${word} (exit ${outcome.exitCode}): ${outcome.reason}\n`);
+  out(`loop: run ${context.ref.id} stored in ${context.ref.dir}\n`);
+  if (outcome.exitCode === 130) out(`loop: continue it with: loop resume ${context.ref.id}\n`);
+  else out(`loop: details: loop show ${context.ref.id}\n`);
+  return outcome.exitCode;
+}

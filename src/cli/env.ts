@@ -1,0 +1,27 @@
+import { loopHome } from '../config/paths.js';
+import { RoleSchema, type Role } from '../bus/message.js';
+import { usageError } from '../errors.js';
+
+/** The user's environment as plain strings (passed through to agents and proof commands). */
+export function userEnv(): Record<string, string> {
+  return Object.fromEntries(Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined));
+}
+
+/** `$LOOP_HOME`. */
+export const home = () => loopHome(process.env);
+
+/** Whether output may use colour and a live screen. */
+export const isInteractive = () => Boolean(process.stdout.isTTY) && !process.env.CI;
+export const useColor = () => Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && process.env.TERM !== 'dumb';
+
+/** The run an agent-side command (`loop msg`, `loop inbox`) belongs to, from LOOP_RUN_DIR and LOOP_ROLE. */
+export function agentSide(): { runDir: string; runId: string; role: Role } {
+  const runDir = process.env.LOOP_RUN_DIR;
+  const roleText = process.env.LOOP_ROLE;
+  if (!runDir || !roleText) {
+    throw usageError('LOOP_RUN_DIR and LOOP_ROLE are not set: this command is for agents inside a loop run', 'agents started by `loop run` have them set');
+  }
+  const role = RoleSchema.safeParse(roleText);
+  if (!role.success) throw usageError(`LOOP_ROLE must be 'worker' or 'reviewer', got '${roleText}'`);
+  return { runDir, runId: process.env.LOOP_RUN_ID ?? '', role: role.data };
+}

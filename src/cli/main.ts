@@ -1,0 +1,115 @@
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { ExitCode, isLoopError } from '../errors.js';
+
+const VERSION = '0.1.0';
+
+const positiveInt = (name: string) => (value: string): number => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name} must be a whole number ≥ 1, got '${value}'`);
+  return n;
+};
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+/** Run a lazily loaded command and turn its result into the process exit code. */
+const lazy = <A extends unknown[]>(load: () => Promise<(...args: A) => Promise<number>>) =>
+  async (...args: A) => {
+    const command = await load();
+    process.exitCode = await command(...args);
+  };
+
+function buildProgram(): Command {
+  const program = new Command('loop')
+    .description('Pair two terminal coding agents (worker + reviewer) on one task, until the reviewer approves and the proof passes.')
+    .version(VERSION, '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ outputError: (text, write) => write(text) })
+    .exitOverride();
+
+  program
+    .command('run')
+    .description('start a run: the worker works, loop runs the proof, the reviewer reviews')
+    .argument('[prompt]', 'the task, or the path of a markdown plan (default: PLAN.md)')
+    .option('--worker <agent>', 'agent that changes the code')
+    .option('--reviewer <agent>', 'agent that reviews')
+    .option('--proof <command>', 'proof command run by loop (repeatable; replaces the configured ones)', collect)
+    .option('--max-iterations <n>', 'iteration cap', positiveInt('--max-iterations'))
+    .option('--ci', 'unattended: plain log lines, no live screen')
+    .action(lazy(async () => (await import('./commands/run.js')).runCommand));
+
+  program
+    .command('resume')
+    .description('continue a run whose loop process died or was stopped')
+    .argument('<id>', 'run id, unique prefix, or an agent session id')
+    .option('--max-iterations <n>', 'raise the iteration cap', positiveInt('--max-iterations'))
+    .option('--ci', 'unattended: plain log lines, no live screen')
+    .action(lazy(async () => (await import('./commands/resume.js')).resumeCommand));
+
+  program
+    .command('demo')
+    .description('a whole run with the built-in scripted demo agents, in a temporary repository (no agent CLI needed)')
+    .option('--ci', 'plain log lines, no live screen')
+    .action(lazy(async () => (await import('./commands/demo.js')).demoCommand));
+
+  program.command('ls').description('list runs').option('--json', 'machine-readable output')
+    .option('--repo', 'only runs of the current repository')
+    .action(lazy(async () => (await import('./commands/ls.js')).lsCommand));
+
+  program.command('show').description('describe one run').argument('<id>', 'run id, unique prefix, or an agent session id')
+    .option('--json', 'machine-readable output')
+    .action(lazy(async () => (await import('./commands/show.js')).showCommand));
+
+  program.command('logs').description("show a run's journal, or one agent's terminal output")
+    .argument('<id>', 'run id, unique prefix, or an agent session id')
+    .addOption(new Option('--role <role>', "an agent's terminal output instead of the journal").choices(['worker', 'reviewer']))
+    .option('--json', 'journal events as JSON lines')
+    .action(lazy(async () => (await import('./commands/logs.js')).logsCommand));
+
+  program.command('stop').description('stop a running run (it stays resumable)').argument('<id>', 'run id or unique prefix')
+    .action(lazy(async () => (await import('./commands/stop.js')).stopCommand));
+
+  program.command('config').description('print the effective configuration')
+    .option('--schema', 'print the JSON Schema of .loop.json instead')
+    .action(lazy(async () => (await import('./commands/config.js')).configCommand));
+
+  program
+    .command('msg')
+    .description('(for agents) send a message on the run bus')
+    .argument('<kind>', 'note | question | answer | done | review')
+    .option('--to <role>', 'worker or reviewer (default: the other agent)')
+    .option('--text <text>', "fills the kind's main text field (text or summary)")
+    .option('--json <payload>', "the payload as JSON, or '-' to read it from stdin")
+    .option('--reply-to <id>', 'the message this answers')
+    .action(lazy(async () => (await import('./commands/msg.js')).msgCommand));
+
+  program
+    .command('inbox')
+    .description('(for agents) messages addressed to you that you have not read yet')
+    .option('--all', 'every message addressed to you')
+    .option('--json', 'an array of envelopes')
+    .action(lazy(async () => (await import('./commands/inbox.js')).inboxCommand));
+
+  return program;
+}
+
+/** Entry point: parse, run, and map every failure to one line and an exit code. */
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    process.exitCode = report(error);
+  }
+}
+
+function report(error: unknown): number {
+  if (error instanceof CommanderError) {
+    // Help and version exit 0; every parse error is a usage error.
+    return error.exitCode === 0 || error.code === 'commander.helpDisplayed' || error.code === 'commander.version' ? 0 : ExitCode.usage;
+  }
+  if (isLoopError(error)) {
+    process.stderr.write(`loop: ${error.message}\n${error.hint ? `  hint: ${error.hint}\n` : ''}`);
+    return error.exitCode;
+  }
+  process.stderr.write(`loop: unexpected error (this is a bug, please report it)\n${(error as Error)?.stack ?? String(error)}\n`);
+  return ExitCode.couldNotRun;
+}

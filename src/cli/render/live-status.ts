@@ -1,0 +1,84 @@
+import type { Role } from '../../bus/message.js';
+import type { Observer, RunNotice } from '../../loop/observer.js';
+import type { LoopState } from '../../loop/state.js';
+import type { AgentActivity } from '../../pty/types.js';
+import { messageSummary, noticeLine } from './notice-text.js';
+
+interface View {
+  runId: string;
+  agents: Record<Role, { name: string; activity: AgentActivity }>;
+  state?: LoopState;
+  proof: string;
+  lines: string[];
+  started: number;
+}
+
+const elapsed = (ms: number) => {
+  const s = Math.floor(ms / 1000);
+  return `${String(Math.floor(s / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
+};
+
+/** A one-screen live status for a terminal, redrawn in place. */
+export function liveStatusObserver(write: (text: string) => void, color: boolean, width = 100): Observer {
+  const paint = (code: string, text: string) => (color ? `\x1b[${code}m${text}\x1b[0m` : text);
+  const view: View = {
+    runId: '', proof: 'not run yet', lines: [], started: Date.now(),
+    agents: { worker: { name: '', activity: 'starting' }, reviewer: { name: '', activity: 'starting' } },
+  };
+  let drawn = 0;
+  let timer: NodeJS.Timeout | undefined;
+
+  const draw = () => {
+    timer = undefined;
+    const s = view.state;
+    const rows = [
+      paint('1', `loop · run ${view.runId} · ${s ? `iteration ${s.iteration}/${s.maxIterations} · ${s.phase}` : 'starting'} · ${elapsed(Date.now() - view.started)}`),
+      ...(['worker', 'reviewer'] as const).map((role) => `  ${role.padEnd(9)}${view.agents[role].name.padEnd(18)}${view.agents[role].activity}`),
+      `  proof    ${view.proof}`,
+      '  latest:',
+      ...view.lines.slice(-8).map((line) => `    ${line.slice(0, width - 4)}`),
+      paint('2', `  Ctrl-C stops the run (resumable: loop resume ${view.runId})`),
+    ];
+    write(`${drawn > 0 ? `\x1b[${drawn}F\x1b[J` : ''}${rows.join('\n')}\n`);
+    drawn = rows.length;
+  };
+  const schedule = () => {
+    timer ??= setTimeout(draw, 100);
+  };
+
+  return (notice: RunNotice) => {
+    switch (notice.type) {
+      case 'started':
+        view.runId = notice.runId;
+        view.agents.worker.name = notice.worker;
+        view.agents.reviewer.name = notice.reviewer;
+        break;
+      case 'agent':
+        view.agents[notice.role].activity = notice.activity;
+        break;
+      case 'state':
+        view.state = notice.state;
+        break;
+      case 'message':
+        if (!notice.delivered) view.lines.push(messageSummary(notice.envelope, width - 30));
+        break;
+      case 'proof-done': {
+        const line = noticeLine(notice) ?? '';
+        view.proof = notice.receipt.passed ? paint('32', line) : paint('31', line);
+        break;
+      }
+      case 'proof-start':
+        view.proof = 'running…';
+        break;
+      case 'finished':
+        if (timer) clearTimeout(timer);
+        draw();
+        return;
+      default: {
+        const line = noticeLine(notice);
+        if (line) view.lines.push(line);
+      }
+    }
+    schedule();
+  };
+}

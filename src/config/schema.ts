@@ -1,0 +1,99 @@
+import { z } from 'zod';
+
+/** A custom (command) agent, or an override of a built-in one. */
+export const AgentConfigSchema = z
+  .strictObject({
+    command: z.string().min(1).optional().describe('Program to run (looked up on PATH).'),
+    args: z.array(z.string()).optional().describe('Arguments passed to the command.'),
+    env: z.record(z.string(), z.string()).optional().describe('Extra environment variables for the agent.'),
+    idlePattern: z
+      .string()
+      .min(1)
+      .refine(isValidRegex, 'must be a valid regular expression')
+      .optional()
+      .describe('Regex matched against the screen line holding the cursor (trailing spaces trimmed) once output is quiet.'),
+    model: z.string().min(1).optional().describe('Model name passed to a built-in harness.'),
+    quietMs: z.number().int().min(50).max(60_000).optional().describe('How long output must be quiet before the idle pattern is checked (ms).'),
+  })
+  .describe('How to launch one agent.');
+export type AgentConfig = z.infer<typeof AgentConfigSchema>;
+
+function isValidRegex(source: string): boolean {
+  try {
+    new RegExp(source);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const AGENT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+/** The whole configuration, as accepted in `.loop.json` and `$LOOP_HOME/config.json` (contract). */
+export const ConfigSchema = z
+  .strictObject({
+    $schema: z.string().optional().describe('JSON Schema reference (ignored by loop).'),
+    worker: z.string().regex(AGENT_NAME).optional().describe('Agent that changes the code.'),
+    reviewer: z.string().regex(AGENT_NAME).optional().describe('Agent that reviews; never edits the tree.'),
+    proof: z.array(z.string().min(1)).optional().describe('Shell commands loop runs in the repo root; all must pass.'),
+    maxIterations: z.number().int().min(1).max(100).optional().describe('Iteration cap: worker turn → done → proof → review.'),
+    maxMessages: z.number().int().min(1).max(10_000).optional().describe('Cap on messages sent by agents in one run.'),
+    maxMinutes: z.number().min(0.1).max(10_080).optional().describe('Wall-clock budget for a run, in minutes.'),
+    turnTimeoutMinutes: z.number().min(0.05).max(1_440).optional().describe('How long one agent turn may take before the run is stopped.'),
+    proofTimeoutSeconds: z.number().min(1).max(86_400).optional().describe('Timeout for each proof command.'),
+    limits: z
+      .strictObject({
+        payloadBytes: z.number().int().min(256).max(1_048_576).optional(),
+        envelopeBytes: z.number().int().min(512).max(2_097_152).optional(),
+        findings: z.number().int().min(1).max(500).optional(),
+      })
+      .optional()
+      .describe('Bounds on bus messages.'),
+    terminal: z
+      .strictObject({
+        cols: z.number().int().min(40).max(1000).optional(),
+        rows: z.number().int().min(10).max(500).optional(),
+        recordingBytes: z.number().int().min(0).max(1_073_741_824).optional(),
+      })
+      .optional()
+      .describe('Pseudo-terminal size and recording cap.'),
+    agents: z
+      .record(z.string().regex(AGENT_NAME, 'agent names use letters, digits, . _ -'), AgentConfigSchema)
+      .optional()
+      .describe('Custom agents, and overrides of built-in ones, by name.'),
+  })
+  .describe('loop configuration (.loop.json)');
+export type ConfigFile = z.infer<typeof ConfigSchema>;
+
+/** The effective configuration after merging defaults, user, repo and flags. */
+export interface Config {
+  worker: string;
+  reviewer: string;
+  proof: string[];
+  maxIterations: number;
+  maxMessages: number;
+  maxMinutes: number;
+  turnTimeoutMinutes: number;
+  proofTimeoutSeconds: number;
+  limits: { payloadBytes: number; envelopeBytes: number; findings: number };
+  terminal: { cols: number; rows: number; recordingBytes: number };
+  agents: Record<string, AgentConfig>;
+}
+
+export const DEFAULT_CONFIG: Config = {
+  worker: 'codex',
+  reviewer: 'claude',
+  proof: [],
+  maxIterations: 5,
+  maxMessages: 200,
+  maxMinutes: 120,
+  turnTimeoutMinutes: 30,
+  proofTimeoutSeconds: 600,
+  limits: { payloadBytes: 12 * 1024, envelopeBytes: 16 * 1024, findings: 50 },
+  terminal: { cols: 200, rows: 50, recordingBytes: 8 * 1024 * 1024 },
+  agents: {},
+};
+
+/** The JSON Schema of the config file, printed by `loop config --schema`. */
+export const configJsonSchema = (): Record<string, unknown> =>
+  z.toJSONSchema(ConfigSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;

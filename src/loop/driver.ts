@@ -1,0 +1,278 @@
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { checkDraft } from '../bus/validate.js';
+import { byteLength } from '../bus/limits.js';
+import type { Envelope, Role, Submission } from '../bus/message.js';
+import { Intake } from '../bus/intake.js';
+import type { Refusal } from '../bus/spool.js';
+import { newMessageId } from '../run/ids.js';
+import { runProof } from '../proof/run-proof.js';
+import { diffStat, treeHash } from '../proof/tree-hash.js';
+import type { IdleRule, PtySession, PtySpawnSpec } from '../pty/types.js';
+import { AgentRunner } from './agent-runner.js';
+import { advance, type Input, type Outgoing } from './machine.js';
+import type { Observer } from './observer.js';
+import { saveManifest, writeLoopShim, type RunContext } from './run-context.js';
+import type { LoopState } from './state.js';
+import { describeInput } from './describe-input.js';
+
+export interface DriverDeps {
+  createSession: (spec: PtySpawnSpec, idle: IdleRule) => Promise<PtySession>;
+  observer: Observer;
+  log: Logger;
+  idleGraceMs?: number;
+}
+
+/** How a resumed run picks up where the journal left off. */
+export interface ResumePoint {
+  undelivered: Envelope[];
+  unconsumed: Envelope[];
+  sessions: Record<Role, string | null>;
+  nextSeq: number;
+}
+
+export interface RunOutcome {
+  exitCode: number;
+  reason: string;
+}
+
+/** Drives one run: launches the agents, takes in messages, performs the machine's effects, and finishes. */
+export class Driver {
+  private state: LoopState;
+  private chain: Promise<void> = Promise.resolve();
+  private runners: Record<Role, AgentRunner>;
+  private intake: Intake;
+  private seq: number;
+  private turnTimers: Partial<Record<Role, NodeJS.Timeout>> = {};
+  private wallTimer?: NodeJS.Timeout;
+  private finishing = false;
+  private resolveOutcome!: (outcome: RunOutcome) => void;
+  readonly outcome: Promise<RunOutcome> = new Promise((resolve) => (this.resolveOutcome = resolve));
+
+  constructor(private readonly ctx: RunContext, state: LoopState, private readonly deps: DriverDeps, private readonly resume?: ResumePoint) {
+    this.state = state;
+    this.seq = resume?.nextSeq ?? 1;
+    const shimDir = writeLoopShim(ctx.ref.dir);
+    this.runners = { worker: this.makeRunner('worker', shimDir), reviewer: this.makeRunner('reviewer', shimDir) };
+    this.intake = new Intake(ctx.ref.dir, {
+      submission: (submission) => this.enqueueWork(() => this.takeSubmission(submission)),
+      refusal: (refusal) => this.enqueueWork(async () => this.takeRefusal(refusal)),
+      unreadable: (file, error) => this.enqueueWork(async () => {
+        this.ctx.journal.append('message.refused', { file, reasons: [`unreadable spool file: ${error}`] });
+        this.deps.observer({ type: 'warning', text: `unreadable message file ${file}: ${error}` });
+      }),
+    });
+  }
+
+  private makeRunner(role: Role, shimDir: string): AgentRunner {
+    const { ctx } = this;
+    const env = {
+      ...ctx.env,
+      LOOP_RUN_ID: ctx.ref.id,
+      LOOP_RUN_DIR: ctx.ref.dir,
+      LOOP_ROLE: role,
+      PATH: `${shimDir}:${ctx.env.PATH ?? '/usr/bin:/bin'}`,
+    };
+    return new AgentRunner(
+      {
+        role, adapter: ctx.agents[role], runId: ctx.ref.id, runDir: ctx.ref.dir, cwd: ctx.manifest.cwd, env, ci: ctx.ci,
+        cols: ctx.config.terminal.cols, rows: ctx.config.terminal.rows, recordingBytes: ctx.config.terminal.recordingBytes,
+        createSession: this.deps.createSession, idleGraceMs: this.deps.idleGraceMs ?? 5000,
+      },
+      {
+        started: (plan, pid) => {
+          ctx.journal.append('agent.started', { role, agent: ctx.agents[role].card.name, pid, command: plan.command, args: plan.args, sessionId: plan.sessionId });
+          saveManifest(ctx, { roles: { ...ctx.manifest.roles, [role]: { agent: ctx.agents[role].card.name, sessionId: plan.sessionId, pid } } });
+        },
+        activity: (activity) => this.deps.observer({ type: 'agent', role, activity }),
+        delivered: (envelope, attempts) => {
+          ctx.journal.append('message.delivered', { id: envelope.id, to: role, attempts });
+          this.deps.observer({ type: 'message', envelope, delivered: true });
+          if (envelope.kind === 'task' || envelope.kind === 'review-request') this.startTurnTimer(role);
+        },
+        stuck: (envelope, detail, final) => {
+          ctx.journal.append('message.stuck', { id: envelope.id, to: role, detail, final });
+          this.deps.observer({ type: 'warning', text: detail });
+          if (final) this.feed({ type: 'infra', reason: `could not deliver ${envelope.kind} ${envelope.id} to the ${role}: ${detail}` });
+        },
+        exited: (info) => {
+          ctx.journal.append('agent.exited', { role, exitCode: info.exitCode, signal: info.signal });
+          this.feed({ type: 'agent-exited', role, exitCode: info.exitCode });
+        },
+        idleAfterTurn: () => this.feed({ type: 'idle-without-reply', role }),
+        awaitingReply: () => (role === 'worker' ? this.state.phase === 'working' : this.state.phase === 'reviewing'),
+      },
+    );
+  }
+
+  /** Launch both agents and start (or resume) the loop. Resolves when the run is finished. */
+  async run(): Promise<RunOutcome> {
+    const { ctx } = this;
+    const minutes = ctx.config.maxMinutes;
+    this.wallTimer = setTimeout(() => this.feed({ type: 'timeout', what: 'wall-clock', minutes }), minutes * 60_000);
+    try {
+      for (const role of ['worker', 'reviewer'] as const) {
+        const card = ctx.agents[role].card;
+        const session = this.resume?.sessions[role] ?? undefined;
+        await this.runners[role].launch(card.resume && session ? session : undefined);
+      }
+    } catch (error) {
+      this.feed({ type: 'infra', reason: `could not start the agents: ${(error as Error).message}` });
+      return this.outcome;
+    }
+    await this.intake.start();
+    if (this.resume) {
+      for (const envelope of this.resume.undelivered) this.runners[envelope.to as Role].enqueue(envelope);
+      for (const envelope of this.resume.unconsumed) this.feed({ type: 'message', envelope });
+      const pending = (role: Role) => this.resume!.undelivered.some((e) => e.to === role);
+      const reissue = (role: Role) => !ctx.agents[role].card.resume && !pending(role);
+      this.feed({ type: 'resumed', reissue: { worker: reissue('worker'), reviewer: reissue('reviewer') } });
+    } else {
+      this.feed({ type: 'start' });
+    }
+    return this.outcome;
+  }
+
+  /** Stop the run (SIGINT, SIGTERM, `loop stop`): exit 130, resumable. */
+  cancel(reason: string): void {
+    this.feed({ type: 'cancel', reason });
+  }
+
+  private enqueueWork(work: () => Promise<void>): Promise<void> {
+    const next = this.chain.then(work).catch((error: unknown) => {
+      this.deps.log.error({ err: error }, 'driver step failed');
+      this.finish({ exitCode: 5, reason: `internal error: ${(error as Error).message}` });
+    });
+    this.chain = next;
+    return next;
+  }
+
+  private feed(input: Input): void {
+    void this.enqueueWork(async () => this.apply(input));
+  }
+
+  private async takeSubmission(submission: Submission): Promise<void> {
+    const { ctx } = this;
+    if (this.finishing) return;
+    const check = checkDraft(submission, ctx.config.limits);
+    if (!check.ok) return this.refuse(submission, check.reasons);
+    const { kind, to, replyTo, payload } = check.message;
+    const envelope: Envelope = {
+      id: submission.id, runId: ctx.ref.id, seq: this.seq++, from: submission.from, to, kind,
+      iteration: this.state.iteration, at: submission.at, payload, ...(replyTo ? { replyTo } : {}),
+      ...(kind === 'done' || kind === 'review' ? { treeHash: await treeHash(ctx.root) } : {}),
+    };
+    const size = byteLength(envelope);
+    if (size > ctx.config.limits.envelopeBytes) {
+      this.seq--;
+      return this.refuse(submission, [`message is ${size} bytes; the envelope limit is ${ctx.config.limits.envelopeBytes}`]);
+    }
+    ctx.journal.append('message', { envelope });
+    this.deps.observer({ type: 'message', envelope, delivered: false });
+    if ((kind === 'done' && submission.from === 'worker') || (kind === 'review' && submission.from === 'reviewer')) {
+      this.clearTurnTimer(submission.from);
+    }
+    await this.apply({ type: 'message', envelope });
+  }
+
+  private async refuse(submission: Submission, reasons: string[]): Promise<void> {
+    this.ctx.journal.append('message.refused', { id: submission.id, from: submission.from, kind: submission.kind, reasons, via: submission.via });
+    this.deps.observer({ type: 'refused', from: submission.from, kind: submission.kind, reasons });
+    const nack: Outgoing = { to: submission.from, kind: 'nack', payload: { reason: `message ${submission.id} refused`, errors: reasons }, replyTo: submission.id };
+    await this.send([nack], { type: 'refusal', id: submission.id }, false);
+  }
+
+  private takeRefusal(refusal: Refusal): void {
+    this.ctx.journal.append('message.refused', { ...refusal, reportedToSender: true });
+    this.deps.observer({ type: 'refused', from: refusal.from, kind: refusal.kind, reasons: refusal.reasons });
+  }
+
+  /** Advance the machine and perform its effects. */
+  private async apply(input: Input): Promise<void> {
+    if (this.finishing) return;
+    const step = advance(this.state, input);
+    this.state = step.state;
+    await this.send(step.send, describeInput(input), true);
+    if (step.forward && input.type === 'message') this.runners[input.envelope.to as Role]?.enqueue(input.envelope);
+    if (step.runProof) void this.prove();
+    if (step.state.finished) await this.finish(step.state.finished);
+  }
+
+  /** Journal a transition with loop's outgoing envelopes (one atomic line), then deliver them. */
+  private async send(outgoing: Outgoing[], input: Record<string, unknown>, withState: boolean): Promise<void> {
+    const { ctx } = this;
+    const messages: Envelope[] = outgoing.map((o) => ({
+      id: newMessageId(), runId: ctx.ref.id, seq: this.seq++, from: 'loop', to: o.to, kind: o.kind,
+      iteration: this.state.iteration, at: new Date().toISOString(), payload: o.payload, ...(o.replyTo ? { replyTo: o.replyTo } : {}),
+    }));
+    if (withState) {
+      ctx.journal.append('transition', { input, state: this.state, messages });
+      saveManifest(ctx, {
+        phase: this.state.phase,
+        iteration: this.state.iteration,
+        lastProof: this.state.lastProof ? { passed: this.state.lastProof.passed, treeHash: this.state.lastProof.treeHash, at: this.state.lastProof.receipt.startedAt } : null,
+        lastVerdict: this.state.lastReview?.verdict ?? null,
+      });
+      this.deps.observer({ type: 'state', state: this.state });
+    } else if (messages.length > 0) {
+      ctx.journal.append('transition', { input, state: this.state, messages });
+    }
+    for (const envelope of messages) {
+      this.deps.observer({ type: 'message', envelope, delivered: false });
+      if (!this.state.finished) this.runners[envelope.to as Role].enqueue(envelope);
+    }
+  }
+
+  private async prove(): Promise<void> {
+    const { ctx } = this;
+    const index = ctx.journal.append('proof.started', { commands: ctx.manifest.proof, iteration: this.state.iteration }).seq;
+    this.deps.observer({ type: 'proof-start', commands: ctx.manifest.proof });
+    try {
+      const receipt = await runProof({
+        commands: ctx.manifest.proof, cwd: ctx.root, timeoutMs: ctx.config.proofTimeoutSeconds * 1000,
+        logDir: join(ctx.ref.dir, 'proof'), index, env: ctx.env,
+        onStep: (command, position) => this.deps.observer({ type: 'proof-step', command, position }),
+      });
+      if (this.finishing) return;
+      const stat = await diffStat(ctx.root, ctx.baseTree, receipt.treeHash);
+      ctx.journal.append('proof.receipt', { receipt });
+      this.deps.observer({ type: 'proof-done', receipt });
+      this.feed({ type: 'receipt', receipt, diffStat: stat });
+    } catch (error) {
+      this.feed({ type: 'infra', reason: `the proof could not be run: ${(error as Error).message}` });
+    }
+  }
+
+  private startTurnTimer(role: Role): void {
+    this.clearTurnTimer(role);
+    const minutes = this.ctx.config.turnTimeoutMinutes;
+    this.turnTimers[role] = setTimeout(() => this.feed({ type: 'timeout', what: 'turn', role, minutes }), minutes * 60_000);
+  }
+
+  private clearTurnTimer(role: Role): void {
+    clearTimeout(this.turnTimers[role]);
+    delete this.turnTimers[role];
+  }
+
+  private async finish(result: { exitCode: number; reason: string; status?: string }): Promise<void> {
+    if (this.finishing) return;
+    this.finishing = true;
+    const { ctx } = this;
+    clearTimeout(this.wallTimer);
+    for (const role of ['worker', 'reviewer'] as const) this.clearTurnTimer(role);
+    await this.intake.close();
+    await Promise.all([this.runners.worker.stop(), this.runners.reviewer.stop()]);
+    const status = result.status ?? (result.exitCode === 0 ? 'completed' : result.exitCode === 130 ? 'stopped' : 'failed');
+    ctx.journal.append('run.finished', { exitCode: result.exitCode, reason: result.reason, status });
+    saveManifest(ctx, {
+      status: status as 'completed' | 'failed' | 'stopped',
+      phase: 'finished',
+      result: { exitCode: result.exitCode, reason: result.reason },
+    });
+    ctx.lock.release();
+    ctx.journal.close();
+    this.deps.observer({ type: 'finished', exitCode: result.exitCode, reason: result.reason, runDir: ctx.ref.dir });
+    this.resolveOutcome({ exitCode: result.exitCode, reason: result.reason });
+  }
+}
+

@@ -1,0 +1,18 @@
+import type { Envelope, Receipt, Role } from '../bus/message.js';
+import type { AgentActivity } from '../pty/types.js';
+import type { LoopState } from './state.js';
+
+/** What a running loop reports as it goes (rendered as a live screen or plain log lines by the CLI). */
+export type RunNotice =
+  | { type: 'started'; runId: string; runDir: string; worker: string; reviewer: string; resumed: boolean }
+  | { type: 'agent'; role: Role; activity: AgentActivity; detail?: string }
+  | { type: 'state'; state: LoopState }
+  | { type: 'message'; envelope: Envelope; delivered: boolean }
+  | { type: 'refused'; from: Role; kind: string; reasons: string[] }
+  | { type: 'proof-start'; commands: string[] }
+  | { type: 'proof-step'; command: string; position: number }
+  | { type: 'proof-done'; receipt: Receipt }
+  | { type: 'warning'; text: string }
+  | { type: 'finished'; exitCode: number; reason: string; runDir: string };
+
+export type Observer = (notice: RunNotice) => void;

@@ -1,0 +1,64 @@
+import { join } from 'node:path';
+import { resolveAgent } from '../agents/registry.js';
+import { deliveredIds, envelopesOf } from '../bus/envelopes.js';
+import type { Role } from '../bus/message.js';
+import { DEFAULT_CONFIG, type Config } from '../config/schema.js';
+import { LoopError, ExitCode } from '../errors.js';
+import { Journal, readJournal } from '../run/journal.js';
+import { RunLock } from '../run/lock.js';
+import { readManifest } from '../run/manifest.js';
+import { RunStore } from '../run/store.js';
+import type { ResumePoint } from './driver.js';
+import type { RunContext } from './run-context.js';
+import { initialState, type LoopState } from './state.js';
+
+export interface ResumeOptions {
+  query: string;
+  home: string;
+  env: Record<string, string>;
+  ci: boolean;
+  /** Raise the iteration cap of the resumed run. */
+  maxIterations?: number;
+}
+
+/** Re-open a run whose driving process died or was stopped, and work out where to pick up. */
+export async function resumeRun(options: ResumeOptions): Promise<{ context: RunContext; state: LoopState; resume: ResumePoint }> {
+  const ref = new RunStore(options.home).resolve(options.query);
+  const manifest = readManifest(ref.dir);
+  if (manifest.status === 'completed' || manifest.status === 'failed') {
+    throw new LoopError('finished', `run ${ref.id} has already finished (${manifest.status}: ${manifest.result?.reason ?? 'no reason recorded'})`, {
+      exitCode: ExitCode.usage,
+      hint: 'start a new run with: loop run "…"',
+    });
+  }
+  const lock = RunLock.acquire(ref.dir, ref.id);
+  const journalPath = join(ref.dir, 'events.jsonl');
+  const { events } = readJournal(journalPath);
+  const started = events.find((e) => e.type === 'run.started');
+  const config = { ...DEFAULT_CONFIG, ...manifest.config } as Config;
+  if (options.maxIterations) config.maxIterations = options.maxIterations;
+
+  const transitions = events.filter((e) => e.type === 'transition');
+  const lastLive = [...transitions].reverse().find((e) => !(e.state as LoopState).finished);
+  let state = (lastLive?.state as LoopState | undefined) ??
+    initialState({ task: manifest.task, proof: manifest.proof, maxIterations: config.maxIterations, maxMessages: config.maxMessages });
+  state = { ...state, maxIterations: config.maxIterations };
+
+  const envelopes = envelopesOf(events);
+  const delivered = deliveredIds(events);
+  const forRole = (e: { to: string }) => e.to === 'worker' || e.to === 'reviewer';
+  const undelivered = envelopes.filter((e) => forRole(e) && !delivered.has(e.id) && (e.from === 'loop' || e.seq <= state.lastInputSeq));
+  const unconsumed = envelopes.filter((e) => e.from !== 'loop' && e.seq > state.lastInputSeq);
+  const sessions: Record<Role, string | null> = { worker: manifest.roles.worker.sessionId, reviewer: manifest.roles.reviewer.sessionId };
+
+  const journal = Journal.open(journalPath);
+  journal.append('run.resumed', { pid: process.pid, fromPhase: state.phase, iteration: state.iteration, undelivered: undelivered.map((e) => e.id) });
+  const agents = { worker: resolveAgent(manifest.roles.worker.agent, config, 'worker'), reviewer: resolveAgent(manifest.roles.reviewer.agent, config, 'reviewer') };
+  const context: RunContext = {
+    ref, config, root: String(started?.root ?? manifest.cwd), journal, lock,
+    manifest: { ...manifest, status: 'running', maxIterations: config.maxIterations },
+    agents, baseTree: String(started?.baseTree ?? ''), ci: options.ci, env: options.env,
+  };
+  const nextSeq = envelopes.reduce((max, e) => Math.max(max, e.seq), 0) + 1;
+  return { context, state, resume: { undelivered, unconsumed, sessions, nextSeq } };
+}

@@ -1,0 +1,47 @@
+import { chmodSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { AgentAdapter } from '../agents/card.js';
+import type { Role } from '../bus/message.js';
+import type { Config } from '../config/schema.js';
+import { ensureDir } from '../run/fs-atomic.js';
+import type { Journal } from '../run/journal.js';
+import type { RunLock } from '../run/lock.js';
+import { writeManifest, type Manifest } from '../run/manifest.js';
+import type { RunRef } from '../run/store.js';
+
+/** Everything a driven run holds: where it lives, what it runs, and its open journal and lock. */
+export interface RunContext {
+  ref: RunRef;
+  config: Config;
+  root: string;
+  journal: Journal;
+  lock: RunLock;
+  manifest: Manifest;
+  agents: Record<Role, AgentAdapter>;
+  /** Tree hash when the run started: the base of the diff shown to the reviewer. */
+  baseTree: string;
+  ci: boolean;
+  /** The user's environment, passed through to agents and proof commands. */
+  env: Record<string, string>;
+}
+
+/** The `loop` launcher that agents find first on their PATH. */
+export const loopLauncher = () => fileURLToPath(new URL('../../bin/loop.js', import.meta.url));
+
+/** Write `<runDir>/bin/loop`, a shim that runs this very loop with this node. */
+export function writeLoopShim(runDir: string): string {
+  const dir = join(runDir, 'bin');
+  ensureDir(dir);
+  const shim = join(dir, 'loop');
+  const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+  writeFileSync(shim, `#!/bin/sh\nexec ${quote(process.execPath)} ${quote(loopLauncher())} "$@"\n`, { mode: 0o700 });
+  chmodSync(shim, 0o700);
+  return dir;
+}
+
+/** Update the manifest from a patch, stamping `updatedAt`. */
+export function saveManifest(context: RunContext, patch: Partial<Manifest>): void {
+  context.manifest = { ...context.manifest, ...patch, updatedAt: new Date().toISOString() };
+  writeManifest(context.ref.dir, context.manifest);
+}

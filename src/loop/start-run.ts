@@ -1,0 +1,71 @@
+import { join } from 'node:path';
+import { resolveAgent } from '../agents/registry.js';
+import { loadConfig } from '../config/load.js';
+import type { ConfigFile } from '../config/schema.js';
+import { Journal } from '../run/journal.js';
+import { RunLock } from '../run/lock.js';
+import { writeManifest, type Manifest } from '../run/manifest.js';
+import { resolveRepo } from '../run/repo-id.js';
+import { RunStore } from '../run/store.js';
+import { treeHash } from '../proof/tree-hash.js';
+import type { RunContext } from './run-context.js';
+import { initialState, type LoopState } from './state.js';
+import { resolveTask } from './task-text.js';
+
+export interface StartOptions {
+  cwd: string;
+  home: string;
+  env: Record<string, string>;
+  prompt?: string;
+  flags: ConfigFile;
+  ci: boolean;
+}
+
+/**
+ * Prepare a new run. Everything that can be wrong with the input (config, agents, task) is checked
+ * before the run directory is created, so a usage error leaves nothing behind.
+ */
+export async function startRun(options: StartOptions): Promise<{ context: RunContext; state: LoopState }> {
+  const repo = await resolveRepo(options.cwd);
+  const { config } = loadConfig({ cwd: options.cwd, repoRoot: repo.root, home: options.home, flags: options.flags });
+  const agents = { worker: resolveAgent(config.worker, config, 'worker'), reviewer: resolveAgent(config.reviewer, config, 'reviewer') };
+  const task = resolveTask(options.prompt, options.cwd, repo.root);
+  const baseTree = await treeHash(repo.root);
+
+  const store = new RunStore(options.home);
+  const ref = store.create(repo.repoId);
+  const lock = RunLock.acquire(ref.dir, ref.id);
+  const journal = Journal.open(join(ref.dir, 'events.jsonl'));
+  const now = new Date().toISOString();
+  const manifest: Manifest = {
+    version: 1,
+    id: ref.id,
+    repoId: repo.repoId,
+    cwd: options.cwd,
+    status: 'running',
+    phase: 'starting',
+    iteration: 0,
+    maxIterations: config.maxIterations,
+    task,
+    proof: config.proof,
+    roles: {
+      worker: { agent: config.worker, sessionId: null },
+      reviewer: { agent: config.reviewer, sessionId: null },
+    },
+    createdAt: now,
+    updatedAt: now,
+    config: { ...config },
+    lastProof: null,
+    lastVerdict: null,
+  };
+  journal.append('run.started', {
+    runId: ref.id, repoId: repo.repoId, cwd: options.cwd, root: repo.root, pid: process.pid, task,
+    worker: config.worker, reviewer: config.reviewer, proof: config.proof, maxIterations: config.maxIterations, baseTree, ci: options.ci,
+  });
+  writeManifest(ref.dir, manifest);
+  const state = initialState({ task, proof: config.proof, maxIterations: config.maxIterations, maxMessages: config.maxMessages });
+  return {
+    context: { ref, config, root: repo.root, journal, lock, manifest, agents, baseTree, ci: options.ci, env: options.env },
+    state,
+  };
+}

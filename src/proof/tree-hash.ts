@@ -1,0 +1,51 @@
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { execa } from 'execa';
+
+/**
+ * A content hash of the working tree, tracked and untracked (ignored files excluded): `git add -A` into a
+ * temporary index, then `git write-tree`. The user's own index is never touched. Outside git, a sha256 walk.
+ */
+export async function treeHash(root: string): Promise<string> {
+  const gitDir = await execa('git', ['rev-parse', '--absolute-git-dir'], { cwd: root, reject: false });
+  if (gitDir.exitCode !== 0) return walkHash(root);
+  const tmp = mkdtempSync(join(tmpdir(), 'loop-index-'));
+  const index = join(tmp, 'index');
+  try {
+    const current = join(gitDir.stdout.trim(), 'index');
+    if (existsSync(current)) copyFileSync(current, index);
+    const env = { GIT_INDEX_FILE: index };
+    await execa('git', ['add', '-A', '--', '.'], { cwd: root, env });
+    const tree = await execa('git', ['write-tree'], { cwd: root, env });
+    return tree.stdout.trim();
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** `git diff --stat` between two tree hashes ('' when equal or outside git). */
+export async function diffStat(root: string, fromTree: string, toTree: string): Promise<string> {
+  if (fromTree === toTree) return '';
+  const result = await execa('git', ['diff', '--stat=120', fromTree, toTree], { cwd: root, reject: false });
+  return result.exitCode === 0 ? result.stdout.trim() : '';
+}
+
+const SKIP = new Set(['.git', 'node_modules']);
+
+function walkHash(root: string): string {
+  const hash = createHash('sha256');
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir).sort()) {
+      if (SKIP.has(name)) continue;
+      const path = join(dir, name);
+      const stat = statSync(path, { throwIfNoEntry: false });
+      if (!stat) continue;
+      if (stat.isDirectory()) walk(path);
+      else if (stat.isFile()) hash.update(`${relative(root, path)}\0${stat.size}\0`).update(readFileSync(path));
+    }
+  };
+  walk(root);
+  return `sha256-${hash.digest('hex').slice(0, 40)}`;
+}

@@ -1,0 +1,130 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { PASTE_END, PASTE_START, chunkByBytes, preparePayload } from './paste-payload.js';
+import type { AgentActivity, DeliverOptions, DeliveryResult } from './types.js';
+
+/** Defaults of deliver() options. */
+export const DELIVER_DEFAULTS: Required<DeliverOptions> = {
+  idleTimeoutMs: 60_000,
+  settleMs: 150,
+  confirmMs: 1500,
+  maxEnterRetries: 2,
+};
+
+const CHUNK_PAUSE_MS = 20;
+const POLL_MS = 40;
+/** Longest extra wait for the echo of typed text to stop before pressing Enter. */
+const MAX_EXTRA_SETTLE_MS = 2000;
+
+/** What delivery needs from a session (PtySession plus its screen and output counters). */
+export interface DeliveryTarget {
+  isExited(): boolean;
+  activity(): AgentActivity;
+  waitForIdle(timeoutMs: number): Promise<boolean>;
+  bracketedPaste(): boolean;
+  cursorLine(): string;
+  /** Resolves once the screen model has parsed all output received so far. */
+  flushed(): Promise<void>;
+  /** Changes whenever output arrives. */
+  outputSeq(): number;
+  lastOutputAt(): number;
+  /** Writes input to the PTY (and records it as typed input). */
+  write(data: string): void;
+  onActivity(listener: (activity: AgentActivity) => void): () => void;
+}
+
+const exitedResult = (when: string): DeliveryResult => ({
+  ok: false,
+  reason: 'exited',
+  detail: `the agent process exited ${when}`,
+});
+
+/** Writes the payload in pieces below the canonical line limit, pausing between pieces. */
+const typeText = async (target: DeliveryTarget, text: string, bracketed: boolean): Promise<void> => {
+  const chunks = chunkByBytes(text);
+  if (bracketed) target.write(PASTE_START);
+  for (const [index, chunk] of chunks.entries()) {
+    if (target.isExited()) return;
+    if (index > 0) await sleep(CHUNK_PAUSE_MS);
+    target.write(chunk);
+  }
+  if (bracketed && !target.isExited()) target.write(PASTE_END);
+};
+
+/**
+ * Waits settleMs after typing, and until output (the echo) has been quiet that long, bounded.
+ * Why: Codex treats an Enter within ~120 ms of pasted characters as a newline (paste_burst.rs),
+ * and an echo arriving after Enter would be mistaken for the turn starting.
+ */
+const settle = async (target: DeliveryTarget, settleMs: number, now: () => number): Promise<void> => {
+  await sleep(settleMs);
+  const deadline = now() + MAX_EXTRA_SETTLE_MS;
+  while (now() - target.lastOutputAt() < settleMs && now() < deadline && !target.isExited()) {
+    await sleep(POLL_MS);
+  }
+};
+
+type Confirmation = 'confirmed' | 'no-effect' | 'exited';
+
+/** Presses Enter and watches confirmMs for evidence that the turn started. */
+const pressEnter = async (target: DeliveryTarget, confirmMs: number, now: () => number): Promise<Confirmation> => {
+  await target.flushed();
+  const lineBefore = target.cursorLine();
+  const seqBefore = target.outputSeq();
+  let leftIdle = false;
+  const off = target.onActivity((activity) => {
+    if (activity !== 'idle') leftIdle = true;
+  });
+  try {
+    target.write('\r');
+    const deadline = now() + confirmMs;
+    for (;;) {
+      await sleep(POLL_MS);
+      if (leftIdle || target.outputSeq() !== seqBefore) return 'confirmed';
+      if (target.isExited()) return 'exited';
+      await target.flushed();
+      if (target.cursorLine() !== lineBefore) return 'confirmed';
+      if (now() >= deadline) return 'no-effect';
+    }
+  } finally {
+    off();
+  }
+};
+
+/**
+ * Types one message into an idle agent: bracketed paste when enabled, else a single line; Enter
+ * after a settle delay; then confirms the turn started, pressing Enter again a bounded number of
+ * times. Failures are results, never exceptions.
+ */
+export const deliverText = async (
+  target: DeliveryTarget,
+  text: string,
+  options: DeliverOptions = {},
+  now: () => number = Date.now,
+): Promise<DeliveryResult> => {
+  const opts = { ...DELIVER_DEFAULTS, ...options };
+  if (target.isExited()) return exitedResult('before delivery');
+  if (!(await target.waitForIdle(opts.idleTimeoutMs))) {
+    if (target.isExited()) return exitedResult('while waiting for it to become idle');
+    return {
+      ok: false,
+      reason: 'timeout-waiting-idle',
+      detail: `not idle after ${opts.idleTimeoutMs} ms (activity ${target.activity()}, cursor line ${JSON.stringify(target.cursorLine())})`,
+    };
+  }
+  await target.flushed();
+  const bracketed = target.bracketedPaste();
+  await typeText(target, preparePayload(text, bracketed), bracketed);
+  await settle(target, opts.settleMs, now);
+  const presses = 1 + Math.max(0, opts.maxEnterRetries);
+  for (let attempt = 1; attempt <= presses; attempt += 1) {
+    if (target.isExited()) return exitedResult('before Enter was pressed');
+    const outcome = await pressEnter(target, opts.confirmMs, now);
+    if (outcome === 'confirmed') return { ok: true, attempts: attempt, bracketed };
+    if (outcome === 'exited') return exitedResult('after Enter was pressed');
+  }
+  return {
+    ok: false,
+    reason: 'not-submitted',
+    detail: `no reaction within ${opts.confirmMs} ms to each of ${presses} Enter presses (cursor line ${JSON.stringify(target.cursorLine())})`,
+  };
+};

@@ -1,0 +1,66 @@
+import { join } from 'node:path';
+import { envelopesOf } from '../bus/envelopes.js';
+import type { Envelope, Receipt } from '../bus/message.js';
+import { readJournal, type JournalEvent } from '../run/journal.js';
+import { liveLock } from '../run/lock.js';
+import { readManifest, type Manifest } from '../run/manifest.js';
+import type { RunRef } from '../run/store.js';
+
+/** A run as `loop ls` and `loop show` describe it. */
+export interface RunSummary {
+  id: string;
+  repoId: string;
+  dir: string;
+  /** Manifest status, or `interrupted` when it says running but no loop process holds it. */
+  status: Manifest['status'] | 'interrupted' | 'unreadable';
+  phase: string;
+  iteration: number;
+  maxIterations: number;
+  worker: string;
+  reviewer: string;
+  task: string;
+  createdAt: string;
+  updatedAt: string;
+  result?: { exitCode: number; reason: string };
+  lastProof?: { passed: boolean; treeHash: string } | null;
+  lastVerdict?: string | null;
+  error?: string;
+}
+
+/** Summarise one run from its manifest (and lock liveness). A broken manifest is reported, not thrown. */
+export function summarize(ref: RunRef): RunSummary {
+  try {
+    const m = readManifest(ref.dir);
+    const interrupted = m.status === 'running' && !liveLock(ref.dir);
+    return {
+      id: m.id, repoId: m.repoId, dir: ref.dir, status: interrupted ? 'interrupted' : m.status, phase: m.phase,
+      iteration: m.iteration, maxIterations: m.maxIterations, worker: m.roles.worker.agent, reviewer: m.roles.reviewer.agent,
+      task: m.task, createdAt: m.createdAt, updatedAt: m.updatedAt, result: m.result, lastProof: m.lastProof, lastVerdict: m.lastVerdict,
+    };
+  } catch (error) {
+    return {
+      id: ref.id, repoId: ref.repoId, dir: ref.dir, status: 'unreadable', phase: '?', iteration: 0, maxIterations: 0,
+      worker: '?', reviewer: '?', task: '', createdAt: '', updatedAt: '', error: (error as Error).message,
+    };
+  }
+}
+
+/** The journal-derived details of a run: its messages, proof receipts, refusals. */
+export interface RunDetails {
+  events: JournalEvent[];
+  messages: Envelope[];
+  receipts: Receipt[];
+  refusals: JournalEvent[];
+  skippedLines: number;
+}
+
+export function details(ref: RunRef): RunDetails {
+  const { events, skipped } = readJournal(join(ref.dir, 'events.jsonl'));
+  return {
+    events,
+    messages: envelopesOf(events),
+    receipts: events.filter((e) => e.type === 'proof.receipt').map((e) => e.receipt as Receipt),
+    refusals: events.filter((e) => e.type === 'message.refused'),
+    skippedLines: skipped,
+  };
+}

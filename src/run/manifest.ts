@@ -1,0 +1,81 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { LoopError, ExitCode } from '../errors.js';
+import { writeFileAtomic } from './fs-atomic.js';
+
+export const RunStatusSchema = z.enum(['running', 'completed', 'failed', 'stopped']);
+export type RunStatus = z.infer<typeof RunStatusSchema>;
+
+export const PhaseSchema = z.enum(['starting', 'working', 'proving', 'reviewing', 'finished']);
+export type Phase = z.infer<typeof PhaseSchema>;
+
+const RoleInfoSchema = z.object({
+  agent: z.string(),
+  sessionId: z.string().nullable(),
+  pid: z.number().int().nullable().optional(),
+});
+
+export const ResultSchema = z.object({ exitCode: z.number().int(), reason: z.string() });
+export type RunResult = z.infer<typeof ResultSchema>;
+
+/** `manifest.json`: a view of the journal, rewritten atomically (contract: run directory). */
+export const ManifestSchema = z.object({
+  version: z.literal(1),
+  id: z.string(),
+  repoId: z.string(),
+  cwd: z.string(),
+  status: RunStatusSchema,
+  phase: PhaseSchema,
+  iteration: z.number().int().min(0),
+  maxIterations: z.number().int().min(1),
+  task: z.string(),
+  proof: z.array(z.string()),
+  roles: z.object({ worker: RoleInfoSchema, reviewer: RoleInfoSchema }),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  /** The effective configuration frozen at start (proof commands cannot be weakened mid-run). */
+  config: z.record(z.string(), z.unknown()),
+  lastProof: z.object({ passed: z.boolean(), treeHash: z.string(), at: z.string() }).nullable().optional(),
+  lastVerdict: z.string().nullable().optional(),
+  result: ResultSchema.optional(),
+});
+export type Manifest = z.infer<typeof ManifestSchema>;
+
+export const manifestPath = (runDir: string) => join(runDir, 'manifest.json');
+
+/** Write the manifest atomically. */
+export function writeManifest(runDir: string, manifest: Manifest): void {
+  writeFileAtomic(manifestPath(runDir), `${JSON.stringify(manifest, null, 2)}\n`);
+}
+
+/** Read and validate a manifest; a missing or unreadable one is an error naming the file. */
+export function readManifest(runDir: string): Manifest {
+  const path = manifestPath(runDir);
+  if (!existsSync(path)) throw new LoopError('manifest-missing', `${path}: no manifest`, { exitCode: ExitCode.usage });
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new LoopError('manifest-corrupt', `${path}: not valid JSON (${(error as Error).message})`, {
+      exitCode: ExitCode.usage,
+    });
+  }
+  const parsed = ManifestSchema.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new LoopError('manifest-corrupt', `${path}: ${issue?.path.join('.') || '(root)'}: ${issue?.message}`, {
+      exitCode: ExitCode.usage,
+    });
+  }
+  return parsed.data;
+}
+
+/** Read a manifest, or undefined if it is missing or unreadable. */
+export function tryReadManifest(runDir: string): Manifest | undefined {
+  try {
+    return readManifest(runDir);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,88 @@
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { LoopError, ExitCode } from '../errors.js';
+import { DIR_MODE, ensureDir } from './fs-atomic.js';
+import { newRunId, RUN_ID_PATTERN } from './ids.js';
+import { tryReadManifest } from './manifest.js';
+
+/** A run's location in the store. */
+export interface RunRef {
+  id: string;
+  repoId: string;
+  dir: string;
+}
+
+const isDir = (path: string) => {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+};
+
+/** `$LOOP_HOME/runs/<repo-id>/<run-id>/` (contract: run directory). */
+export class RunStore {
+  constructor(readonly home: string) {}
+
+  get runsDir(): string {
+    return join(this.home, 'runs');
+  }
+
+  /** Create a fresh run directory (0700) with a new, unique run id. */
+  create(repoId: string, now = new Date()): RunRef {
+    ensureDir(this.home);
+    ensureDir(this.runsDir);
+    ensureDir(join(this.runsDir, repoId));
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const id = newRunId(now);
+      const dir = join(this.runsDir, repoId, id);
+      try {
+        mkdirSync(dir, { mode: DIR_MODE });
+        return { id, repoId, dir };
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      }
+    }
+    throw new LoopError('run-id', 'could not allocate a unique run id', { exitCode: ExitCode.couldNotRun });
+  }
+
+  /** Every run in the store, oldest first. */
+  list(): RunRef[] {
+    if (!isDir(this.runsDir)) return [];
+    const runs: RunRef[] = [];
+    for (const repoId of readdirSync(this.runsDir)) {
+      const repoDir = join(this.runsDir, repoId);
+      if (!isDir(repoDir)) continue;
+      for (const id of readdirSync(repoDir)) {
+        const dir = join(repoDir, id);
+        if (RUN_ID_PATTERN.test(id) && isDir(dir)) runs.push({ id, repoId, dir });
+      }
+    }
+    return runs.sort((a, b) => a.id.localeCompare(b.id));
+  }
+
+  /** Find a run by id, unique id prefix, or an agent's session id recorded in a manifest. */
+  resolve(query: string): RunRef {
+    const runs = this.list();
+    const exact = runs.filter((run) => run.id === query);
+    if (exact.length === 1) return exact[0]!;
+    const prefixed = runs.filter((run) => run.id.startsWith(query));
+    if (prefixed.length === 1) return prefixed[0]!;
+    if (prefixed.length > 1) {
+      const shown = prefixed.slice(-5).map((run) => run.id).join(', ');
+      throw new LoopError('ambiguous-id', `'${query}' matches ${prefixed.length} runs (${shown}); give more characters`, {
+        exitCode: ExitCode.usage,
+      });
+    }
+    const bySession = runs.filter((run) => {
+      const manifest = tryReadManifest(run.dir);
+      return manifest !== undefined &&
+        (manifest.roles.worker.sessionId === query || manifest.roles.reviewer.sessionId === query);
+    });
+    if (bySession.length >= 1) return bySession[bySession.length - 1]!;
+    throw new LoopError('unknown-id', `no run matches '${query}' (by run id, id prefix or agent session id)`, {
+      exitCode: ExitCode.usage,
+      hint: existsSync(this.runsDir) ? 'list runs with: loop ls' : `no runs are stored under ${this.runsDir} yet`,
+    });
+  }
+}
