@@ -59,16 +59,30 @@ export function renderBody(envelope: Envelope): string {
 export const renderHeader = (e: Envelope) =>
   `[loop] ${e.kind} ${e.id} from ${e.from} to ${e.to} (iteration ${e.iteration})`;
 
-/** The block typed into an agent's terminal as a bracketed paste. */
+/** The block for one message: header, body, how to reply. */
 export function renderBlock(envelope: Envelope): string {
   return [renderHeader(envelope), renderBody(envelope), `→ ${replyHint(envelope)} · full message: loop inbox --json`].join('\n');
 }
 
-/** The single line typed when the terminal has no bracketed paste (a newline would submit early). */
+/** Several queued messages as one bracketed paste (one turn for the agent, not one per message). */
+export function renderBlocks(envelopes: readonly Envelope[]): string {
+  return envelopes.map(renderBlock).join('\n\n');
+}
+
+/** One message on a single line, bounded to `maxChars`. */
 export function renderLine(envelope: Envelope, maxChars = 1500): string {
   const body = renderBody(envelope).replace(/\s*\n\s*/g, ' | ');
-  const tail = ` → ${replyHint(envelope)} · full message: loop inbox --json`;
-  const room = Math.max(80, maxChars - tail.length - renderHeader(envelope).length - 2);
+  const tail = ` → ${replyHint(envelope)}`;
+  const room = Math.max(60, maxChars - tail.length - renderHeader(envelope).length - 2);
   const shown = body.length > room ? `${body.slice(0, room - 1)}…` : body;
   return `${renderHeader(envelope)}: ${shown}${tail}`;
+}
+
+/**
+ * Queued messages as the single line typed when the terminal has no bracketed paste (a newline would
+ * submit early); the whole line stays well under the terminal's canonical-mode limit.
+ */
+export function renderLines(envelopes: readonly Envelope[], maxChars = 1800): string {
+  const share = Math.floor(maxChars / envelopes.length) - 40;
+  return `${envelopes.map((e) => renderLine(e, share)).join(' ‖ ')} · full messages: loop inbox --json`;
 }

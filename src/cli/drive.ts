@@ -6,7 +6,7 @@ import type { Observer } from '../loop/observer.js';
 import type { RunContext } from '../loop/run-context.js';
 import type { LoopState } from '../loop/state.js';
 import { FILE_MODE } from '../run/fs-atomic.js';
-import { isInteractive, useColor } from './env.js';
+import { idleGraceMs, isInteractive, useColor } from './env.js';
 import { liveStatusObserver } from './render/live-status.js';
 import { logLinesObserver } from './render/log-lines.js';
 
@@ -26,7 +26,7 @@ export async function drive(
   const { createPtySession } = await import('../pty/session.js');
   const { killAllSessions } = await import('../pty/process-tree.js');
 
-  const driver = new Driver(prepared.context, prepared.state, { createSession: createPtySession, observer, log });
+  const driver = new Driver(prepared.context, prepared.state, { createSession: createPtySession, observer, log, idleGraceMs: idleGraceMs() }, prepared.resume);
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals) => {
     signals++;

@@ -25,3 +25,9 @@ export function agentSide(): { runDir: string; runId: string; role: Role } {
   if (!role.success) throw usageError(`LOOP_ROLE must be 'worker' or 'reviewer', got '${roleText}'`);
   return { runDir, runId: process.env.LOOP_RUN_ID ?? '', role: role.data };
 }
+
+/** How long an agent may sit idle after a turn before loop reminds it (LOOP_IDLE_GRACE_MS, default 5 s). */
+export function idleGraceMs(): number {
+  const value = Number(process.env.LOOP_IDLE_GRACE_MS);
+  return Number.isFinite(value) && value >= 100 ? value : 5000;
+}

@@ -8,7 +8,9 @@ export function formatIssues(file: string, issues: readonly z.core.$ZodIssue[], 
       const keys = issue.keys.map((key) => (path ? `${path}.${key}` : key));
       return `${file}: ${keys.join(', ')}: unknown key${keys.length > 1 ? 's' : ''}`;
     }
-    const message = issue.message.replace(/^Invalid input: /, '');
+    // A bad record key (e.g. an agent name) carries the key schema's own message in nested issues.
+    const inner = issue.code === 'invalid_key' ? issue.issues[0]?.message : undefined;
+    const message = (inner ?? issue.message).replace(/^Invalid input: /, '');
     return `${file}: ${path || '(top level)'}: ${message}`;
   });
   if (issues.length > max) lines.push(`${file}: …and ${issues.length - max} more problem(s)`);

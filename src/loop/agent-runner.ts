@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { AgentAdapter, LaunchPlan } from '../agents/card.js';
 import type { Envelope, Role } from '../bus/message.js';
-import { renderBlock, renderLine } from '../bus/render.js';
+import { renderBlocks, renderLines } from '../bus/render.js';
 import type { AgentActivity, ExitInfo, PtySession, PtySpawnSpec, IdleRule } from '../pty/types.js';
 
 export interface AgentRunnerOptions {
@@ -86,7 +86,8 @@ export class AgentRunner {
   /** Queue a message for delivery; it is typed only when the agent is idle. */
   enqueue(envelope: Envelope): void {
     this.queue.push(envelope);
-    void this.pump();
+    // Start on the next tick, so that messages queued together are delivered together.
+    setImmediate(() => void this.pump());
   }
 
   private async pump(): Promise<void> {
@@ -96,29 +97,30 @@ export class AgentRunner {
       let notSubmitted = 0;
       let warned = false;
       while (this.queue.length > 0 && !this.stopping) {
-        const envelope = this.queue[0]!;
+        // Everything queued goes in one delivery: one turn for the agent, in order.
+        const batch = [...this.queue];
         const session = this.session;
-        const text = session.bracketedPaste() ? renderBlock(envelope) : renderLine(envelope);
+        const text = session.bracketedPaste() ? renderBlocks(batch) : renderLines(batch);
         const result = await session.deliver(text, { idleTimeoutMs: IDLE_WAIT_MS });
         if (this.stopping) return;
         if (result.ok) {
-          this.queue.shift();
+          this.queue.splice(0, batch.length);
           notSubmitted = 0;
           this.turnPending = true;
           this.idleSince = 0;
-          this.events.delivered(envelope, result.attempts);
+          for (const envelope of batch) this.events.delivered(envelope, result.attempts);
           continue;
         }
         if (result.reason === 'exited') return;
         if (result.reason === 'timeout-waiting-idle') {
           if (!warned) {
             warned = true;
-            this.events.stuck(envelope, `waiting for the ${this.role} to become idle (cursor line: ${JSON.stringify(session.cursorLine())}, idle pattern: /${this.plan?.idle.pattern.source}/)`, false);
+            this.events.stuck(batch[0]!, `waiting for the ${this.role} to become idle (cursor line: ${JSON.stringify(session.cursorLine())}, idle pattern: /${this.plan?.idle.pattern.source}/)`, false);
           }
           continue;
         }
         notSubmitted++;
-        this.events.stuck(envelope, `the ${this.role} did not start a turn after Enter (${result.detail})`, notSubmitted >= MAX_NOT_SUBMITTED);
+        this.events.stuck(batch[0]!, `the ${this.role} did not start a turn after Enter (${result.detail})`, notSubmitted >= MAX_NOT_SUBMITTED);
         if (notSubmitted >= MAX_NOT_SUBMITTED) return;
       }
     } finally {

@@ -103,15 +103,19 @@ export const deliverText = async (
 ): Promise<DeliveryResult> => {
   const opts = { ...DELIVER_DEFAULTS, ...options };
   if (target.isExited()) return exitedResult('before delivery');
-  if (!(await target.waitForIdle(opts.idleTimeoutMs))) {
-    if (target.isExited()) return exitedResult('while waiting for it to become idle');
-    return {
-      ok: false,
-      reason: 'timeout-waiting-idle',
-      detail: `not idle after ${opts.idleTimeoutMs} ms (activity ${target.activity()}, cursor line ${JSON.stringify(target.cursorLine())})`,
-    };
-  }
-  await target.flushed();
+  const idleDeadline = now() + opts.idleTimeoutMs;
+  // Idle must still hold once the screen has caught up: output may have arrived meanwhile.
+  do {
+    if (!(await target.waitForIdle(Math.max(0, idleDeadline - now())))) {
+      if (target.isExited()) return exitedResult('while waiting for it to become idle');
+      return {
+        ok: false,
+        reason: 'timeout-waiting-idle',
+        detail: `not idle after ${opts.idleTimeoutMs} ms (activity ${target.activity()}, cursor line ${JSON.stringify(target.cursorLine())})`,
+      };
+    }
+    await target.flushed();
+  } while (target.activity() !== 'idle');
   const bracketed = target.bracketedPaste();
   await typeText(target, preparePayload(text, bracketed), bracketed);
   await settle(target, opts.settleMs, now);

@@ -42,7 +42,13 @@ export const isProcessAlive = (pid: number): boolean => {
 export const groupMembers = (leader: number): number[] => {
   if (!hasProc()) return [];
   const members: number[] = [];
-  for (const name of readdirSync('/proc')) {
+  let names: string[];
+  try {
+    names = readdirSync('/proc');
+  } catch {
+    return members;
+  }
+  for (const name of names) {
     const pid = Number(name);
     if (!Number.isInteger(pid) || pid <= 0) continue;
     const stat = procStat(pid);

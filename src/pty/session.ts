@@ -154,13 +154,16 @@ class NodePtySession implements PtySession, DeliveryTarget {
     this.done = true;
     this.tracker.markExited();
     this.dataListeners.clear();
-    // Processes the agent left behind in its group must not outlive it.
-    if (groupAlive(this.pid)) await killProcessGroup(this.pid, STRAY_GRACE_MS, { includeLeader: false });
-    await this.screen.flushed();
-    this.screen.dispose();
-    this.recorder?.close();
-    this.unregister();
-    this.resolveExited(info);
+    try {
+      // Processes the agent left behind in its group must not outlive it.
+      if (groupAlive(this.pid)) await killProcessGroup(this.pid, STRAY_GRACE_MS, { includeLeader: false });
+      await this.screen.flushed();
+    } finally {
+      this.screen.dispose();
+      this.recorder?.close();
+      this.unregister();
+      this.resolveExited(info);
+    }
   }
 }
 

@@ -1,4 +1,4 @@
-import { closeSync, existsSync, fsyncSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, fsyncSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { FILE_MODE, writeFileAtomic } from './fs-atomic.js';
 
 /** One line of `events.jsonl` (contract: `seq` 1, 2, 3…, `at`, `type`, then the event's own fields). */
@@ -63,9 +63,12 @@ export class Journal {
     let seq = 0;
     if (existsSync(path)) {
       const text = readFileSync(path, 'utf8');
-      const { events } = parseJournal(text);
+      const { events, torn } = parseJournal(text);
       seq = events.reduce((max, event) => Math.max(max, event.seq), 0);
-      if (text.length > 0 && !text.endsWith('\n')) {
+      if (text.length > 0 && !text.endsWith('\n') && !torn) {
+        // Only the newline is missing: the last event is whole (readers count it), so keep it.
+        appendFileSync(path, '\n');
+      } else if (torn) {
         const cut = text.lastIndexOf('\n') + 1;
         writeFileAtomic(`${path}.torn-${Date.now()}`, text.slice(cut));
         const fd = openSync(path, 'r+');

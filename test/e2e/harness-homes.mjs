@@ -20,20 +20,28 @@ const appendStdin = (file) => `cat >> ${q(file)}; echo >> ${q(file)}`;
 /** TOML basic string. */
 const t = (s) => JSON.stringify(String(s));
 
-/** Environment every CLI gets: nothing inherited except PATH, locale and the terminal type. */
-function baseEnv(home) {
+/**
+ * Environment every CLI gets: nothing inherited except PATH and locale. TMPDIR is private because Claude writes
+ * `$TMPDIR/claude-<uid>/<cwd-slug>/` and Codex `$TMPDIR/codex-bwrap-synthetic-mount-targets-<uid>` and `codex-daemon-<uid>`.
+ */
+function baseEnv(home, dir) {
+  const tmp = join(dir, 'tmp');
+  mkdirSync(tmp, { recursive: true });
+  mkdirSync(home, { recursive: true });
   return {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     LANG: process.env.LANG ?? 'C.UTF-8',
     TERM: 'xterm-256color',
     HOME: home,
+    TMPDIR: tmp,
   };
 }
 
 /**
  * Prepares one harness under `root/<agent>`.
  * opts: {root, cwd, baseUrl (fake server origin), mcp?: {name, file, tools?}, turnEndFile?: hook/notify output}
- * Returns {agent, bin, env, tuiArgs(prompt?), headlessArgs(prompt), idleMarker, exitCommand, files}.
+ * Returns {agent, bin, env, tuiArgs(prompt?), headlessArgs(prompt), idleMarker, busyMarker, exitCommand, files}.
+ * Idle on screen = idleMarker present and busyMarker absent; the turn-end hook is the firmer signal.
  */
 export function prepareHarness(agent, opts) {
   const prep = { claude: prepareClaude, codex: prepareCodex, gemini: prepareGemini }[agent];
@@ -68,7 +76,7 @@ function prepareClaude({ dir, cwd, baseUrl, mcp, turnEndFile }) {
   // As root, --dangerously-skip-permissions is refused unless IS_SANDBOX=1.
   flags.push('--dangerously-skip-permissions');
   const env = {
-    ...baseEnv(join(dir, 'home')),
+    ...baseEnv(join(dir, 'home'), dir),
     CLAUDE_CONFIG_DIR: configDir,
     ANTHROPIC_BASE_URL: baseUrl,
     ANTHROPIC_API_KEY: FAKE_ANTHROPIC_KEY,
@@ -78,14 +86,17 @@ function prepareClaude({ dir, cwd, baseUrl, mcp, turnEndFile }) {
     CLAUDE_CODE_MAX_RETRIES: '0',
     IS_SANDBOX: '1',
   };
-  mkdirSync(env.HOME, { recursive: true });
   return {
     agent: 'claude',
     bin: join(HARNESS_BIN, 'claude'),
     env,
     tuiArgs: (prompt) => [...flags, ...(prompt ? [prompt] : [])],
     headlessArgs: (prompt) => ['-p', prompt, '--output-format', 'json', ...flags],
-    idleMarker: /^❯ *$/m,
+    // The composer line is "❯" + U+00A0 (no-break space) when empty.
+    idleMarker: /^❯\s*$/m,
+    // The empty composer is also on screen while a turn runs: busy shows a spinner line "✶ Blanching…" and the
+    // footer "esc to interrupt" (the footer hint disappears while the composer holds text).
+    busyMarker: /esc to interrupt|^\S [A-Z][a-z]+…/m,
     exitCommand: '/exit',
     files: { configDir, settings },
   };
@@ -136,8 +147,7 @@ function prepareCodex({ dir, cwd, baseUrl, mcp, turnEndFile }) {
     if (s.env) lines.push(`env = { ECHO_MCP_TOOLS = ${t(s.env.ECHO_MCP_TOOLS)} }`);
   }
   write(join(home, 'config.toml'), `${lines.join('\n')}\n`);
-  const env = { ...baseEnv(join(dir, 'home')), CODEX_HOME: home };
-  mkdirSync(env.HOME, { recursive: true });
+  const env = { ...baseEnv(join(dir, 'home'), dir), CODEX_HOME: home };
   const perms = ['--dangerously-bypass-approvals-and-sandbox'];
   return {
     agent: 'codex',
@@ -147,6 +157,7 @@ function prepareCodex({ dir, cwd, baseUrl, mcp, turnEndFile }) {
     tuiArgs: (prompt) => ['--no-daemon', ...perms, ...(prompt ? [prompt] : [])],
     headlessArgs: (prompt) => ['exec', '--json', '--skip-git-repo-check', ...perms, prompt],
     idleMarker: /^› Ask Codex to do anything/m,
+    busyMarker: /esc to interrupt/, // "• Working (2s • esc to interrupt)"
     exitCommand: '/exit',
     files: { home },
   };
@@ -165,7 +176,7 @@ function prepareGemini({ dir, cwd, baseUrl, mcp, turnEndFile }) {
   write(join(dir, '.gemini', 'settings.json'), JSON.stringify(settings, null, 2));
   write(join(dir, '.gemini', 'trustedFolders.json'), JSON.stringify({ [cwd]: 'TRUST_FOLDER' }, null, 2));
   const env = {
-    ...baseEnv(dir),
+    ...baseEnv(dir, dir),
     GEMINI_CLI_HOME: dir,
     GEMINI_API_KEY: 'fake-gemini-key',
     GOOGLE_GEMINI_BASE_URL: baseUrl,
@@ -178,7 +189,9 @@ function prepareGemini({ dir, cwd, baseUrl, mcp, turnEndFile }) {
     env,
     tuiArgs: (prompt) => ['--approval-mode=yolo', ...(prompt ? ['-i', prompt] : [])],
     headlessArgs: (prompt) => ['-p', prompt, '--approval-mode=yolo', '-o', 'json'],
+    // "> " in default mode, "* " in YOLO mode, before the placeholder.
     idleMarker: /Type your message or @path\/to\/file/,
+    busyMarker: /esc to cancel/, // "⠙ Thinking... (esc to cancel, 1s)"
     exitCommand: '/quit',
     files: { settings: join(dir, '.gemini', 'settings.json') },
   };

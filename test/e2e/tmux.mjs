@@ -1,7 +1,7 @@
 // A minimal tmux driver for the real-harness TUI checks: one private tmux server (socket `-L e2e-<pid>-<n>`),
 // one session per agent, screen capture, typed input, bracketed paste, and waiting with a deadline.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, writeFileSync } from 'node:fs';
+import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 let counter = 0;
@@ -70,11 +70,15 @@ export class Tmux {
     }
   }
 
+  /** Kills the tmux server (SIGHUP to every pane's processes) and removes its socket file. */
   close() {
+    let socketPath;
     try {
+      socketPath = this.tmux('display-message', '-p', '#{socket_path}').trim();
       this.tmux('kill-server');
     } catch {
-      // already gone
+      // no server (never started or already gone)
     }
+    if (socketPath) rmSync(socketPath, { force: true });
   }
 }

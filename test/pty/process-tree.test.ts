@@ -28,6 +28,12 @@ test('kill terminates the whole group, escalating to SIGKILL for SIGTERM-ignorer
   assert.equal(isDead(grandchild!), true, 'grandchild survived');
 });
 
+test('kill right after spawn reaches the agent before it has its own process group', async (t) => {
+  const session = await startFixture(t, 'line-agent.mjs');
+  assert.deepEqual(await session.kill(LONG_MS), { exitCode: null, signal: 15 });
+  assert.equal(isDead(session.pid), true);
+});
+
 test('processes left behind by an agent that exited are swept', async (t) => {
   const session = await startFixture(t, 'orphan-agent.mjs', { idle: { pattern: /^never$/, quietMs: 50 } });
   assert.deepEqual(await session.exited, { exitCode: 0, signal: null });

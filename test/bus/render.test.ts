@@ -1,0 +1,85 @@
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { renderBlock, renderBody, renderHeader, renderLine, replyHint } from '../../src/bus/render.js';
+import { envelope, receipt } from './helpers.js';
+
+const INBOX_HINT = 'full message: loop inbox --json';
+
+describe('renderBlock', () => {
+  test('header, body and reply hint for a question', () => {
+    const e = envelope({ id: 'm-000000001qqqqqqqq', kind: 'question', from: 'worker', to: 'reviewer', iteration: 2, payload: { text: 'Which file?\nsrc/a.ts or src/b.ts' } });
+    assert.equal(
+      renderBlock(e),
+      [
+        '[loop] question m-000000001qqqqqqqq from worker to reviewer (iteration 2)',
+        'Which file?',
+        'src/a.ts or src/b.ts',
+        `→ answer: loop msg answer --reply-to m-000000001qqqqqqqq --text "…" · ${INBOX_HINT}`,
+      ].join('\n'),
+    );
+  });
+
+  test('a task says how to claim done', () => {
+    const e = envelope({ kind: 'task', from: 'loop', to: 'worker', payload: { text: 'Fix it', iteration: 1 } });
+    const lines = renderBlock(e).split('\n');
+    assert.equal(lines[0], renderHeader(e));
+    assert.equal(lines[1], 'Fix it');
+    assert.equal(lines[2], `→ when finished: loop msg done --text "<what you did>" · ${INBOX_HINT}`);
+  });
+
+  test('review body lists verdict and findings', () => {
+    const e = envelope({
+      kind: 'review', from: 'reviewer', to: 'loop',
+      payload: { verdict: 'changes', summary: 'Two issues', findings: [
+        { severity: 'high', title: 'Null deref', file: 'src/a.ts', line: 3, body: 'x may be null' },
+        { severity: 'low', title: 'Typo' },
+      ] },
+    });
+    assert.equal(renderBody(e), 'verdict: changes\nTwo issues\n- [high] Null deref (src/a.ts:3): x may be null\n- [low] Typo');
+    assert.equal(replyHint(e), 'no reply needed');
+  });
+
+  test('proof and review-request bodies show the steps', () => {
+    const r = receipt({ passed: false, steps: [
+      { command: 'npm test', exitCode: 1, durationMs: 5, outputTail: 'boom' },
+    ] });
+    const proof = envelope({ kind: 'proof', from: 'loop', to: 'worker', payload: { passed: false, steps: r.steps, treeHash: r.treeHash } });
+    assert.equal(renderBody(proof), `proof FAILED on tree ${'a'.repeat(12)}\nFAIL npm test (exit 1, 5 ms)`);
+    const request = envelope({ kind: 'review-request', from: 'loop', to: 'reviewer', payload: { summary: 'Review this', diffStat: '', receipt: r, claims: ['tests pass'] } });
+    assert.equal(
+      renderBody(request),
+      `Review this\nproof FAILED on tree ${'a'.repeat(12)}: FAIL npm test (exit 1, 5 ms)\nchanges:\n(no changes)\nworker claims:\n- tests pass`,
+    );
+    assert.match(replyHint(request), /^answer: loop msg review --json /);
+  });
+
+  test('nack lists the errors', () => {
+    const e = envelope({ kind: 'nack', from: 'loop', to: 'worker', payload: { reason: 'message m-1 refused', errors: ['payload.text: must not be empty'] } });
+    assert.equal(renderBody(e), 'message m-1 refused\n- payload.text: must not be empty');
+  });
+});
+
+describe('renderLine', () => {
+  test('a multi-line body becomes a single line', () => {
+    const e = envelope({ kind: 'note', payload: { text: 'first\n\n  second\r\nthird' } });
+    const line = renderLine(e);
+    assert.equal(line, `${renderHeader(e)}: first | second | third → no reply needed · ${INBOX_HINT}`);
+  });
+
+  test('no carriage return or newline survives (either would submit early)', () => {
+    const e = envelope({ kind: 'note', payload: { text: 'a\rb\nc\r\rd' } });
+    const line = renderLine(e);
+    assert.doesNotMatch(line, /[\r\n]/);
+    assert.ok(line.includes('a | b | c | d'), line);
+  });
+
+  test('a long body is cut to the bound with an ellipsis, keeping the reply hint', () => {
+    const e = envelope({ kind: 'question', payload: { text: 'x'.repeat(5000) } });
+    const line = renderLine(e);
+    assert.equal(line.length, 1500);
+    assert.ok(line.startsWith(`${renderHeader(e)}: xxx`));
+    assert.ok(line.includes('x… → answer: loop msg answer'), line.slice(-300));
+    assert.ok(line.endsWith(INBOX_HINT));
+    assert.equal(renderLine(e, 400).length, 400);
+  });
+});

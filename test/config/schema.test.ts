@@ -1,0 +1,72 @@
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { ConfigSchema, configJsonSchema, DEFAULT_CONFIG } from '../../src/config/schema.js';
+
+const examplePath = new URL('../../.loop.example.json', import.meta.url).pathname;
+
+describe('ConfigSchema', () => {
+  test('accepts the contract example', () => {
+    const parsed = ConfigSchema.safeParse({
+      $schema: 'x',
+      worker: 'codex',
+      reviewer: 'claude',
+      proof: ['npm test'],
+      maxIterations: 5,
+      agents: { mybot: { command: 'node', args: ['bot.js'], env: { K: 'V' }, idlePattern: '^> ?$' } },
+    });
+    assert.equal(parsed.success, true);
+  });
+
+  test('accepts an empty object', () => {
+    assert.deepEqual(ConfigSchema.parse({}), {});
+  });
+
+  test('rejects non-integer iteration counts and empty proof commands', () => {
+    assert.equal(ConfigSchema.safeParse({ maxIterations: 1.5 }).success, false);
+    assert.equal(ConfigSchema.safeParse({ proof: [''] }).success, false);
+    assert.equal(ConfigSchema.safeParse({ worker: '-bad' }).success, false);
+  });
+
+  test('the defaults are themselves a valid config file', () => {
+    const { agents, ...rest } = DEFAULT_CONFIG;
+    assert.equal(ConfigSchema.safeParse({ ...rest, agents }).success, true);
+  });
+});
+
+describe('configJsonSchema', () => {
+  test('is a JSON Schema object with the config properties', () => {
+    const schema = configJsonSchema();
+    assert.equal(schema.type, 'object');
+    assert.equal(typeof schema.$schema, 'string');
+    assert.equal(schema.additionalProperties, false);
+    const properties = schema.properties as Record<string, Record<string, unknown>>;
+    assert.deepEqual(Object.keys(properties).sort(), [
+      '$schema', 'agents', 'limits', 'maxIterations', 'maxMessages', 'maxMinutes', 'proof',
+      'proofTimeoutSeconds', 'reviewer', 'terminal', 'turnTimeoutMinutes', 'worker',
+    ]);
+    assert.equal(properties.maxIterations!.type, 'integer');
+    assert.equal(properties.proof!.type, 'array');
+    assert.equal(properties.worker!.description, 'Agent that changes the code.');
+    const agents = properties.agents!;
+    assert.equal(agents.type, 'object');
+    const agent = agents.additionalProperties as { properties: Record<string, unknown> };
+    assert.deepEqual(Object.keys(agent.properties).sort(), ['args', 'command', 'env', 'idlePattern', 'model', 'quietMs']);
+  });
+
+  test('is serialisable JSON', () => {
+    const schema = configJsonSchema();
+    assert.deepEqual(JSON.parse(JSON.stringify(schema)), schema);
+  });
+});
+
+describe('.loop.example.json', () => {
+  test('validates against ConfigSchema', (t) => {
+    if (!existsSync(examplePath)) {
+      t.skip('.loop.example.json does not exist yet');
+      return;
+    }
+    const parsed = ConfigSchema.safeParse(JSON.parse(readFileSync(examplePath, 'utf8')));
+    assert.equal(parsed.success, true, parsed.success ? '' : JSON.stringify(parsed.error.issues));
+  });
+});

@@ -1,0 +1,127 @@
+import { execa, type ResultPromise } from 'execa';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const LOOP_BIN = join(ROOT, 'bin', 'loop.js');
+export const FAKE_AGENT = join(ROOT, 'test', 'fixtures', 'fake-agent.mjs');
+
+export type Action = Record<string, unknown>;
+export interface AgentScript {
+  on: Record<string, Action[][]>;
+  prompt?: string;
+  bracketedPaste?: boolean;
+  startDelay?: number;
+}
+
+/** A scratch world: a git repository, a LOOP_HOME, and scripts for the two fake agents. */
+export class World {
+  readonly base = mkdtempSync(join(tmpdir(), 'loop-it-'));
+  readonly repo = join(this.base, 'repo');
+  readonly home = join(this.base, 'home');
+  readonly log = join(this.base, 'agents.log');
+
+  constructor(files: Record<string, string> = { 'README.md': '# scratch\n' }) {
+    mkdirSync(this.repo);
+    for (const [name, content] of Object.entries(files)) writeFileSync(join(this.repo, name), content);
+  }
+
+  async init(): Promise<this> {
+    const git = (...args: string[]) => execa('git', ['-c', 'user.name=t', '-c', 'user.email=t@t.invalid', ...args], { cwd: this.repo });
+    await git('init', '-q', '-b', 'main');
+    await git('add', '-A');
+    await git('commit', '-q', '-m', 'init');
+    return this;
+  }
+
+  /** Write `.loop.json` with two fake agents following the given scripts. */
+  configure(worker: AgentScript, reviewer: AgentScript, extra: Record<string, unknown> = {}): void {
+    const agent = (role: string, script: AgentScript) => {
+      const path = join(this.base, `${role}.json`);
+      writeFileSync(path, JSON.stringify({ log: this.log, ...script }));
+      return { command: process.execPath, args: [FAKE_AGENT], env: { FAKE_SCRIPT: path }, idlePattern: `^${role}>$` };
+    };
+    const config = {
+      worker: 'fake-worker',
+      reviewer: 'fake-reviewer',
+      proof: ['test -f work.txt'],
+      maxIterations: 3,
+      agents: { 'fake-worker': agent('worker', worker), 'fake-reviewer': agent('reviewer', reviewer) },
+      ...extra,
+    };
+    writeFileSync(join(this.repo, '.loop.json'), JSON.stringify(config, null, 2));
+  }
+
+  env(): Record<string, string> {
+    return { LOOP_HOME: this.home, LOOP_IDLE_GRACE_MS: '1500', NO_COLOR: '1', CI: '1' };
+  }
+
+  /** Run `loop …` in the repository. */
+  loop(args: string[], options: { timeout?: number } = {}): ResultPromise<{ reject: false; all: true }> {
+    return execa(process.execPath, [LOOP_BIN, ...args], {
+      cwd: this.repo, env: this.env(), reject: false, all: true, timeout: options.timeout ?? 90_000, stdin: 'ignore',
+    }) as unknown as ResultPromise<{ reject: false; all: true }>;
+  }
+
+  runDirs(): string[] {
+    const runs = join(this.home, 'runs');
+    try {
+      return readdirSync(runs).flatMap((repo) => readdirSync(join(runs, repo)).map((id) => join(runs, repo, id)));
+    } catch {
+      return [];
+    }
+  }
+
+  onlyRun(): { dir: string; manifest: Record<string, any>; events: Record<string, any>[] } {
+    const dirs = this.runDirs();
+    if (dirs.length !== 1) throw new Error(`expected one run, found ${dirs.length}`);
+    return readRun(dirs[0]!);
+  }
+
+  agentLog(): string[] {
+    try {
+      return readFileSync(this.log, 'utf8').trim().split('\n');
+    } catch {
+      return [];
+    }
+  }
+
+  cleanup(): void {
+    for (const dir of this.runDirs()) {
+      for (const pid of agentPids(readRun(dir).events)) {
+        try {
+          process.kill(-pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
+    }
+    rmSync(this.base, { recursive: true, force: true });
+  }
+}
+
+export function readRun(dir: string) {
+  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+  const events = readFileSync(join(dir, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  return { dir, manifest, events };
+}
+
+export const agentPids = (events: Record<string, any>[]): number[] =>
+  events.filter((e) => e.type === 'agent.started').map((e) => e.pid as number);
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** All envelopes in a journal (agent messages and loop's own). */
+export const envelopes = (events: Record<string, any>[]) =>
+  events.flatMap((e) => (e.type === 'message' ? [e.envelope] : e.type === 'transition' ? e.messages : []));
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
