@@ -4,6 +4,7 @@ import { execa } from 'execa';
 import type { ProofStep, Receipt } from '../bus/message.js';
 import { ensureDir, FILE_MODE } from '../run/fs-atomic.js';
 import { treeHash } from './tree-hash.js';
+import { killProcessGroup, signalGroup } from '../pty/process-tree.js';
 
 export interface ProofOptions {
   commands: string[];
@@ -19,6 +20,25 @@ export interface ProofOptions {
 }
 
 const TAIL_CHARS = 2000;
+const FORWARDED = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/** While a detached proof runs, a signal to loop stops it too (Ctrl-C no longer reaches its group); returns the undo. */
+function forwardSignals(pid: number): () => void {
+  const offs = FORWARDED.map((signal) => {
+    const handler = () => {
+      signalGroup(pid, 'SIGTERM');
+      if (process.listenerCount(signal) === 1) {
+        // Nobody else handles it: keep the default behaviour (exit by that signal).
+        process.off(signal, handler);
+        process.kill(process.pid, signal);
+      }
+    };
+    process.on(signal, handler);
+    return () => process.off(signal, handler);
+  });
+  return () => offs.forEach((off) => off());
+}
+
 const tail = (text: string) => (text.length > TAIL_CHARS ? `…${text.slice(-TAIL_CHARS)}` : text);
 
 /**
@@ -34,25 +54,41 @@ export async function runProof(options: ProofOptions): Promise<Receipt> {
   for (const [position, command] of options.commands.entries()) {
     options.onStep?.(command, position);
     const started = Date.now();
-    const result = await execa(command, {
+    // Own process group (detached), stopped as a whole on timeout: dash does not exec `sh -c` commands,
+    // so killing only the shell left its children (e.g. the node under `npm test`) running and holding
+    // the output pipe open, and the timeout never took effect.
+    const subprocess = execa(command, {
       shell: true,
       cwd: options.cwd,
       all: true,
       reject: false,
-      timeout: options.timeoutMs,
       stdin: 'ignore',
       env: { ...options.env, CI: options.env?.CI ?? 'true' },
-      forceKillAfterDelay: 2000,
-      cleanup: true,
+      detached: true,
     });
+    const pid = subprocess.pid;
+    const killNow = () => (pid ? signalGroup(pid, 'SIGKILL') : undefined);
+    process.once('exit', killNow); // detached children are not cleaned up by execa when loop exits
+    const unforward = pid ? forwardSignals(pid) : () => undefined;
+    let timedOut = false;
+    let stopping: Promise<void> | undefined;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      if (pid) stopping = killProcessGroup(pid, 2000);
+    }, options.timeoutMs);
+    const result = await subprocess;
+    clearTimeout(timer);
+    await stopping;
+    process.off('exit', killNow);
+    unforward();
     const output = result.all ?? '';
-    appendFileSync(logFile, `$ ${command}\n${output}\n[exit ${result.exitCode ?? 'none'}${result.timedOut ? ', timed out' : ''}]\n\n`);
+    appendFileSync(logFile, `$ ${command}\n${output}\n[exit ${result.exitCode ?? 'none'}${timedOut ? ', timed out' : ''}]\n\n`);
     const step: ProofStep = {
       command,
       exitCode: result.exitCode ?? null,
       durationMs: Date.now() - started,
       outputTail: tail(output),
-      ...(result.timedOut ? { timedOut: true } : {}),
+      ...(timedOut ? { timedOut: true } : {}),
     };
     steps.push(step);
     if (step.exitCode !== 0) break;

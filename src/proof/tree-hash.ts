@@ -17,7 +17,7 @@ export async function treeHash(root: string): Promise<string> {
     const current = join(gitDir.stdout.trim(), 'index');
     if (existsSync(current)) copyFileSync(current, index);
     const env = { GIT_INDEX_FILE: index };
-    await execa('git', ['add', '-A', '--', '.'], { cwd: root, env });
+    await execa('git', ['add', '-A', '--', ':/'], { cwd: root, env }); // ':/' = the whole tree, even from a subdirectory
     const tree = await execa('git', ['write-tree'], { cwd: root, env });
     return tree.stdout.trim();
   } finally {

@@ -169,7 +169,6 @@ function prepareGemini({ dir, cwd, baseUrl, mcp, turnEndFile }) {
     privacy: { usageStatisticsEnabled: false },
     telemetry: { enabled: false },
     general: { enableAutoUpdate: false, enableAutoUpdateNotification: false },
-    hooksConfig: { notifications: false },
   };
   if (mcp) settings.mcpServers = { [mcp.name]: { ...mcpServer(mcp), trust: true } };
   if (turnEndFile) settings.hooks = { AfterAgent: [{ hooks: [{ name: 'e2e-after-agent', type: 'command', command: appendStdin(turnEndFile) }] }] };

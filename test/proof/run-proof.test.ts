@@ -2,6 +2,7 @@ import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { runProof } from '../../src/proof/run-proof.js';
 import { treeHash } from '../../src/proof/tree-hash.js';
@@ -113,15 +114,52 @@ describe('runProof', () => {
 
   test('on timeout the whole process tree is stopped, not just the shell', async () => {
     const { cwd, logDir } = newDir();
-    const marker = `${30 + counter}.0${process.pid}`;
-    // A background grandchild not holding the output pipe, and a foreground one that is.
+    const marker = `${60 + counter}.0${process.pid}`;
+    // A background grandchild not holding the output pipe, and a foreground one (shorter) that is.
     const receipt = await runProof({
-      commands: [`(sleep ${marker} >/dev/null 2>&1 &); sleep ${marker}`],
+      commands: [`(sleep ${marker} >/dev/null 2>&1 &); sleep 3.0${process.pid}`],
       cwd, logDir, index: 6, timeoutMs: 300,
     });
     assert.equal(receipt.steps[0]!.timedOut, true);
+    assert.equal(receipt.steps[0]!.exitCode, null);
     const survivors = processesWith(`sleep\0${marker}`);
     for (const pid of survivors) process.kill(pid, 'SIGKILL');
+    assert.deepEqual(survivors, []);
+  });
+
+  test('leaves no signal or exit listeners behind', async () => {
+    const { cwd, logDir } = newDir();
+    const counts = () => ['SIGINT', 'SIGTERM', 'SIGHUP', 'exit'].map((e) => process.listenerCount(e));
+    const before = counts();
+    await runProof({ commands: ['true', 'exit 1'], cwd, logDir, index: 8, timeoutMs: 30_000 });
+    await runProof({ commands: ['sleep 5'], cwd, logDir, index: 9, timeoutMs: 200 });
+    assert.deepEqual(counts(), before);
+  });
+
+  test('SIGINT to loop while a proof runs stops the proof, and loop still exits by SIGINT', async () => {
+    const { cwd, logDir } = newDir();
+    const marker = `${50 + counter}.0${process.pid}`;
+    const moduleUrl = new URL('../../src/proof/run-proof.ts', import.meta.url).href;
+    const script = [
+      `import { runProof } from ${JSON.stringify(moduleUrl)};`,
+      `await runProof({ commands: ['sleep ${marker}'], cwd: ${JSON.stringify(cwd)}, logDir: ${JSON.stringify(logDir)}, index: 1, timeoutMs: 120000,`,
+      `  onStep: () => setTimeout(() => console.log('started'), 300) });`,
+      `console.log('returned');`,
+    ].join('\n');
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      cwd: new URL('../..', import.meta.url).pathname,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk) => {
+      output += String(chunk);
+      if (output.includes('started')) child.kill('SIGINT');
+    });
+    const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.once('exit', (c, s) => resolve([c, s])));
+    const survivors = processesWith(`sleep\0${marker}`);
+    for (const pid of survivors) process.kill(pid, 'SIGKILL');
+    assert.equal(output, 'started\n');
+    assert.deepEqual([code, signal], [null, 'SIGINT']);
     assert.deepEqual(survivors, []);
   });
 });

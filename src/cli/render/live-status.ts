@@ -63,7 +63,7 @@ export function liveStatusObserver(write: (text: string) => void, color: boolean
         if (!notice.delivered) view.lines.push(messageSummary(notice.envelope, width - 30));
         break;
       case 'proof-done': {
-        const line = noticeLine(notice) ?? '';
+        const line = (noticeLine(notice) ?? '').replace(/^proof /, '');
         view.proof = notice.receipt.passed ? paint('32', line) : paint('31', line);
         break;
       }

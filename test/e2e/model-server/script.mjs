@@ -31,7 +31,7 @@ function normaliseRule(raw, i) {
   const regex = (v, key) => {
     if (v === undefined) return undefined;
     try {
-      return new RegExp(v, raw.flags ?? '');
+      return new RegExp(v, String(raw.flags ?? '').replace(/[gy]/g, '')); // stateless matching: no g/y
     } catch (err) {
       throw new TypeError(`${where}.${key} is not a valid regex: ${err.message}`);
     }
