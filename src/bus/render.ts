@@ -71,7 +71,7 @@ export function renderBlocks(envelopes: readonly Envelope[]): string {
 
 /** One message on a single line, bounded to `maxChars`. */
 export function renderLine(envelope: Envelope, maxChars = 1500): string {
-  const body = renderBody(envelope).replace(/\s*\n\s*/g, ' | ');
+  const body = renderBody(envelope).replace(/\s*[\r\n]+\s*/g, ' | '); // a lone CR is Enter in a PTY, too
   const tail = ` → ${replyHint(envelope)}`;
   const room = Math.max(60, maxChars - tail.length - renderHeader(envelope).length - 2);
   const shown = body.length > room ? `${body.slice(0, room - 1)}…` : body;
@@ -84,5 +84,12 @@ export function renderLine(envelope: Envelope, maxChars = 1500): string {
  */
 export function renderLines(envelopes: readonly Envelope[], maxChars = 1800): string {
   const share = Math.floor(maxChars / envelopes.length) - 40;
-  return `${envelopes.map((e) => renderLine(e, share)).join(' ‖ ')} · full messages: loop inbox --json`;
+  const end = ' · full messages: loop inbox --json';
+  const lines = envelopes.map((e) => renderLine(e, share));
+  // Each line has a fixed header and hint, so many queued messages would overrun the bound: name the rest.
+  let shown = lines.length;
+  const length = (n: number) => lines.slice(0, n).join(' ‖ ').length + end.length + (n < lines.length ? 40 : 0);
+  while (shown > 1 && length(shown) > maxChars) shown--;
+  const rest = lines.length - shown;
+  return `${lines.slice(0, shown).join(' ‖ ')}${rest > 0 ? ` ‖ (+${rest} more message${rest > 1 ? 's' : ''})` : ''}${end}`;
 }

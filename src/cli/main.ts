@@ -88,6 +88,11 @@ function buildProgram(): Command {
     .option('--json', 'an array of envelopes')
     .action(lazy(async () => (await import('./commands/inbox.js')).inboxCommand));
 
+  program
+    .command('mcp')
+    .description('(for agents) the bus as MCP tools on stdio')
+    .action(lazy(async () => (await import('./commands/mcp.js')).mcpCommand));
+
   return program;
 }
 

@@ -1,6 +1,6 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { renderBlock, renderBody, renderHeader, renderLine, replyHint } from '../../src/bus/render.js';
+import { renderBlock, renderBlocks, renderBody, renderHeader, renderLine, renderLines, replyHint } from '../../src/bus/render.js';
 import { envelope, receipt } from './helpers.js';
 
 const INBOX_HINT = 'full message: loop inbox --json';
@@ -62,8 +62,7 @@ describe('renderBlock', () => {
 describe('renderLine', () => {
   test('a multi-line body becomes a single line', () => {
     const e = envelope({ kind: 'note', payload: { text: 'first\n\n  second\r\nthird' } });
-    const line = renderLine(e);
-    assert.equal(line, `${renderHeader(e)}: first | second | third → no reply needed · ${INBOX_HINT}`);
+    assert.equal(renderLine(e), `${renderHeader(e)}: first | second | third → no reply needed`);
   });
 
   test('no carriage return or newline survives (either would submit early)', () => {
@@ -78,8 +77,43 @@ describe('renderLine', () => {
     const line = renderLine(e);
     assert.equal(line.length, 1500);
     assert.ok(line.startsWith(`${renderHeader(e)}: xxx`));
-    assert.ok(line.includes('x… → answer: loop msg answer'), line.slice(-300));
-    assert.ok(line.endsWith(INBOX_HINT));
+    assert.ok(line.endsWith(`x… → ${replyHint(e)}`), line.slice(-200));
     assert.equal(renderLine(e, 400).length, 400);
+  });
+});
+
+describe('renderBlocks / renderLines (a queued batch as one delivery)', () => {
+  const question = (text: string) => envelope({ kind: 'question', payload: { text } });
+
+  test('renderBlocks separates blocks by a blank line', () => {
+    const a = envelope({ payload: { text: 'one' } });
+    const b = envelope({ payload: { text: 'two' } });
+    assert.equal(renderBlocks([a, b]), `${renderBlock(a)}\n\n${renderBlock(b)}`);
+  });
+
+  test('renderLines: one line, messages in order, then where to read them in full', () => {
+    const a = envelope({ payload: { text: 'one\ntwo' } });
+    const b = question('why?');
+    const line = renderLines([a, b]);
+    assert.equal(line, `${renderLine(a, 860)} ‖ ${renderLine(b, 860)} · full messages: loop inbox --json`);
+    assert.doesNotMatch(line, /[\r\n]/);
+  });
+
+  test('renderLines stays within the bound for long bodies', () => {
+    const batch = [question('a'.repeat(3000)), question('b'.repeat(3000)), question('c'.repeat(3000))];
+    const line = renderLines(batch);
+    assert.ok(line.length <= 1800, String(line.length));
+    assert.ok(line.includes('aaa…') && line.includes('bbb…') && line.includes('ccc…'));
+  });
+
+  test('renderLines stays within the bound for many messages and names the ones not shown', () => {
+    const batch = Array.from({ length: 30 }, (_, i) => question(`question number ${i} ${'z'.repeat(500)}`));
+    const line = renderLines(batch);
+    assert.ok(line.length <= 1800, String(line.length));
+    assert.doesNotMatch(line, /[\r\n]/);
+    const shown = line.split(' ‖ ').filter((part) => part.startsWith('[loop] question')).length;
+    assert.ok(shown >= 1, line);
+    assert.ok(line.endsWith(` ‖ (+${30 - shown} more messages) · full messages: loop inbox --json`), line.slice(-120));
+    assert.ok(line.startsWith(renderHeader(batch[0]!)));
   });
 });

@@ -35,4 +35,9 @@ describe('formatIssues', () => {
       'f.json: a: expected string, received undefined\nf.json: …and 2 more problem(s)',
     );
   });
+
+  test('a bad record key shows the message of the key schema', () => {
+    const record = z.object({ agents: z.record(z.string().regex(/^[a-z]+$/, 'names are lowercase letters'), z.number()) });
+    assert.equal(formatIssues('f.json', issuesOf(record, { agents: { Bad1: 1 } })), 'f.json: agents.Bad1: names are lowercase letters');
+  });
 });

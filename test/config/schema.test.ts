@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { ConfigSchema, configJsonSchema, DEFAULT_CONFIG } from '../../src/config/schema.js';
 
 const examplePath = new URL('../../.loop.example.json', import.meta.url).pathname;
+const schemaFilePath = new URL('../../schema/loop.schema.json', import.meta.url).pathname;
 
 describe('ConfigSchema', () => {
   test('accepts the contract example', () => {
@@ -68,5 +69,36 @@ describe('.loop.example.json', () => {
     }
     const parsed = ConfigSchema.safeParse(JSON.parse(readFileSync(examplePath, 'utf8')));
     assert.equal(parsed.success, true, parsed.success ? '' : JSON.stringify(parsed.error.issues));
+  });
+
+  test('documents every key of the schema', (t) => {
+    if (!existsSync(examplePath)) {
+      t.skip('.loop.example.json does not exist yet');
+      return;
+    }
+    const example = JSON.parse(readFileSync(examplePath, 'utf8')) as Record<string, Record<string, unknown>>;
+    const schema = configJsonSchema() as { properties: Record<string, { properties?: Record<string, unknown>; additionalProperties?: { properties: Record<string, unknown> } }> };
+    const missing: string[] = [];
+    for (const [key, property] of Object.entries(schema.properties)) {
+      if (!(key in example)) missing.push(key);
+      else if (property.properties) {
+        for (const nested of Object.keys(property.properties)) if (!(nested in example[key]!)) missing.push(`${key}.${nested}`);
+      }
+    }
+    const agentKeys = new Set(Object.values(example.agents ?? {}).flatMap((agent) => Object.keys(agent as object)));
+    for (const key of Object.keys(schema.properties.agents!.additionalProperties!.properties)) {
+      if (!agentKeys.has(key)) missing.push(`agents.*.${key}`);
+    }
+    assert.deepEqual(missing, []);
+  });
+});
+
+describe('schema/loop.schema.json', () => {
+  test('is the current output of configJsonSchema() (regenerate with: loop config --schema)', (t) => {
+    if (!existsSync(schemaFilePath)) {
+      t.skip('schema/loop.schema.json does not exist');
+      return;
+    }
+    assert.deepEqual(JSON.parse(readFileSync(schemaFilePath, 'utf8')), configJsonSchema());
   });
 });

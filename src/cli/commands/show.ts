@@ -33,7 +33,7 @@ export async function showCommand(query: string, options: { json?: boolean }): P
   lines.push('', `messages (${d.messages.length}):`);
   for (const m of d.messages) {
     lines.push(`  #${m.seq} ${m.at.slice(11, 19)} ${m.from} → ${m.to} ${m.kind} (iteration ${m.iteration}) ${m.id}`);
-    lines.push(...renderBody(m).split('\n').slice(0, 6).map((l) => `      ${l.slice(0, 140)}`));
+    lines.push(...renderBody(m).split("\n").slice(0, 12).map((l) => `      ${l.slice(0, 140)}`));
   }
   if (d.refusals.length > 0) {
     lines.push('', `refused (${d.refusals.length}):`);

@@ -1,13 +1,14 @@
 // Tests of the fake model server over real HTTP. Run: node --test test/e2e/model-server/
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { startModelServer } from './server.mjs';
 
 let server;
-const logFile = join(mkdtempSync(join(tmpdir(), 'fake-model-test-')), 'fake.log');
+const logDir = mkdtempSync(join(tmpdir(), 'fake-model-test-'));
+const logFile = join(logDir, 'fake.log');
 const script = {
   rules: [
     { name: 'shell', match: 'MARK-SHELL (\\S+)', steps: [{ shell: 'echo hi > $1' }], final: 'SHELL-DONE' },
@@ -22,7 +23,10 @@ const script = {
 before(async () => {
   server = await startModelServer({ script, logFile });
 });
-after(() => server.close());
+after(async () => {
+  await server.close();
+  rmSync(logDir, { recursive: true, force: true });
+});
 
 async function post(path, body, headers = {}) {
   const res = await fetch(server.url + path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });

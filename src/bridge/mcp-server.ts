@@ -1,0 +1,55 @@
+import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import { z } from 'zod';
+import { readInbox } from '../bus/inbox.js';
+import type { Role } from '../bus/message.js';
+import { submit } from '../bus/submit.js';
+import { tryReadManifest } from '../run/manifest.js';
+import { toolsFor, type BridgeTool } from './mcp-tools.js';
+
+const text = (value: string, isError = false) => ({ content: [{ type: 'text' as const, text: value }], ...(isError ? { isError: true } : {}) });
+
+function call(tool: BridgeTool, runDir: string, role: Role, args: Record<string, unknown>) {
+  if (tool.name === 'inbox') return text(JSON.stringify(readInbox(runDir, role, { all: Boolean(args.all) }), null, 2));
+  if (tool.name === 'status') {
+    const m = tryReadManifest(runDir);
+    if (!m) return text(`no readable manifest in ${runDir}`, true);
+    return text(JSON.stringify({ runId: m.id, role, status: m.status, phase: m.phase, iteration: m.iteration, maxIterations: m.maxIterations, proof: m.proof, lastProof: m.lastProof, lastVerdict: m.lastVerdict }, null, 2));
+  }
+  // Validation happens once, in the bus (as for `loop msg`), so a refusal is journaled with its reasons.
+  const { to, replyTo, ...payload } = args as { to?: string; replyTo?: string };
+  const result = submit(runDir, role, { kind: tool.kind!, to, replyTo, payload }, 'mcp');
+  return result.ok ? text(`sent ${tool.kind} ${result.id}`) : text(`message refused:\n${result.reasons.map((r) => `- ${r}`).join('\n')}`, true);
+}
+
+/** `loop mcp`: the bridge operations as typed MCP tools over stdio, for the agent in `role`. */
+export async function serveMcp(runDir: string, role: Role, version: string): Promise<void> {
+  const tools = toolsFor(role);
+  const server = new Server(
+    { name: 'loop', version },
+    { capabilities: { tools: {} }, instructions: `You are the ${role} of a loop run. Talk to the other agent and to loop through these tools.` },
+  );
+  server.setRequestHandler(ListToolsRequestSchema, async () => ({
+    tools: tools.map((tool) => {
+      const { $schema: _ignored, ...inputSchema } = z.toJSONSchema(tool.input, { io: 'input' }) as Record<string, unknown>;
+      return { name: tool.name, description: tool.description, inputSchema: { type: 'object' as const, ...inputSchema } };
+    }),
+  }));
+  server.setRequestHandler(CallToolRequestSchema, async (request) => {
+    const tool = tools.find((t) => t.name === request.params.name);
+    if (!tool) return text(`unknown tool '${request.params.name}' for the ${role} (tools: ${tools.map((t) => t.name).join(', ')})`, true);
+    try {
+      return call(tool, runDir, role, (request.params.arguments ?? {}) as Record<string, unknown>);
+    } catch (error) {
+      return text((error as Error).message, true);
+    }
+  });
+  const transport = new StdioServerTransport();
+  const closed = new Promise<void>((resolve) => {
+    transport.onclose = () => resolve();
+    process.stdin.once('end', () => resolve());
+  });
+  await server.connect(transport);
+  await closed;
+}

@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { PayloadSchemas, RoleSchema, type AgentKind, type Role } from '../bus/message.js';
+
+/** One bridge operation exposed as an MCP tool. Input schemas come from the bus's own zod schemas. */
+export interface BridgeTool {
+  name: string;
+  description: string;
+  /** The message kind it sends, or undefined for read-only tools. */
+  kind?: AgentKind;
+  roles: readonly Role[];
+  input: z.ZodObject;
+}
+
+const addressed = { to: RoleSchema.optional().describe('worker or reviewer (default: the other agent)') };
+
+export const BRIDGE_TOOLS: readonly BridgeTool[] = [
+  { name: 'send_note', kind: 'note', roles: ['worker', 'reviewer'], description: 'Send a note to the other agent (FYI; no answer expected).', input: PayloadSchemas.note.extend(addressed) },
+  { name: 'send_question', kind: 'question', roles: ['worker', 'reviewer'], description: 'Ask the other agent a question; it answers with send_answer.', input: PayloadSchemas.question.extend(addressed) },
+  {
+    name: 'send_answer', kind: 'answer', roles: ['worker', 'reviewer'], description: 'Answer a question from the other agent.',
+    input: PayloadSchemas.answer.extend({ ...addressed, replyTo: z.string().describe('id of the question being answered') }),
+  },
+  {
+    name: 'send_done', kind: 'done', roles: ['worker'],
+    description: 'Claim the task is done. loop then runs the proof commands itself and asks the reviewer for a review.',
+    input: PayloadSchemas.done,
+  },
+  {
+    name: 'send_review', kind: 'review', roles: ['reviewer'],
+    description: 'Give your review verdict (approve | changes | cannot-review) with findings (severity, title, file, line).',
+    input: PayloadSchemas.review,
+  },
+  { name: 'inbox', roles: ['worker', 'reviewer'], description: 'Messages addressed to you that you have not read yet (all: every one).', input: z.strictObject({ all: z.boolean().optional() }) },
+  { name: 'status', roles: ['worker', 'reviewer'], description: 'The run: phase, iteration, your role, the last proof and verdict.', input: z.strictObject({}) },
+];
+
+/** The tools an agent in `role` is offered. */
+export const toolsFor = (role: Role) => BRIDGE_TOOLS.filter((tool) => tool.roles.includes(role));
