@@ -32,6 +32,8 @@ export interface LaunchContext {
   resumeSessionId?: string;
   /** Unattended run (--ci): adapters pick full-auto permissions. */
   ci: boolean;
+  /** The first message for this agent, for harnesses that take a prompt on the command line. */
+  initialPrompt?: string;
 }
 
 /** How to start one agent process. */
@@ -42,6 +44,10 @@ export interface LaunchPlan {
   idle: IdleRule;
   /** The agent's own session id, when known at launch. */
   sessionId: string | null;
+  /** True when `initialPrompt` was put on the command line (it counts as delivered at launch). */
+  initialPromptOnCommandLine?: boolean;
+  /** What loop changed or set up for this launch, for the user to see (e.g. a pre-accepted trust dialog). */
+  notices?: string[];
 }
 
 /** One harness: launch, resume and idle detection. Built-in harnesses and custom commands alike. */

@@ -89,6 +89,13 @@ function buildProgram(): Command {
     .action(lazy(async () => (await import('./commands/inbox.js')).inboxCommand));
 
   program
+    .command('hook', { hidden: true })
+    .description('(for harness hooks) record a turn-end signal')
+    .argument('<event>', 'claude-stop | codex-notify | gemini-after-agent')
+    .argument('[payload]', 'the JSON payload (default: stdin)')
+    .action(lazy(async () => (await import('./commands/hook.js')).hookCommand));
+
+  program
     .command('mcp')
     .description('(for agents) the bus as MCP tools on stdio')
     .action(lazy(async () => (await import('./commands/mcp.js')).mcpCommand));

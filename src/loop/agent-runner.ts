@@ -1,5 +1,7 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AgentAdapter, LaunchPlan } from '../agents/card.js';
+import { readSignals, type TurnSignal } from '../agents/signals.js';
 import type { Envelope, Role } from '../bus/message.js';
 import { renderBlocks, renderLines } from '../bus/render.js';
 import type { AgentActivity, ExitInfo, PtySession, PtySpawnSpec, IdleRule } from '../pty/types.js';
@@ -21,12 +23,14 @@ export interface AgentRunnerOptions {
 }
 
 export interface AgentRunnerEvents {
-  started(plan: LaunchPlan, pid: number): void;
+  started(plan: LaunchPlan, pid: number, recording: string): void;
   activity(activity: AgentActivity): void;
-  delivered(envelope: Envelope, attempts: number): void;
+  delivered(envelope: Envelope, attempts: number, via: 'terminal' | 'command-line'): void;
   /** A delivery could not be made (the agent never became idle, or Enter was not taken). */
   stuck(envelope: Envelope, detail: string, final: boolean): void;
   exited(info: ExitInfo): void;
+  /** The harness reported the end of a turn (hook or notify). */
+  turnSignal(signal: TurnSignal): void;
   /** The agent finished a turn and sat idle for idleGraceMs while loop awaits its reply. */
   idleAfterTurn(): void;
   /** Is loop waiting for a reply from this agent right now? */
@@ -35,16 +39,25 @@ export interface AgentRunnerEvents {
 
 const IDLE_WAIT_MS = 30_000;
 const MAX_NOT_SUBMITTED = 3;
+/** After a delivery, wait this long for the harness's own turn-end signal before trusting the screen alone. */
+const TURN_SIGNAL_WATCHDOG_MS = 15_000;
 
-/** One agent in its terminal: launch, ordered delivery when idle, and turn tracking. */
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** One agent in its terminal: launch, ordered delivery when idle, turn tracking from hooks and the screen. */
 export class AgentRunner {
   session?: PtySession;
   plan?: LaunchPlan;
+  /** The agent's own session id (assigned at launch, or captured from a turn signal). */
+  sessionId: string | null = null;
   private queue: Envelope[] = [];
   private delivering = false;
   private stopping = false;
   private idleSince = 0;
   private turnPending = false;
+  /** A delivered turn whose harness signal (Stop/notify/AfterAgent) has not come yet. */
+  private awaitingSignal = false;
+  private signalOffset = 0;
   private ticker?: NodeJS.Timeout;
 
   constructor(private readonly options: AgentRunnerOptions, private readonly events: AgentRunnerEvents) {}
@@ -53,34 +66,57 @@ export class AgentRunner {
     return this.options.role;
   }
 
-  /** Start the agent (on its own earlier session when `resumeSessionId` is given). */
+  private get usesSignals(): boolean {
+    return this.options.adapter.card.turnEnd.some((t) => t === 'hook' || t === 'notify');
+  }
+
+  /** A recording file that does not exist yet: `worker.cast`, then `worker.2.cast` after a relaunch… */
+  private recordingPath(): string {
+    const { runDir, role } = this.options;
+    for (let n = 1; ; n++) {
+      const path = join(runDir, n === 1 ? `${role}.cast` : `${role}.${n}.cast`);
+      if (!existsSync(path)) return path;
+    }
+  }
+
+  /**
+   * Start the agent (on its own earlier session when `resumeSessionId` is given). Messages already queued are
+   * put on the command line when the harness takes a first prompt there; they then count as delivered.
+   */
   async launch(resumeSessionId?: string): Promise<void> {
     const o = this.options;
-    const plan = await o.adapter.plan({ role: o.role, runId: o.runId, runDir: o.runDir, cwd: o.cwd, env: o.env, ci: o.ci, resumeSessionId });
+    const card = o.adapter.card;
+    const initial = card.initialPromptOnCommandLine && this.queue.length > 0 ? [...this.queue] : [];
+    const plan = await o.adapter.plan({
+      role: o.role, runId: o.runId, runDir: o.runDir, cwd: o.cwd, env: o.env, ci: o.ci, resumeSessionId,
+      ...(initial.length > 0 ? { initialPrompt: renderBlocks(initial) } : {}),
+    });
     this.plan = plan;
+    this.sessionId = plan.sessionId;
+    this.signalOffset = readSignals(o.runDir, o.role, 0).offset;
+    const recording = this.recordingPath();
     const session = await o.createSession(
-      {
-        command: plan.command,
-        args: plan.args,
-        cwd: o.cwd,
-        env: plan.env,
-        cols: o.cols,
-        rows: o.rows,
-        recordPath: join(o.runDir, `${o.role}.cast`),
-        recordMaxBytes: o.recordingBytes,
-      },
+      { command: plan.command, args: plan.args, cwd: o.cwd, env: plan.env, cols: o.cols, rows: o.rows, recordPath: recording, recordMaxBytes: o.recordingBytes },
       plan.idle,
     );
     this.session = session;
+    this.stopping = false;
     session.onActivity((activity) => {
-      if (!this.stopping) this.events.activity(activity);
+      if (!this.stopping && this.session === session) this.events.activity(activity);
     });
     void session.exited.then((info) => {
-      if (!this.stopping) this.events.exited(info);
+      if (!this.stopping && this.session === session) this.events.exited(info);
     });
-    this.events.started(plan, session.pid);
+    this.events.started(plan, session.pid, recording);
+    if (plan.initialPromptOnCommandLine && initial.length > 0) {
+      this.queue.splice(0, initial.length);
+      this.markTurnStarted();
+      for (const envelope of initial) this.events.delivered(envelope, 0, 'command-line');
+    }
+    clearInterval(this.ticker);
     this.ticker = setInterval(() => this.tick(), 250);
     this.ticker.unref();
+    if (this.queue.length > 0) setImmediate(() => void this.pump());
   }
 
   /** Queue a message for delivery; it is typed only when the agent is idle. */
@@ -90,25 +126,38 @@ export class AgentRunner {
     setImmediate(() => void this.pump());
   }
 
+  private markTurnStarted(): void {
+    this.turnPending = true;
+    this.idleSince = 0;
+    this.awaitingSignal = this.usesSignals;
+  }
+
+  /** With a harness signal available, do not type into a turn that has not ended (the screen can look idle). */
+  private async turnSettled(): Promise<void> {
+    const started = Date.now();
+    while (this.awaitingSignal && !this.stopping && Date.now() - started < TURN_SIGNAL_WATCHDOG_MS) await sleep(100);
+    this.awaitingSignal = false;
+  }
+
   private async pump(): Promise<void> {
-    if (this.delivering || !this.session) return;
+    if (this.delivering || !this.session || this.stopping) return;
     this.delivering = true;
     try {
       let notSubmitted = 0;
       let warned = false;
       while (this.queue.length > 0 && !this.stopping) {
+        await this.turnSettled();
         // Everything queued goes in one delivery: one turn for the agent, in order.
         const batch = [...this.queue];
-        const session = this.session;
+        const session: PtySession = this.session;
         const text = session.bracketedPaste() ? renderBlocks(batch) : renderLines(batch);
         const result = await session.deliver(text, { idleTimeoutMs: IDLE_WAIT_MS });
-        if (this.stopping) return;
+        if (this.stopping || this.session !== session) return;
         if (result.ok) {
           this.queue.splice(0, batch.length);
           notSubmitted = 0;
-          this.turnPending = true;
-          this.idleSince = 0;
-          for (const envelope of batch) this.events.delivered(envelope, result.attempts);
+          this.markTurnStarted();
+          for (const envelope of batch) this.events.delivered(envelope, result.attempts, 'terminal');
           continue;
         }
         if (result.reason === 'exited') return;
@@ -128,10 +177,24 @@ export class AgentRunner {
     }
   }
 
+  private pollSignals(): void {
+    const { signals, offset } = readSignals(this.options.runDir, this.options.role, this.signalOffset);
+    this.signalOffset = offset;
+    for (const signal of signals) {
+      if (!signal.ignored) {
+        this.awaitingSignal = false;
+        if (signal.sessionId && !this.sessionId) this.sessionId = signal.sessionId;
+      }
+      this.events.turnSignal(signal);
+    }
+  }
+
   private tick(): void {
     const session = this.session;
-    if (!session || this.stopping || !this.turnPending) return;
-    const idle = session.activity() === 'idle' && this.queue.length === 0 && !this.delivering;
+    if (!session || this.stopping) return;
+    if (this.usesSignals) this.pollSignals();
+    if (!this.turnPending) return;
+    const idle = session.activity() === 'idle' && this.queue.length === 0 && !this.delivering && !this.awaitingSignal;
     if (!idle || !this.events.awaitingReply()) {
       this.idleSince = 0;
       return;
@@ -145,10 +208,18 @@ export class AgentRunner {
     }
   }
 
+  /** Relaunch after a crash: on the agent's own session when it can resume, else fresh. */
+  async restart(): Promise<void> {
+    const resume = this.options.adapter.card.resume && this.sessionId ? this.sessionId : undefined;
+    await this.session?.kill(1000);
+    this.awaitingSignal = false;
+    await this.launch(resume);
+  }
+
   /** Terminate the agent's whole process group. */
   async stop(): Promise<void> {
     this.stopping = true;
-    if (this.ticker) clearInterval(this.ticker);
+    clearInterval(this.ticker);
     await this.session?.kill(2000);
   }
 }

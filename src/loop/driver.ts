@@ -16,6 +16,9 @@ import { saveManifest, writeLoopShim, type RunContext } from './run-context.js';
 import type { LoopState } from './state.js';
 import { describeInput } from './describe-input.js';
 
+/** How often a crashed agent is relaunched before the run stops with exit 5. */
+const MAX_RESTARTS = 2;
+
 export interface DriverDeps {
   createSession: (spec: PtySpawnSpec, idle: IdleRule) => Promise<PtySession>;
   observer: Observer;
@@ -44,6 +47,7 @@ export class Driver {
   private intake: Intake;
   private seq: number;
   private turnTimers: Partial<Record<Role, NodeJS.Timeout>> = {};
+  private restarts: Record<Role, number> = { worker: 0, reviewer: 0 };
   private wallTimer?: NodeJS.Timeout;
   private finishing = false;
   private resolveOutcome!: (outcome: RunOutcome) => void;
@@ -80,13 +84,17 @@ export class Driver {
         createSession: this.deps.createSession, idleGraceMs: this.deps.idleGraceMs ?? 5000,
       },
       {
-        started: (plan, pid) => {
-          ctx.journal.append('agent.started', { role, agent: ctx.agents[role].card.name, pid, command: plan.command, args: plan.args, sessionId: plan.sessionId });
-          saveManifest(ctx, { roles: { ...ctx.manifest.roles, [role]: { agent: ctx.agents[role].card.name, sessionId: plan.sessionId, pid } } });
+        started: (plan, pid, recording) => {
+          ctx.journal.append('agent.started', { role, agent: ctx.agents[role].card.name, pid, command: plan.command, args: plan.args, sessionId: plan.sessionId, recording });
+          for (const notice of plan.notices ?? []) {
+            ctx.journal.append('agent.setup', { role, notice });
+            this.deps.observer({ type: 'warning', text: `${role}: ${notice}` });
+          }
+          this.saveRole(role, plan.sessionId, pid);
         },
         activity: (activity) => this.deps.observer({ type: 'agent', role, activity }),
-        delivered: (envelope, attempts) => {
-          ctx.journal.append('message.delivered', { id: envelope.id, to: role, attempts });
+        delivered: (envelope, attempts, via) => {
+          ctx.journal.append('message.delivered', { id: envelope.id, to: role, attempts, via });
           this.deps.observer({ type: 'message', envelope, delivered: true });
           if (envelope.kind === 'task' || envelope.kind === 'review-request') this.startTurnTimer(role);
         },
@@ -97,7 +105,15 @@ export class Driver {
         },
         exited: (info) => {
           ctx.journal.append('agent.exited', { role, exitCode: info.exitCode, signal: info.signal });
-          this.feed({ type: 'agent-exited', role, exitCode: info.exitCode });
+          void this.enqueueWork(() => this.onAgentExit(role, info.exitCode));
+        },
+        turnSignal: (signal) => {
+          ctx.journal.append('agent.turn-ended', { role, event: signal.event, sessionId: signal.sessionId, ...(signal.ignored ? { ignored: signal.ignored } : {}) });
+          const runner = this.runners[role];
+          if (!signal.ignored && runner.sessionId && ctx.manifest.roles[role].sessionId !== runner.sessionId) {
+            ctx.journal.append('agent.session', { role, sessionId: runner.sessionId });
+            this.saveRole(role, runner.sessionId, runner.session?.pid ?? null);
+          }
         },
         idleAfterTurn: () => this.feed({ type: 'idle-without-reply', role }),
         awaitingReply: () => (role === 'worker' ? this.state.phase === 'working' : this.state.phase === 'reviewing'),
@@ -105,11 +121,41 @@ export class Driver {
     );
   }
 
+  private saveRole(role: Role, sessionId: string | null, pid: number | null): void {
+    const { ctx } = this;
+    saveManifest(ctx, { roles: { ...ctx.manifest.roles, [role]: { agent: ctx.agents[role].card.name, sessionId: sessionId ?? ctx.manifest.roles[role].sessionId, pid } } });
+  }
+
+  /** An agent exited on its own: relaunch it (on its own session when it can resume), a bounded number of times. */
+  private async onAgentExit(role: Role, exitCode: number | null): Promise<void> {
+    if (this.finishing) return;
+    const restarts = this.restarts[role];
+    if (restarts >= MAX_RESTARTS) return this.apply({ type: 'agent-exited', role, exitCode, restarts });
+    this.restarts[role] = restarts + 1;
+    const runner = this.runners[role];
+    const resumable = this.ctx.agents[role].card.resume && runner.sessionId !== null;
+    this.ctx.journal.append('agent.restarting', { role, exitCode, attempt: restarts + 1, resumeSessionId: resumable ? runner.sessionId : null });
+    this.deps.observer({ type: 'warning', text: `the ${role} exited (${exitCode === null ? 'signal' : `exit code ${exitCode}`}); restarting it${resumable ? ` on its session ${runner.sessionId}` : ''} (${restarts + 1}/${MAX_RESTARTS})` });
+    try {
+      await runner.restart();
+    } catch (error) {
+      return this.apply({ type: 'infra', reason: `could not restart the ${role}: ${(error as Error).message}` });
+    }
+    await this.apply({ type: 'agent-restarted', role, reissue: !resumable });
+  }
+
   /** Launch both agents and start (or resume) the loop. Resolves when the run is finished. */
   async run(): Promise<RunOutcome> {
     const { ctx } = this;
     const minutes = ctx.config.maxMinutes;
     this.wallTimer = setTimeout(() => this.feed({ type: 'timeout', what: 'wall-clock', minutes }), minutes * 60_000);
+    // Messages for the agents are queued before they start, so a harness that takes its first prompt on the
+    // command line gets it there (faster and surer than typing); the rest is typed once the agent is idle.
+    if (this.resume) {
+      for (const envelope of this.resume.undelivered) this.runners[envelope.to as Role].enqueue(envelope);
+    } else {
+      await this.apply({ type: 'start' });
+    }
     try {
       for (const role of ['worker', 'reviewer'] as const) {
         const card = ctx.agents[role].card;
@@ -122,13 +168,10 @@ export class Driver {
     }
     await this.intake.start();
     if (this.resume) {
-      for (const envelope of this.resume.undelivered) this.runners[envelope.to as Role].enqueue(envelope);
       for (const envelope of this.resume.unconsumed) this.feed({ type: 'message', envelope });
       const pending = (role: Role) => this.resume!.undelivered.some((e) => e.to === role);
-      const reissue = (role: Role) => !ctx.agents[role].card.resume && !pending(role);
+      const reissue = (role: Role) => !(ctx.agents[role].card.resume && this.resume!.sessions[role]) && !pending(role);
       this.feed({ type: 'resumed', reissue: { worker: reissue('worker'), reviewer: reissue('reviewer') } });
-    } else {
-      this.feed({ type: 'start' });
     }
     return this.outcome;
   }

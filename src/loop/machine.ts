@@ -10,7 +10,8 @@ export type Input =
   | { type: 'message'; envelope: Envelope }
   | { type: 'receipt'; receipt: Receipt; diffStat: string }
   | { type: 'idle-without-reply'; role: Role }
-  | { type: 'agent-exited'; role: Role; exitCode: number | null }
+  | { type: 'agent-exited'; role: Role; exitCode: number | null; restarts: number }
+  | { type: 'agent-restarted'; role: Role; reissue: boolean }
   | { type: 'timeout'; what: 'wall-clock' | 'turn'; role?: Role; minutes: number }
   | { type: 'infra'; reason: string }
   | { type: 'cancel'; reason: string };
@@ -165,6 +166,17 @@ function onIdle(state: LoopState, role: Role): Step {
   return step(next, { send: [request] });
 }
 
+/** Send an agent that lost its context (relaunched without its own session) the request it owes an answer to. */
+function reissue(state: LoopState, role: Role): Step {
+  if (role === 'worker' && state.phase === 'working') {
+    return step(state, { send: [taskMessage(state, `(loop restarted you; this is your current task)\n${state.iteration === 1 ? firstTaskText(state) : fixTaskText(state, notAcceptedReason(state))}`)] });
+  }
+  if (role === 'reviewer' && state.phase === 'reviewing' && state.lastProof) {
+    return step(state, { send: [reviewRequest(state, state.lastProof.receipt, '')] });
+  }
+  return step(state);
+}
+
 /** The pair loop as a pure function: (state, input) → (state, effects). */
 export function advance(state: LoopState, input: Input): Step {
   if (state.finished) return step(state);
@@ -175,14 +187,11 @@ export function advance(state: LoopState, input: Input): Step {
     }
     case 'resumed': {
       if (state.phase === 'proving') return step(state, { runProof: true });
-      if (state.phase === 'working' && input.reissue.worker) {
-        return step(state, { send: [taskMessage(state, `(loop restarted; this is your current task)\n${state.iteration === 1 ? firstTaskText(state) : fixTaskText(state, notAcceptedReason(state))}`)] });
-      }
-      if (state.phase === 'reviewing' && input.reissue.reviewer && state.lastProof) {
-        return step(state, { send: [reviewRequest(state, state.lastProof.receipt, '')] });
-      }
-      return step(state);
+      const role = state.phase === 'working' ? 'worker' : 'reviewer';
+      return input.reissue[role] ? reissue(state, role) : step(state);
     }
+    case 'agent-restarted':
+      return input.reissue ? reissue(state, input.role) : step(state);
     case 'message': {
       const envelope = input.envelope;
       const counted: LoopState = { ...state, agentMessages: state.agentMessages + 1, lastInputSeq: Math.max(state.lastInputSeq, envelope.seq) };
@@ -197,8 +206,11 @@ export function advance(state: LoopState, input: Input): Step {
       return onReceipt(state, input.receipt, input.diffStat);
     case 'idle-without-reply':
       return onIdle(state, input.role);
-    case 'agent-exited':
-      return finish(state, ExitCode.couldNotRun, `the ${input.role} agent exited (${input.exitCode === null ? 'killed by a signal' : `exit code ${input.exitCode}`}); see: loop logs <id> --role ${input.role}`);
+    case 'agent-exited': {
+      const how = input.exitCode === null ? 'killed by a signal' : `exit code ${input.exitCode}`;
+      const times = input.restarts > 0 ? ` after ${input.restarts} restart(s)` : '';
+      return finish(state, ExitCode.couldNotRun, `the ${input.role} agent exited (${how})${times}; see: loop logs <id> --role ${input.role}`);
+    }
     case 'timeout':
       return input.what === 'wall-clock'
         ? finish(state, ExitCode.budget, `wall-clock budget of ${input.minutes} min exhausted (maxMinutes)`)

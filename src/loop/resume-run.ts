@@ -25,10 +25,16 @@ export interface ResumeOptions {
 export async function resumeRun(options: ResumeOptions): Promise<{ context: RunContext; state: LoopState; resume: ResumePoint }> {
   const ref = new RunStore(options.home).resolve(options.query);
   const manifest = readManifest(ref.dir);
-  if (manifest.status === 'completed' || manifest.status === 'failed') {
-    throw new LoopError('finished', `run ${ref.id} has already finished (${manifest.status}: ${manifest.result?.reason ?? 'no reason recorded'})`, {
+  if (manifest.status === 'completed') {
+    throw new LoopError('finished', `run ${ref.id} has already finished (completed: ${manifest.result?.reason ?? 'no reason recorded'})`, {
       exitCode: ExitCode.usage,
       hint: 'start a new run with: loop run "…"',
+    });
+  }
+  if (manifest.status === 'failed' && manifest.result?.exitCode === ExitCode.notProven && !options.maxIterations) {
+    throw new LoopError('finished', `run ${ref.id} stopped at its iteration cap (${manifest.result.reason})`, {
+      exitCode: ExitCode.usage,
+      hint: `allow more iterations: loop resume ${ref.id} --max-iterations ${manifest.maxIterations + 2}`,
     });
   }
   const lock = RunLock.acquire(ref.dir, ref.id);

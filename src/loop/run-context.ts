@@ -1,10 +1,10 @@
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { AgentAdapter } from '../agents/card.js';
 import type { Role } from '../bus/message.js';
 import type { Config } from '../config/schema.js';
 import { ensureDir } from '../run/fs-atomic.js';
+import { loopLauncher } from './launcher.js';
 import type { Journal } from '../run/journal.js';
 import type { RunLock } from '../run/lock.js';
 import { writeManifest, type Manifest } from '../run/manifest.js';
@@ -26,8 +26,6 @@ export interface RunContext {
   env: Record<string, string>;
 }
 
-/** The `loop` launcher that agents find first on their PATH. */
-export const loopLauncher = () => fileURLToPath(new URL('../../bin/loop.js', import.meta.url));
 
 /** Write `<runDir>/bin/loop`, a shim that runs this very loop with this node. */
 export function writeLoopShim(runDir: string): string {

@@ -4,6 +4,7 @@ import type { AgentActivity, IdleRule } from './types.js';
 export interface ScreenProbe {
   flushed(): Promise<void>;
   cursorLine(): string;
+  text(): string;
 }
 
 /**
@@ -108,8 +109,7 @@ export class ActivityTracker {
       this.schedule(this.rule.quietMs - quietFor);
       return;
     }
-    this.rule.pattern.lastIndex = 0; // a /g or /y pattern keeps state between test() calls
-    if (this.rule.pattern.test(this.screen.cursorLine())) this.set('idle');
+    if (isIdleScreen(this.rule, this.screen)) this.set('idle');
     else if (this.state !== 'starting') this.set('busy');
   }
 
@@ -118,4 +118,18 @@ export class ActivityTracker {
     this.state = next;
     for (const listener of [...this.listeners]) listener(next);
   }
+}
+
+/**
+ * Idle: the idle pattern matches the cursor line (or, with `matchScreen`, any screen line) and the busy
+ * pattern, if any, matches nowhere on the screen. Agent TUIs keep their empty composer on screen while
+ * they work, so the busy marker ("esc to interrupt") is what tells the two apart.
+ */
+export function isIdleScreen(rule: IdleRule, screen: ScreenProbe): boolean {
+  rule.pattern.lastIndex = 0; // a /g or /y pattern keeps state between test() calls
+  const idle = rule.matchScreen ? screen.text().split('\n').some((line) => rule.pattern.test(line)) : rule.pattern.test(screen.cursorLine());
+  if (!idle) return false;
+  if (!rule.busyPattern) return true;
+  rule.busyPattern.lastIndex = 0;
+  return !rule.busyPattern.test(screen.text());
 }

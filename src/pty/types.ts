@@ -19,6 +19,10 @@ export interface IdleRule {
   pattern: RegExp;
   /** Output must have been quiet this long before the pattern is checked. */
   quietMs: number;
+  /** Match the idle pattern against every screen line instead of only the cursor's line. */
+  matchScreen?: boolean;
+  /** A marker anywhere on the screen that means the agent is working, whatever the idle pattern says. */
+  busyPattern?: RegExp;
 }
 
 export type AgentActivity = 'starting' | 'busy' | 'idle' | 'unknown' | 'exited';

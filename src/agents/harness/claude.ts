@@ -1,0 +1,91 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AgentConfig } from '../../config/schema.js';
+import type { AgentAdapter, AgentCard, LaunchContext, LaunchPlan } from '../card.js';
+import { hookShellCommand, mcpServerEntry, writeRunFile } from './bridge-files.js';
+import { applyJsonEdits, type ConfigEdit } from './config-ledger.js';
+
+export const CLAUDE_CARD: AgentCard = {
+  name: 'claude',
+  kind: 'builtin',
+  description: 'Claude Code (claude)',
+  sessionId: 'assigned',
+  resume: true,
+  initialPromptOnCommandLine: true,
+  turnEnd: ['hook', 'screen'],
+  mcp: true,
+};
+
+/**
+ * Dialog answers that Claude Code keeps in its `.claude.json` ($CLAUDE_CONFIG_DIR, else $HOME): folder trust,
+ * onboarding, the "use this API key?" question (whose default is No) and the bypass-mode warning. Only missing
+ * answers are added; each is recorded in the run's ledger and undone by `loop doctor --revert`.
+ */
+function dialogEdits(context: LaunchContext, env: Record<string, string>): { file: string; edits: ConfigEdit[] } {
+  const dir = env.CLAUDE_CONFIG_DIR;
+  const file = dir ? join(dir, '.claude.json') : join(env.HOME ?? '/root', '.claude.json');
+  const edits: ConfigEdit[] = [{ path: ['projects', context.cwd, 'hasTrustDialogAccepted'], value: true, reason: 'folder trust dialog' }];
+  const key = env.ANTHROPIC_API_KEY;
+  if (key || env.ANTHROPIC_AUTH_TOKEN) edits.push({ path: ['hasCompletedOnboarding'], value: true, reason: 'first-run onboarding (an API key is set)' });
+  if (key) {
+    const approved = currentApproved(file);
+    const suffix = key.slice(-20);
+    if (!approved.includes(suffix)) edits.push({ path: ['customApiKeyResponses', 'approved'], value: [...approved, suffix], reason: 'custom API key dialog' });
+  }
+  if (context.ci) edits.push({ path: ['bypassPermissionsModeAccepted'], value: true, reason: 'bypass-permissions warning (--ci)' });
+  return { file, edits };
+}
+
+/** The built-in Claude Code adapter: `Stop` hook via --settings, bridge via --mcp-config, assigned session ids. */
+export function claudeAdapter(config: AgentConfig = {}): AgentAdapter {
+  return {
+    card: CLAUDE_CARD,
+    async plan(context: LaunchContext): Promise<LaunchPlan> {
+      const env: Record<string, string> = { ...context.env, DISABLE_AUTOUPDATER: '1', ...config.env };
+      // Why: the binary refuses --dangerously-skip-permissions as root unless IS_SANDBOX=1 (claude-code 2.1.x).
+      if (context.ci && process.getuid?.() === 0) env.IS_SANDBOX = '1';
+      const { file, edits } = dialogEdits(context, env);
+      const changes = applyJsonEdits(file, edits, context.runDir);
+      const settings = writeRunFile(context, 'claude-settings.json', {
+        hooks: { Stop: [{ hooks: [{ type: 'command', command: hookShellCommand('claude-stop') }] }] },
+      });
+      const mcp = writeRunFile(context, 'claude-mcp.json', { mcpServers: { loop: { type: 'stdio', ...mcpServerEntry(context) } } });
+      const sessionId = context.resumeSessionId ?? randomUUID();
+      const args = [
+        ...(config.args ?? []),
+        ...(context.resumeSessionId ? ['--resume', sessionId] : ['--session-id', sessionId]),
+        // Why: --mcp-config and --allowedTools take several values; a single-valued option must come
+        // between them and the positional prompt, or the prompt is read as one more value.
+        '--mcp-config', mcp,
+        ...(context.ci ? ['--dangerously-skip-permissions'] : ['--allowedTools', 'mcp__loop,Bash(loop msg:*),Bash(loop inbox:*)']),
+        ...(config.model ? ['--model', config.model] : []),
+        '--settings', settings,
+        ...(context.initialPrompt ? [context.initialPrompt] : []),
+      ];
+      return {
+        command: config.command ?? 'claude',
+        args,
+        env,
+        // Why: the empty composer (❯ + U+00A0) stays on screen while Claude works; "esc to interrupt" and the
+        // spinner line tell the two apart (claude-code 2.1.197, test/e2e/FINDINGS.md §2).
+        idle: { pattern: /^❯\s*$/, matchScreen: true, busyPattern: /esc to interrupt|^\S [A-Z][a-z]+…/m, quietMs: config.quietMs ?? 600 },
+        sessionId,
+        initialPromptOnCommandLine: Boolean(context.initialPrompt),
+        notices: changes.map((c) => `set ${c.path.join('.')} in ${c.file} (${c.reason}); undo with: loop doctor --revert`),
+      };
+    },
+  };
+}
+
+/** The API-key suffixes Claude already approved. */
+function currentApproved(file: string): string[] {
+  if (!existsSync(file)) return [];
+  try {
+    const data = JSON.parse(readFileSync(file, 'utf8')) as { customApiKeyResponses?: { approved?: unknown } };
+    const approved = data.customApiKeyResponses?.approved;
+    return Array.isArray(approved) ? approved.filter((v): v is string => typeof v === 'string') : [];
+  } catch {
+    return [];
+  }
+}

@@ -1,0 +1,58 @@
+import type { AgentConfig } from '../../config/schema.js';
+import type { AgentAdapter, AgentCard, LaunchContext, LaunchPlan } from '../card.js';
+import { loopCommand, mcpServerEntry } from './bridge-files.js';
+import { tomlArray, tomlString, tomlTable } from './toml.js';
+
+export const CODEX_CARD: AgentCard = {
+  name: 'codex',
+  kind: 'builtin',
+  description: 'OpenAI Codex CLI (codex)',
+  sessionId: 'captured',
+  resume: true,
+  initialPromptOnCommandLine: true,
+  turnEnd: ['notify', 'screen'],
+  mcp: true,
+};
+
+/**
+ * The built-in Codex adapter. Everything is passed as `-c` overrides for this process only: the bridge MCP
+ * server (auto-approved), the `notify` turn-end program, and trust for this folder. The user's
+ * config.toml is never written. The thread id is captured from the first `notify`.
+ */
+export function codexAdapter(config: AgentConfig = {}): AgentAdapter {
+  return {
+    card: CODEX_CARD,
+    async plan(context: LaunchContext): Promise<LaunchPlan> {
+      const mcp = mcpServerEntry(context);
+      const overrides = [
+        `notify=${tomlArray(loopCommand('hook', 'codex-notify'))}`,
+        `mcp_servers.loop.command=${tomlString(mcp.command)}`,
+        `mcp_servers.loop.args=${tomlArray(mcp.args)}`,
+        `mcp_servers.loop.env=${tomlTable(mcp.env)}`,
+        'mcp_servers.loop.default_tools_approval_mode="approve"',
+        // Why: a git repo shows "Trust this folder?" until projects.<path>.trust_level is set (codex 0.169).
+        `projects={${tomlString(context.cwd)}={trust_level="trusted"}}`,
+        'tui.screen_reader_detection_done=true',
+      ];
+      const flags = [
+        // Why: plain `codex` starts a shared app-server daemon that outlives the TUI (codex 0.169); never leave one.
+        '--no-daemon',
+        ...overrides.flatMap((o) => ['-c', o]),
+        ...(context.ci ? ['--dangerously-bypass-approvals-and-sandbox'] : []),
+        ...(config.model ? ['-m', config.model] : []),
+      ];
+      const args = context.resumeSessionId
+        ? [...(config.args ?? []), 'resume', ...flags, context.resumeSessionId]
+        : [...(config.args ?? []), ...flags, ...(context.initialPrompt ? [context.initialPrompt] : [])];
+      return {
+        command: config.command ?? 'codex',
+        args,
+        env: { ...context.env, ...config.env },
+        // Why: the composer line "› …" stays on screen while Codex works; "esc to interrupt" marks a turn.
+        idle: { pattern: /^›(\s|$)/, matchScreen: true, busyPattern: /esc to interrupt/, quietMs: config.quietMs ?? 600 },
+        sessionId: context.resumeSessionId ?? null,
+        initialPromptOnCommandLine: Boolean(context.initialPrompt) && !context.resumeSessionId,
+      };
+    },
+  };
+}
