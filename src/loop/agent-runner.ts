@@ -113,6 +113,8 @@ export class AgentRunner {
       this.markTurnStarted();
       for (const envelope of initial) this.events.delivered(envelope, 0, 'command-line');
     }
+    // An agent back on its own session owes loop whatever it was doing: if it sits idle, it is reminded.
+    if (resumeSessionId) this.turnPending = true;
     clearInterval(this.ticker);
     this.ticker = setInterval(() => this.tick(), 250);
     this.ticker.unref();

@@ -33,6 +33,9 @@ export function codexAdapter(config: AgentConfig = {}): AgentAdapter {
         // Why: a git repo shows "Trust this folder?" until projects.<path>.trust_level is set (codex 0.169).
         `projects={${tomlString(context.cwd)}={trust_level="trusted"}}`,
         'tui.screen_reader_detection_done=true',
+        // Why: the shell tool runs `bash -lc` by default, and a login shell's /etc/profile resets PATH, which
+        // hides loop's `loop` from the agent (codex 0.169 on Debian).
+        'allow_login_shell=false',
       ];
       const flags = [
         // Why: plain `codex` starts a shared app-server daemon that outlives the TUI (codex 0.169); never leave one.

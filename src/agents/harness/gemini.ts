@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { AgentConfig } from '../../config/schema.js';
 import type { AgentAdapter, AgentCard, LaunchContext, LaunchPlan } from '../card.js';
 import { hookShellCommand, mcpServerEntry, writeRunFile } from './bridge-files.js';
@@ -25,6 +26,15 @@ function systemSettings(env: Record<string, string>): Record<string, unknown> {
     return JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
   } catch {
     return {};
+  }
+}
+
+/** The first directory above `path` that others may write to; Gemini then ignores a settings file there. */
+function insecureParent(path: string): string | undefined {
+  for (let dir = dirname(path); ; dir = dirname(dir)) {
+    const mode = statSync(dir, { throwIfNoEntry: false })?.mode ?? 0;
+    if (mode & 0o022) return dir;
+    if (dirname(dir) === dir) return undefined;
   }
 }
 
@@ -54,6 +64,10 @@ export function geminiAdapter(config: AgentConfig = {}): AgentAdapter {
         // Why: without it the TUI opens with a "True color support not detected" warning (gemini-cli 0.61).
         COLORTERM: base.COLORTERM ?? 'truecolor',
       };
+      const insecure = insecureParent(settingsPath);
+      const notices = insecure
+        ? [`Gemini will ignore ${settingsPath} because ${insecure} is writable by others: no bridge or turn-end hook for it. Put LOOP_HOME in a private directory.`]
+        : [];
       const sessionId = context.resumeSessionId ?? randomUUID();
       const args = [
         ...(config.args ?? []),
@@ -70,6 +84,7 @@ export function geminiAdapter(config: AgentConfig = {}): AgentAdapter {
         idle: { pattern: /Type your message or @path\/to\/file/, matchScreen: true, busyPattern: /esc to cancel/, quietMs: config.quietMs ?? 800 },
         sessionId,
         initialPromptOnCommandLine: Boolean(context.initialPrompt),
+        notices,
       };
     },
   };

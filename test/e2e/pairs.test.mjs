@@ -1,0 +1,156 @@
+// End-to-end: loop drives the real claude, codex and gemini CLIs (pinned in harnesses/package.json) against a
+// scripted model server on 127.0.0.1. Run with: npm run test:e2e
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { envelopes, LoopWorld, LOOP_BIN, pairScript } from './loop-world.mjs';
+
+const worlds = [];
+after(async () => {
+  for (const w of worlds) await w.close();
+});
+async function world(script) {
+  const w = await LoopWorld.create(script);
+  worlds.push(w);
+  return w;
+}
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const alive = (pid) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+async function waitForEvent(w, predicate, timeoutMs = 60_000) {
+  const started = Date.now();
+  while (Date.now() - started < timeoutMs) {
+    const dir = w.runDirs()[0];
+    if (dir) {
+      try {
+        const { events } = w.run(dir);
+        const hit = events.find(predicate);
+        if (hit) return hit;
+      } catch {
+        // the journal is being written
+      }
+    }
+    await sleep(100);
+  }
+  throw new Error('timed out waiting for a journal event');
+}
+
+function assertCompleted(w, result, { iteration = 1 } = {}) {
+  assert.equal(result.code, 0, result.output);
+  const run = w.run();
+  assert.equal(run.manifest.status, 'completed');
+  assert.equal(run.manifest.iteration, iteration);
+  assert.equal(readFileSync(join(w.repo, 'work.txt'), 'utf8').split('\n')[0], 'first');
+  const delivered = run.events.filter((e) => e.type === 'message.delivered').map((e) => e.id);
+  assert.equal(new Set(delivered).size, delivered.length, 'a message was delivered twice');
+  for (const e of run.events.filter((e) => e.type === 'agent.started')) assert.equal(alive(e.pid), false, `agent ${e.role} survived`);
+  return run;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+describe('real harnesses as a pair', { concurrency: 1 }, () => {
+  test('claude worker × codex reviewer, through MCP tools', async () => {
+    const w = await world(pairScript({ via: 'mcp' }));
+    w.configure({ worker: 'claude', reviewer: 'codex', proof: ['test -f work.txt'], maxIterations: 2 });
+    const result = await w.loop(['run', '--ci', 'Create work.txt']);
+    const run = assertCompleted(w, result);
+    assert.match(run.manifest.roles.worker.sessionId, UUID);
+    const first = run.events.find((e) => e.type === 'message.delivered');
+    assert.equal(first.via, 'command-line', 'the first task goes on the command line');
+    assert.ok(run.events.some((e) => e.type === 'agent.turn-ended' && e.event === 'claude-stop'), 'the Stop hook fired');
+    const done = envelopes(run.events).find((e) => e.kind === 'done');
+    assert.equal(done.payload.summary, 'wrote work.txt');
+    const tools = w.server.requests().filter((q) => q.reply?.kind === 'tool').map((q) => q.reply.name);
+    assert.ok(tools.includes('mcp__loop__send_done'), tools.join(', '));
+  });
+
+  test('codex worker × gemini reviewer, through `loop msg` from the shell tool', async () => {
+    const w = await world(pairScript({ via: 'shell' }));
+    w.configure({ worker: 'codex', reviewer: 'gemini', proof: ['test -f work.txt'], maxIterations: 2 });
+    const result = await w.loop(['run', '--ci', 'Create work.txt']);
+    const run = assertCompleted(w, result);
+    assert.match(run.manifest.roles.reviewer.sessionId, UUID);
+    assert.match(run.manifest.roles.worker.sessionId ?? '', /^[0-9a-f-]{36}$/, 'the codex thread id was captured from notify');
+    const via = envelopes(run.events).filter((e) => e.from !== 'loop');
+    assert.deepEqual(via.map((e) => e.kind), ['done', 'review']);
+    const tools = w.server.requests().filter((q) => q.reply?.kind === 'tool').map((q) => `${q.dialect}:${q.reply.name}`);
+    assert.ok(tools.includes('openai:exec_command') && tools.includes('gemini:run_shell_command'), tools.join(', '));
+  });
+
+  test('gemini worker × claude reviewer: changes requested once, then approved', async () => {
+    const w = await world(pairScript({ via: 'mcp', reviewerChanges: 1 }));
+    w.configure({ worker: 'gemini', reviewer: 'claude', proof: ['test -f work.txt'], maxIterations: 3 });
+    const result = await w.loop(['run', '--ci', 'Create work.txt']);
+    const run = assertCompleted(w, result, { iteration: 2 });
+    const reviews = envelopes(run.events).filter((e) => e.kind === 'review').map((e) => e.payload.verdict);
+    assert.deepEqual(reviews, ['changes', 'approve']);
+    const fix = envelopes(run.events).filter((e) => e.kind === 'task')[1];
+    assert.match(fix.payload.text, /\[high\] work\.txt needs a second line/);
+    assert.equal(readFileSync(join(w.repo, 'work.txt'), 'utf8'), 'first\nsecond\n');
+  });
+
+  test('a real agent killed mid-turn is restarted on its own session', async () => {
+    const w = await world(pairScript({ via: 'mcp', workerDelayMs: 4000 }));
+    w.configure({ worker: 'claude', reviewer: 'gemini', proof: ['test -f work.txt'], maxIterations: 2 });
+    const pending = w.loop(['run', '--ci', 'Create work.txt']);
+    const started = await waitForEvent(w, (e) => e.type === 'agent.started' && e.role === 'worker');
+    await waitForEvent(w, (e) => e.type === 'agent.started' && e.role === 'reviewer');
+    await sleep(2500); // the worker is inside its (delayed) first model call
+    process.kill(started.pid, 'SIGKILL');
+    const result = await pending;
+    const run = assertCompleted(w, result);
+    const restart = run.events.find((e) => e.type === 'agent.restarting');
+    assert.equal(restart.resumeSessionId, started.sessionId);
+    const relaunch = run.events.filter((e) => e.type === 'agent.started' && e.role === 'worker')[1];
+    assert.deepEqual(relaunch.args.slice(0, 2), ['--resume', started.sessionId]);
+  });
+
+  test('loop killed mid-run, then `loop resume <claude session id>` completes; nothing delivered twice', async () => {
+    const w = await world(pairScript({ via: 'mcp', workerDelayMs: 4000 }));
+    w.configure({ worker: 'claude', reviewer: 'codex', proof: ['test -f work.txt'], maxIterations: 2 });
+    const first = w.loop(['run', '--ci', 'Create work.txt']);
+    const started = await waitForEvent(w, (e) => e.type === 'agent.started' && e.role === 'worker');
+    await waitForEvent(w, (e) => e.type === 'agent.started' && e.role === 'reviewer');
+    await sleep(2000);
+    first.child.kill('SIGKILL');
+    await first;
+    assert.equal(w.run().manifest.status, 'running');
+    const result = await w.loop(['resume', '--ci', started.sessionId]);
+    const run = assertCompleted(w, result);
+    assert.ok(run.events.some((e) => e.type === 'run.resumed'));
+    const relaunch = run.events.filter((e) => e.type === 'agent.started' && e.role === 'worker')[1];
+    assert.deepEqual(relaunch.args.slice(0, 2), ['--resume', started.sessionId]);
+    const show = JSON.parse(execFileSync(process.execPath, [LOOP_BIN, 'show', '--json', started.sessionId], { env: w.env, encoding: 'utf8' }));
+    assert.equal(show.status, 'completed');
+  });
+
+  test('a message to a busy agent waits until its turn ends, and arrives once', async () => {
+    const w = await world(pairScript({ via: 'mcp', workerDelayMs: 5000, reviewerDelayMs: 4000 }));
+    w.configure({ worker: 'codex', reviewer: 'claude', proof: ['test -f work.txt'], maxIterations: 2 });
+    const pending = w.loop(['run', '--ci', 'Create work.txt']);
+    await waitForEvent(w, (e) => e.type === 'agent.started' && e.role === 'reviewer');
+    await sleep(1500); // the worker is busy: its first model reply is delayed
+    const runDir = w.runDirs()[0];
+    const id = execFileSync(process.execPath, [LOOP_BIN, 'msg', 'note', '--text', 'NOTE-WHILE-BUSY'], {
+      env: { ...w.env, LOOP_RUN_DIR: runDir, LOOP_ROLE: 'reviewer' }, encoding: 'utf8',
+    }).trim();
+    const result = await pending;
+    const run = assertCompleted(w, result);
+    const delivered = run.events.filter((e) => e.type === 'message.delivered' && e.id === id);
+    assert.equal(delivered.length, 1);
+    const turnEnd = run.events.find((e) => e.type === 'agent.turn-ended' && e.role === 'worker' && !e.ignored);
+    assert.ok(turnEnd && turnEnd.seq < delivered[0].seq, 'the note was typed only after the busy turn ended');
+    const seen = w.server.requests().filter((q) => q.dialect === 'openai' && q.kind === 'turn' && q.toolRounds === 0 && (q.userText ?? '').includes('NOTE-WHILE-BUSY'));
+    assert.equal(seen.length, 1, 'the note reached the model exactly once');
+  });
+});
