@@ -67,6 +67,11 @@ function buildProgram(): Command {
   program.command('stop').description('stop a running run (it stays resumable)').argument('<id>', 'run id or unique prefix')
     .action(lazy(async () => (await import('./commands/stop.js')).stopCommand));
 
+  program.command('doctor').description('check what is installed and usable, with the fix for every problem')
+    .option('--json', 'machine-readable output')
+    .option('--revert', 'undo the dialog answers loop pre-set in harness configs (see README)')
+    .action(lazy(async () => (await import('./commands/doctor.js')).doctorCommand));
+
   program.command('config').description('print the effective configuration')
     .option('--schema', 'print the JSON Schema of .loop.json instead')
     .action(lazy(async () => (await import('./commands/config.js')).configCommand));

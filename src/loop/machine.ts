@@ -169,7 +169,7 @@ function onIdle(state: LoopState, role: Role): Step {
 /** Send an agent that lost its context (relaunched without its own session) the request it owes an answer to. */
 function reissue(state: LoopState, role: Role): Step {
   if (role === 'worker' && state.phase === 'working') {
-    return step(state, { send: [taskMessage(state, `(loop restarted you; this is your current task)\n${state.iteration === 1 ? firstTaskText(state) : fixTaskText(state, notAcceptedReason(state))}`)] });
+    return step(state, { send: [taskMessage(state, `(loop restarted; this is your current task)\n${state.iteration === 1 ? firstTaskText(state) : fixTaskText(state, notAcceptedReason(state))}`)] });
   }
   if (role === 'reviewer' && state.phase === 'reviewing' && state.lastProof) {
     return step(state, { send: [reviewRequest(state, state.lastProof.receipt, '')] });

@@ -1,0 +1,55 @@
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { execa } from 'execa';
+import { applyJsonEdits } from '../../src/agents/harness/config-ledger.js';
+import { LOOP_BIN } from './helpers.js';
+
+const base = mkdtempSync(join(tmpdir(), 'loop-doctor-'));
+after(() => rmSync(base, { recursive: true, force: true }));
+
+// PATH with node but without any agent CLI.
+const bareEnv = { PATH: `${dirname(process.execPath)}:/usr/bin:/bin`, HOME: base, LOOP_HOME: join(base, 'loop'), NO_COLOR: '1' };
+const doctor = (args: string[], env: Record<string, string> = bareEnv) =>
+  execa(process.execPath, [LOOP_BIN, 'doctor', ...args], { cwd: base, env, extendEnv: false, reject: false });
+
+describe('loop doctor', () => {
+  test('without agent CLIs: exit 1, each missing harness with its exact fix; the runtime checks pass', async () => {
+    const result = await doctor([]);
+    assert.equal(result.exitCode, 1, result.stdout);
+    assert.match(result.stdout, /^✓ node-pty +spawned a pseudo-terminal/m);
+    assert.match(result.stdout, /^✓ MCP bridge +loop mcp answered \(6 tools: send_note, send_question, send_answer, send_done, inbox, status\)/m);
+    assert.match(result.stdout, /^✗ codex +not installed \(no `codex` on PATH\)\n +fix: npm install -g @openai\/codex$/m);
+    assert.match(result.stdout, /^✗ claude +not installed/m);
+    assert.match(result.stdout, /^- gemini +not installed/m, 'gemini is not configured, so it is optional');
+  });
+
+  test('--json reports every check with ok, detail and fix', async () => {
+    const result = await doctor(['--json']);
+    const report = JSON.parse(result.stdout);
+    assert.equal(report.ok, false);
+    const codex = report.checks.find((c: { name: string }) => c.name === 'codex');
+    assert.deepEqual({ ok: codex.ok, fix: codex.fix }, { ok: false, fix: 'npm install -g @openai/codex' });
+  });
+
+  test('--revert undoes recorded harness config changes and keeps what the user changed since', async () => {
+    const runDir = join(base, 'loop', 'runs', 'repo-1', '20261124-000000-000-aaaaaaaa');
+    mkdirSync(runDir, { recursive: true });
+    const file = join(base, 'claude.json');
+    writeFileSync(file, JSON.stringify({ theme: 'light', projects: {} }));
+    applyJsonEdits(file, [
+      { path: ['projects', '/repo', 'hasTrustDialogAccepted'], value: true, reason: 'trust' },
+      { path: ['theme'], value: 'dark', reason: 'test' },
+      { path: ['hasCompletedOnboarding'], value: true, reason: 'onboarding' },
+    ], runDir);
+    const edited = JSON.parse(readFileSync(file, 'utf8'));
+    edited.hasCompletedOnboarding = 'user changed it';
+    writeFileSync(file, JSON.stringify(edited));
+    const result = await doctor(['--revert']);
+    assert.equal(result.exitCode, 0, result.stderr);
+    assert.match(result.stdout, /2 change\(s\) reverted; 1 left alone/);
+    assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')), { theme: 'light', projects: { '/repo': {} }, hasCompletedOnboarding: 'user changed it' });
+  });
+});
