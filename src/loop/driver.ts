@@ -88,7 +88,7 @@ export class Driver {
           ctx.journal.append('agent.started', { role, agent: ctx.agents[role].card.name, pid, command: plan.command, args: plan.args, sessionId: plan.sessionId, recording });
           for (const notice of plan.notices ?? []) {
             ctx.journal.append('agent.setup', { role, notice });
-            this.deps.observer({ type: 'warning', text: `${role}: ${notice}` });
+            this.deps.observer({ type: 'info', text: `${role} setup: ${notice}` });
           }
           this.saveRole(role, plan.sessionId, pid);
         },

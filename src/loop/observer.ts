@@ -13,6 +13,7 @@ export type RunNotice =
   | { type: 'proof-step'; command: string; position: number }
   | { type: 'proof-done'; receipt: Receipt }
   | { type: 'warning'; text: string }
+  | { type: 'info'; text: string }
   | { type: 'finished'; exitCode: number; reason: string; runDir: string };
 
 export type Observer = (notice: RunNotice) => void;

@@ -37,6 +37,8 @@ export function noticeLine(notice: RunNotice): string | undefined {
     }
     case 'warning':
       return `warning: ${notice.text}`;
+    case 'info':
+      return notice.text;
     case 'finished':
       return undefined;
   }
