@@ -64,6 +64,11 @@ function buildProgram(): Command {
     .option('--json', 'journal events as JSON lines')
     .action(lazy(async () => (await import('./commands/logs.js')).logsCommand));
 
+  program.command('attach').description("watch and type into one agent's terminal (Ctrl-] detaches)")
+    .argument('<id>', 'run id or unique prefix')
+    .argument('<role>', 'worker or reviewer')
+    .action(lazy(async () => (await import('./commands/attach.js')).attachCommand));
+
   program.command('stop').description('stop a running run (it stays resumable)').argument('<id>', 'run id or unique prefix')
     .action(lazy(async () => (await import('./commands/stop.js')).stopCommand));
 

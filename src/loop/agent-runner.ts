@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AgentAdapter, LaunchPlan } from '../agents/card.js';
+import { AttachServer } from '../attach/attach-server.js';
 import { readSignals, type TurnSignal } from '../agents/signals.js';
 import type { Envelope, Role } from '../bus/message.js';
 import { renderBlocks, renderLines } from '../bus/render.js';
@@ -42,6 +43,9 @@ const MAX_NOT_SUBMITTED = 3;
 /** After a delivery, wait this long for the harness's own turn-end signal before trusting the screen alone. */
 const TURN_SIGNAL_WATCHDOG_MS = 15_000;
 
+/** A human who typed into an attached terminal this recently is still typing: loop waits. */
+const HUMAN_TYPING_MS = 5_000;
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** One agent in its terminal: launch, ordered delivery when idle, turn tracking from hooks and the screen. */
@@ -59,6 +63,7 @@ export class AgentRunner {
   private awaitingSignal = false;
   private signalOffset = 0;
   private ticker?: NodeJS.Timeout;
+  private attach?: AttachServer;
 
   constructor(private readonly options: AgentRunnerOptions, private readonly events: AgentRunnerEvents) {}
 
@@ -107,6 +112,10 @@ export class AgentRunner {
     void session.exited.then((info) => {
       if (!this.stopping && this.session === session) this.events.exited(info);
     });
+    if (!this.attach) {
+      this.attach = new AttachServer(o.runDir, o.role, { cols: o.cols, rows: o.rows });
+      await this.attach.start(() => this.session);
+    }
     this.events.started(plan, session.pid, recording);
     if (plan.initialPromptOnCommandLine && initial.length > 0) {
       this.queue.splice(0, initial.length);
@@ -134,11 +143,15 @@ export class AgentRunner {
     this.awaitingSignal = this.usesSignals;
   }
 
-  /** With a harness signal available, do not type into a turn that has not ended (the screen can look idle). */
+  /**
+   * Wait before typing: with a harness signal available, for the turn to end (the screen can look idle);
+   * and while a human attached with `loop attach` is typing, for them to stop.
+   */
   private async turnSettled(): Promise<void> {
     const started = Date.now();
     while (this.awaitingSignal && !this.stopping && Date.now() - started < TURN_SIGNAL_WATCHDOG_MS) await sleep(100);
     this.awaitingSignal = false;
+    while (this.attach && this.attach.attached > 0 && Date.now() - this.attach.lastHumanInput < HUMAN_TYPING_MS && !this.stopping) await sleep(250);
   }
 
   private async pump(): Promise<void> {
@@ -222,6 +235,7 @@ export class AgentRunner {
   async stop(): Promise<void> {
     this.stopping = true;
     clearInterval(this.ticker);
+    await this.attach?.close();
     await this.session?.kill(2000);
   }
 }
