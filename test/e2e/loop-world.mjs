@@ -80,7 +80,7 @@ export class LoopWorld {
   }
 
   /** Start `loop <args>`; resolves with {code, output}. `child` is exposed for killing. */
-  loop(args, { timeoutMs = 180_000 } = {}) {
+  loop(args, { timeoutMs = 90_000 } = {}) {
     const child = spawn(process.execPath, [LOOP_BIN, ...args], { cwd: this.repo, env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (d) => (output += d));

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { AgentConfig } from '../../config/schema.js';
 import type { AgentAdapter, AgentCard, LaunchContext, LaunchPlan } from '../card.js';
-import { hookShellCommand, mcpServerEntry, writeRunFile } from './bridge-files.js';
+import { hookShellCommand, mcpServerEntry } from './bridge-files.js';
 
 export const GEMINI_CARD: AgentCard = {
   name: 'gemini',
@@ -39,6 +39,22 @@ function insecureParent(path: string): string | undefined {
 }
 
 /**
+ * Write the run-local system settings: in the run directory, or, when one of its parents is writable by others
+ * (Gemini then refuses the file, e.g. LOOP_HOME under /tmp), in a private directory under the user's home.
+ */
+function writeSettings(context: LaunchContext, env: Record<string, string>, settings: Record<string, unknown>): string {
+  const name = `${context.role}-gemini-system-settings.json`;
+  let dir = context.runDir;
+  if (insecureParent(join(dir, name))) {
+    dir = join(env.HOME ?? '/root', '.cache', 'loop', 'gemini', context.runId);
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+  }
+  const path = join(dir, name);
+  writeFileSync(path, `${JSON.stringify(settings, null, 2)}\n`, { mode: 0o600 });
+  return path;
+}
+
+/**
  * The built-in Gemini CLI adapter. The bridge MCP server and the AfterAgent turn-end hook go into a run-local
  * *system* settings file (GEMINI_CLI_SYSTEM_SETTINGS_PATH), merged over any existing one; folder trust comes
  * from GEMINI_CLI_TRUST_WORKSPACE. The user's own ~/.gemini/settings.json is never written.
@@ -49,7 +65,7 @@ export function geminiAdapter(config: AgentConfig = {}): AgentAdapter {
     async plan(context: LaunchContext): Promise<LaunchPlan> {
       const base = { ...context.env, ...config.env };
       const current = systemSettings(base);
-      const settingsPath = writeRunFile(context, 'gemini-system-settings.json', {
+      const settingsPath = writeSettings(context, base, {
         ...current,
         mcpServers: { ...(current.mcpServers as object | undefined), loop: { ...mcpServerEntry(context), trust: true } },
         hooks: {
@@ -67,7 +83,7 @@ export function geminiAdapter(config: AgentConfig = {}): AgentAdapter {
       const insecure = insecureParent(settingsPath);
       const notices = insecure
         ? [`Gemini will ignore ${settingsPath} because ${insecure} is writable by others: no bridge or turn-end hook for it. Put LOOP_HOME in a private directory.`]
-        : [];
+        : settingsPath.startsWith(context.runDir) ? [] : [`gemini settings written to ${settingsPath} (the run directory is under a directory others can write to)`];
       const sessionId = context.resumeSessionId ?? randomUUID();
       const args = [
         ...(config.args ?? []),

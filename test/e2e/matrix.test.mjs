@@ -1,0 +1,29 @@
+// Every pairing of the three real harnesses, started exactly as a user would: `loop run --ci --worker X --reviewer Y`.
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { envelopes, LoopWorld, pairScript } from './loop-world.mjs';
+
+const HARNESSES = ['claude', 'codex', 'gemini'];
+const worlds = [];
+after(async () => {
+  for (const w of worlds) await w.close();
+});
+
+describe('every pairing', { concurrency: 1 }, () => {
+  for (const worker of HARNESSES) {
+    for (const reviewer of HARNESSES) {
+      test(`--worker ${worker} --reviewer ${reviewer}`, async () => {
+        const w = await LoopWorld.create(pairScript({ via: 'mcp' }));
+        worlds.push(w);
+        const result = await w.loop(['run', '--ci', '--worker', worker, '--reviewer', reviewer, '--proof', 'test -f work.txt', 'Create work.txt']);
+        assert.equal(result.code, 0, result.output);
+        const run = w.run();
+        assert.equal(run.manifest.status, 'completed');
+        assert.deepEqual([run.manifest.roles.worker.agent, run.manifest.roles.reviewer.agent], [worker, reviewer]);
+        const receipt = run.events.find((e) => e.type === 'proof.receipt').receipt;
+        assert.equal(receipt.passed, true);
+        assert.deepEqual(envelopes(run.events).filter((e) => e.from !== 'loop').map((e) => e.kind), ['done', 'review']);
+      });
+    }
+  }
+});
