@@ -1,13 +1,11 @@
-import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { checkDraft } from '../bus/validate.js';
-import { byteLength } from '../bus/limits.js';
+import { seal } from '../bus/seal.js';
 import type { Envelope, Role, Submission } from '../bus/message.js';
 import { Intake } from '../bus/intake.js';
 import type { Refusal } from '../bus/spool.js';
 import { newMessageId } from '../run/ids.js';
-import { runProof } from '../proof/run-proof.js';
-import { diffStat, treeHash } from '../proof/tree-hash.js';
+import { treeHash } from '../proof/tree-hash.js';
+import { proveTree } from './prove-step.js';
 import type { IdleRule, PtySession, PtySpawnSpec } from '../pty/types.js';
 import { AgentRunner } from './agent-runner.js';
 import { advance, type Input, type Outgoing } from './machine.js';
@@ -197,23 +195,16 @@ export class Driver {
   private async takeSubmission(submission: Submission): Promise<void> {
     const { ctx } = this;
     if (this.finishing) return;
-    const check = checkDraft(submission, ctx.config.limits);
-    if (!check.ok) return this.refuse(submission, check.reasons);
-    const { kind, to, replyTo, payload } = check.message;
-    const envelope: Envelope = {
-      id: submission.id, runId: ctx.ref.id, seq: this.seq++, from: submission.from, to, kind,
-      iteration: this.state.iteration, at: submission.at, payload, ...(replyTo ? { replyTo } : {}),
-      ...(kind === 'done' || kind === 'review' ? { treeHash: await treeHash(ctx.root) } : {}),
-    };
-    const size = byteLength(envelope);
-    if (size > ctx.config.limits.envelopeBytes) {
-      this.seq--;
-      return this.refuse(submission, [`message is ${size} bytes; the envelope limit is ${ctx.config.limits.envelopeBytes}`]);
-    }
+    const sealed = await seal(submission, {
+      runId: ctx.ref.id, seq: this.seq, iteration: this.state.iteration, limits: ctx.config.limits, treeHash: () => treeHash(ctx.root),
+    });
+    if (!sealed.ok) return this.refuse(submission, sealed.reasons);
+    const { envelope } = sealed;
+    this.seq++;
     ctx.journal.append('message', { envelope });
     this.deps.observer({ type: 'message', envelope, delivered: false });
-    if ((kind === 'done' && submission.from === 'worker') || (kind === 'review' && submission.from === 'reviewer')) {
-      this.clearTurnTimer(submission.from);
+    if ((envelope.kind === 'done' && envelope.from === 'worker') || (envelope.kind === 'review' && envelope.from === 'reviewer')) {
+      this.clearTurnTimer(envelope.from);
     }
     await this.apply({ type: 'message', envelope });
   }
@@ -267,20 +258,9 @@ export class Driver {
   }
 
   private async prove(): Promise<void> {
-    const { ctx } = this;
-    const index = ctx.journal.append('proof.started', { commands: ctx.manifest.proof, iteration: this.state.iteration }).seq;
-    this.deps.observer({ type: 'proof-start', commands: ctx.manifest.proof });
     try {
-      const receipt = await runProof({
-        commands: ctx.manifest.proof, cwd: ctx.root, timeoutMs: ctx.config.proofTimeoutSeconds * 1000,
-        logDir: join(ctx.ref.dir, 'proof'), index, env: ctx.env,
-        onStep: (command, position) => this.deps.observer({ type: 'proof-step', command, position }),
-      });
-      if (this.finishing) return;
-      const stat = await diffStat(ctx.root, ctx.baseTree, receipt.treeHash);
-      ctx.journal.append('proof.receipt', { receipt });
-      this.deps.observer({ type: 'proof-done', receipt });
-      this.feed({ type: 'receipt', receipt, diffStat: stat });
+      const { receipt, diffStat } = await proveTree(this.ctx, this.state.iteration, this.deps.observer);
+      if (!this.finishing) this.feed({ type: 'receipt', receipt, diffStat });
     } catch (error) {
       this.feed({ type: 'infra', reason: `the proof could not be run: ${(error as Error).message}` });
     }

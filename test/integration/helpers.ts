@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { after } from 'node:test';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const LOOP_BIN = join(ROOT, 'bin', 'loop.js');
@@ -125,3 +126,14 @@ export const envelopes = (events: Record<string, any>[]) =>
   events.flatMap((e) => (e.type === 'message' ? [e.envelope] : e.type === 'transition' ? e.messages : []));
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Fresh initialised worlds for a test file, all cleaned up (processes killed, dirs removed) after it. */
+export function useWorlds(): () => Promise<World> {
+  const worlds: World[] = [];
+  after(() => worlds.forEach((w) => w.cleanup()));
+  return async () => {
+    const w = await new World().init();
+    worlds.push(w);
+    return w;
+  };
+}

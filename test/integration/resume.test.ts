@@ -1,16 +1,10 @@
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { agentPids, envelopes, isAlive, readRun, sleep, World } from './helpers.js';
+import { agentPids, envelopes, isAlive, readRun, sleep, useWorlds, type World } from './helpers.js';
 
-const worlds: World[] = [];
-after(() => worlds.forEach((w) => w.cleanup()));
-const world = async () => {
-  const w = await new World().init();
-  worlds.push(w);
-  return w;
-};
+const world = useWorlds();
 
 const done = { msg: ['done', '--text', 'did it'] };
 const approve = { msg: ['review', '--json', '{"verdict":"approve","summary":"good"}'] };

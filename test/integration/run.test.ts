@@ -1,16 +1,10 @@
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { agentPids, envelopes, isAlive, World } from './helpers.js';
+import { agentPids, envelopes, isAlive, useWorlds } from './helpers.js';
 
-const worlds: World[] = [];
-after(() => worlds.forEach((w) => w.cleanup()));
-const world = async () => {
-  const w = await new World().init();
-  worlds.push(w);
-  return w;
-};
+const world = useWorlds();
 
 const done = (text = 'did the work') => ({ msg: ['done', '--text', text] });
 const review = (verdict: string, findings: unknown[] = []) => ({ msg: ['review', '--json', JSON.stringify({ verdict, summary: `verdict ${verdict}`, findings })] });
@@ -43,7 +37,7 @@ describe('loop run --ci with command agents', () => {
     assertJournal(run.events);
     const types = run.events.map((e) => e.type);
     for (const type of ['run.started', 'agent.started', 'message', 'proof.receipt', 'transition', 'run.finished']) assert.ok(types.includes(type), type);
-    const receipt = run.events.find((e) => e.type === 'proof.receipt').receipt;
+    const receipt = run.events.find((e) => e.type === 'proof.receipt')!.receipt;
     assert.equal(receipt.passed, true);
     assert.equal(receipt.steps[0].command, 'test -f work.txt');
     const kinds = envelopes(run.events).map((e) => `${e.from}>${e.to}:${e.kind}`);

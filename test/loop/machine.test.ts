@@ -353,10 +353,10 @@ describe('advance: stalls, budgets and failures', () => {
 
   test('agent-exited → exit 5', () => {
     const working = advance(fresh(), { type: 'start' }).state;
-    assert.deepEqual(advance(freeze(working), { type: 'agent-exited', role: 'reviewer', exitCode: 1 }).state.finished, {
+    assert.deepEqual(advance(freeze(working), { type: 'agent-exited', role: 'reviewer', exitCode: 1, restarts: 0 }).state.finished, {
       exitCode: 5, reason: 'the reviewer agent exited (exit code 1); see: loop logs <id> --role reviewer', status: 'failed',
     });
-    assert.equal(advance(freeze(working), { type: 'agent-exited', role: 'worker', exitCode: null }).state.finished?.reason,
+    assert.equal(advance(freeze(working), { type: 'agent-exited', role: 'worker', exitCode: null, restarts: 0 }).state.finished?.reason,
       'the worker agent exited (killed by a signal); see: loop logs <id> --role worker');
   });
 
@@ -386,7 +386,7 @@ describe('advance: stalls, budgets and failures', () => {
     const finished = advance(reviewingWith(passing()), review('approve')).state;
     const inputs: Input[] = [
       { type: 'start' }, done(), review('changes'), note(), receipt(passing()), { type: 'cancel', reason: 'x' },
-      { type: 'agent-exited', role: 'worker', exitCode: 1 }, { type: 'idle-without-reply', role: 'worker' },
+      { type: 'agent-exited', role: 'worker', exitCode: 1, restarts: 0 }, { type: 'idle-without-reply', role: 'worker' },
       { type: 'resumed', reissue: { worker: true, reviewer: true } },
     ];
     for (const input of inputs) {

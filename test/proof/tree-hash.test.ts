@@ -5,16 +5,11 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { diffStat, treeHash } from '../../src/proof/tree-hash.js';
+import { git } from '../helpers/shared.js';
 
 const base = mkdtempSync(join(tmpdir(), 'loop-tree-hash-test-'));
 after(() => rmSync(base, { recursive: true, force: true }));
 
-const git = (cwd: string, ...args: string[]) =>
-  execFileSync('git', args, {
-    cwd,
-    stdio: 'pipe',
-    env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' },
-  }).toString();
 
 let counter = 0;
 /** A git repo with one committed file, a .gitignore and a staged-but-uncommitted change. */

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { manifestPath, readManifest, tryReadManifest, writeManifest } from '../../src/run/manifest.js';
 import { LoopError } from '../../src/errors.js';
 import { manifest } from './helpers.js';
+import { loopError } from '../helpers/shared.js';
 
 const base = mkdtempSync(join(tmpdir(), 'loop-manifest-test-'));
 after(() => rmSync(base, { recursive: true, force: true }));
@@ -16,15 +17,6 @@ const newDir = () => {
   return dir;
 };
 
-const loopError = (fn: () => unknown): LoopError => {
-  try {
-    fn();
-  } catch (error) {
-    assert.ok(error instanceof LoopError, String(error));
-    return error;
-  }
-  assert.fail('expected a LoopError');
-};
 
 describe('manifest', () => {
   test('write is atomic: the file is complete, 0600, and no temp file is left', () => {

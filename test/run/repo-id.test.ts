@@ -5,16 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { resolveRepo } from '../../src/run/repo-id.js';
+import { git } from '../helpers/shared.js';
 
 const base = realpathSync(mkdtempSync(join(tmpdir(), 'loop-repo-id-test-')));
 after(() => rmSync(base, { recursive: true, force: true }));
 
-const git = (cwd: string, ...args: string[]) =>
-  execFileSync('git', args, {
-    cwd,
-    stdio: 'pipe',
-    env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' },
-  }).toString();
 
 describe('resolveRepo', () => {
   const repo = join(base, 'My Project');

@@ -8,21 +8,13 @@ import { RUN_ID_PATTERN } from '../../src/run/ids.js';
 import { writeManifest } from '../../src/run/manifest.js';
 import { LoopError } from '../../src/errors.js';
 import { manifest } from './helpers.js';
+import { loopError } from '../helpers/shared.js';
 
 const base = mkdtempSync(join(tmpdir(), 'loop-store-test-'));
 after(() => rmSync(base, { recursive: true, force: true }));
 let counter = 0;
 const newStore = () => new RunStore(join(base, `home-${++counter}`));
 
-const loopError = (fn: () => unknown): LoopError => {
-  try {
-    fn();
-  } catch (error) {
-    assert.ok(error instanceof LoopError, String(error));
-    return error;
-  }
-  assert.fail('expected a LoopError');
-};
 
 describe('RunStore.create', () => {
   test('makes $LOOP_HOME/runs/<repo-id>/<run-id> with 0700 dirs', () => {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { AgentConfig } from '../../config/schema.js';
 import type { AgentAdapter, AgentCard, LaunchContext, LaunchPlan } from '../card.js';
@@ -44,11 +45,11 @@ function insecureParent(path: string): string | undefined {
  */
 function writeSettings(context: LaunchContext, env: Record<string, string>, settings: Record<string, unknown>): string {
   const name = `${context.role}-gemini-system-settings.json`;
-  let dir = context.runDir;
-  if (insecureParent(join(dir, name))) {
-    dir = join(env.HOME ?? '/root', '.cache', 'loop', 'gemini', context.runId);
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-  }
+  const fallbacks = [env.HOME, userInfo().homedir]
+    .filter((home): home is string => Boolean(home))
+    .map((home) => join(home, '.cache', 'loop', 'gemini', context.runId));
+  const dir = [context.runDir, ...fallbacks].find((candidate) => !insecureParent(join(candidate, name))) ?? context.runDir;
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
   const path = join(dir, name);
   writeFileSync(path, `${JSON.stringify(settings, null, 2)}\n`, { mode: 0o600 });
   return path;

@@ -1,0 +1,27 @@
+import type { BusLimits } from './limits.js';
+import { byteLength } from './limits.js';
+import type { Envelope, Submission } from './message.js';
+import { checkDraft } from './validate.js';
+
+export type SealResult = { ok: true; envelope: Envelope } | { ok: false; reasons: string[] };
+
+/**
+ * Turn an agent's submission into an envelope: validate it again (a spool file may have been written by hand),
+ * add what only loop sets (`runId`, `seq`, `iteration`; the tree hash for claims and verdicts), check the size.
+ */
+export async function seal(
+  submission: Submission,
+  context: { runId: string; seq: number; iteration: number; limits: BusLimits; treeHash: () => Promise<string> },
+): Promise<SealResult> {
+  const check = checkDraft(submission, context.limits);
+  if (!check.ok) return check;
+  const { kind, to, replyTo, payload } = check.message;
+  const envelope: Envelope = {
+    id: submission.id, runId: context.runId, seq: context.seq, from: submission.from, to, kind,
+    iteration: context.iteration, at: submission.at, payload, ...(replyTo ? { replyTo } : {}),
+    ...(kind === 'done' || kind === 'review' ? { treeHash: await context.treeHash() } : {}),
+  };
+  const size = byteLength(envelope);
+  if (size > context.limits.envelopeBytes) return { ok: false, reasons: [`message is ${size} bytes; the envelope limit is ${context.limits.envelopeBytes}`] };
+  return { ok: true, envelope };
+}

@@ -1,0 +1,22 @@
+import { join } from 'node:path';
+import type { Receipt } from '../bus/message.js';
+import { runProof } from '../proof/run-proof.js';
+import { diffStat } from '../proof/tree-hash.js';
+import type { Observer } from './observer.js';
+import type { RunContext } from './run-context.js';
+
+/** Run the frozen proof commands on the tree as it is, journal the receipt, and diff the tree against the run's start. */
+export async function proveTree(ctx: RunContext, iteration: number, observer: Observer): Promise<{ receipt: Receipt; diffStat: string }> {
+  const commands = ctx.manifest.proof;
+  const index = ctx.journal.append('proof.started', { commands, iteration }).seq;
+  observer({ type: 'proof-start', commands });
+  const receipt = await runProof({
+    commands, cwd: ctx.root, timeoutMs: ctx.config.proofTimeoutSeconds * 1000,
+    logDir: join(ctx.ref.dir, 'proof'), index, env: ctx.env,
+    onStep: (command, position) => observer({ type: 'proof-step', command, position }),
+  });
+  const stat = await diffStat(ctx.root, ctx.baseTree, receipt.treeHash);
+  ctx.journal.append('proof.receipt', { receipt });
+  observer({ type: 'proof-done', receipt });
+  return { receipt, diffStat: stat };
+}
