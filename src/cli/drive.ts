@@ -24,7 +24,9 @@ export async function drive(
   appendFileSync(logFile, '', { mode: FILE_MODE });
   const log = pino({ level: 'debug', base: { run: context.ref.id } }, destination({ dest: logFile, sync: true }));
   const { createPtySession } = await import('../pty/session.js');
-  const { killAllSessions } = await import('../pty/process-tree.js');
+  const { killAllSessions, killAllSessionsNow } = await import('../pty/process-tree.js');
+  // Whatever ends this process (a crash included), its agents go with it: some TUIs survive the PTY hangup.
+  process.once('exit', killAllSessionsNow);
 
   const driver = new Driver(prepared.context, prepared.state, { createSession: createPtySession, observer, log, idleGraceMs: idleGraceMs() }, prepared.resume);
   let signals = 0;

@@ -116,6 +116,12 @@ function buildProgram(): Command {
 /** Entry point: parse, run, and map every failure to one line and an exit code. */
 export async function main(argv: string[]): Promise<void> {
   const program = buildProgram();
+  const crash = (error: unknown) => {
+    process.exitCode = report(error);
+    process.exit();
+  };
+  process.once('uncaughtException', crash);
+  process.once('unhandledRejection', crash);
   try {
     await program.parseAsync(argv);
   } catch (error) {

@@ -32,6 +32,8 @@ export interface AgentRunnerEvents {
   exited(info: ExitInfo): void;
   /** The harness reported the end of a turn (hook or notify). */
   turnSignal(signal: TurnSignal): void;
+  /** A turn-end signal was expected but did not come within the watchdog: the state is unknown. */
+  signalMissing(): void;
   /** The agent finished a turn and sat idle for idleGraceMs while loop awaits its reply. */
   idleAfterTurn(): void;
   /** Is loop waiting for a reply from this agent right now? */
@@ -150,6 +152,11 @@ export class AgentRunner {
   private async turnSettled(): Promise<void> {
     const started = Date.now();
     while (this.awaitingSignal && !this.stopping && Date.now() - started < TURN_SIGNAL_WATCHDOG_MS) await sleep(100);
+    if (this.awaitingSignal && !this.stopping) {
+      // The harness's own turn-end signal never came: say so, then fall back on the screen alone.
+      this.events.activity('unknown');
+      this.events.signalMissing();
+    }
     this.awaitingSignal = false;
     while (this.attach && this.attach.attached > 0 && Date.now() - this.attach.lastHumanInput < HUMAN_TYPING_MS && !this.stopping) await sleep(250);
   }

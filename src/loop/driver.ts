@@ -113,6 +113,10 @@ export class Driver {
             this.saveRole(role, runner.sessionId, runner.session?.pid ?? null);
           }
         },
+        signalMissing: () => {
+          ctx.journal.append('agent.state', { role, state: 'unknown', detail: 'no turn-end signal from the harness within the watchdog; trusting the screen' });
+          this.deps.observer({ type: 'warning', text: `${role}: no turn-end signal from ${ctx.agents[role].card.name}; going by the screen` });
+        },
         idleAfterTurn: () => this.feed({ type: 'idle-without-reply', role }),
         awaitingReply: () => (role === 'worker' ? this.state.phase === 'working' : this.state.phase === 'reviewing'),
       },

@@ -9,6 +9,7 @@ import { RunLock } from '../run/lock.js';
 import { readManifest } from '../run/manifest.js';
 import { RunStore } from '../run/store.js';
 import type { ResumePoint } from './driver.js';
+import { endLeftoverAgents } from './leftover-agents.js';
 import type { RunContext } from './run-context.js';
 import { initialState, type LoopState } from './state.js';
 
@@ -57,7 +58,9 @@ export async function resumeRun(options: ResumeOptions): Promise<{ context: RunC
   const unconsumed = envelopes.filter((e) => e.from !== 'loop' && e.seq > state.lastInputSeq);
   const sessions: Record<Role, string | null> = { worker: manifest.roles.worker.sessionId, reviewer: manifest.roles.reviewer.sessionId };
 
+  const ended = await endLeftoverAgents(events, ref.id);
   const journal = Journal.open(journalPath);
+  if (ended.length > 0) journal.append('agent.leftovers-ended', { pids: ended });
   journal.append('run.resumed', { pid: process.pid, fromPhase: state.phase, iteration: state.iteration, undelivered: undelivered.map((e) => e.id) });
   const agents = { worker: resolveAgent(manifest.roles.worker.agent, config, 'worker'), reviewer: resolveAgent(manifest.roles.reviewer.agent, config, 'reviewer') };
   const context: RunContext = {

@@ -124,7 +124,7 @@ export class LoopWorld {
 export const envelopes = (events) => events.flatMap((e) => (e.type === 'message' ? [e.envelope] : e.type === 'transition' ? e.messages : []));
 
 /** Fake-model rules: the worker writes work.txt then claims done; the reviewer approves. Through MCP or `loop msg`. */
-export function pairScript({ via = 'mcp', reviewerChanges = 0, workerDelayMs = 0, reviewerDelayMs = 0 } = {}) {
+export function pairScript({ via = 'mcp', reviewerChanges = 0, workerDelayMs = 0, reviewerDelayMs = 0, fixDelayMs = 0 } = {}) {
   const done = via === 'mcp'
     ? { mcpTool: 'send_done', args: { summary: 'wrote work.txt' } }
     : { shell: 'loop msg done --text "wrote work.txt"' };
@@ -134,7 +134,7 @@ export function pairScript({ via = 'mcp', reviewerChanges = 0, workerDelayMs = 0
   const changes = { mcpTool: 'send_review', args: { verdict: 'changes', summary: 'needs a second line', findings: [{ severity: 'high', title: 'work.txt needs a second line', file: 'work.txt', line: 1 }] } };
   const first = workerDelayMs > 0 ? { shell: 'echo first > work.txt', delayMs: workerDelayMs } : { shell: 'echo first > work.txt' };
   const rules = [
-    { name: 'worker-fix', match: 'Iteration \\d+ of \\d+: the previous attempt', steps: [{ shell: 'echo second >> work.txt' }, done], final: 'worker fixed it' },
+    { name: 'worker-fix', match: 'Iteration \\d+ of \\d+: the previous attempt', times: fixDelayMs > 0 ? 1 : undefined, steps: [{ shell: 'echo second >> work.txt', ...(fixDelayMs > 0 ? { delayMs: fixDelayMs } : {}) }, done], final: 'worker fixed it' },
     { name: 'worker-reminded', match: 'waiting for your done claim', steps: [{ shell: 'echo first > work.txt' }, done], final: 'worker finished after a reminder' },
     { name: 'worker', match: 'You are the WORKER', times: workerDelayMs > 0 ? 1 : undefined, steps: [first, done], final: 'worker finished' },
   ];

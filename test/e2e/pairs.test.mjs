@@ -99,21 +99,29 @@ describe('real harnesses as a pair', { concurrency: 1 }, () => {
     assert.equal(readFileSync(join(w.repo, 'work.txt'), 'utf8'), 'first\nsecond\n');
   });
 
-  test('a real agent killed mid-turn is restarted on its own session', async () => {
-    const w = await world(pairScript({ via: 'mcp', workerDelayMs: 4000 }));
-    w.configure({ worker: 'claude', reviewer: 'gemini', proof: ['test -f work.txt'], maxIterations: 2 });
-    const pending = w.loop(['run', '--ci', 'Create work.txt']);
-    const started = await waitForEvent(w, (e) => e.type === 'agent.started' && e.role === 'worker');
-    await waitForEvent(w, (e) => e.type === 'agent.started' && e.role === 'reviewer');
-    await sleep(2500); // the worker is inside its (delayed) first model call
-    process.kill(started.pid, 'SIGKILL');
-    const result = await pending;
-    const run = assertCompleted(w, result);
-    const restart = run.events.find((e) => e.type === 'agent.restarting');
-    assert.equal(restart.resumeSessionId, started.sessionId);
-    const relaunch = run.events.filter((e) => e.type === 'agent.started' && e.role === 'worker')[1];
-    assert.deepEqual(relaunch.args.slice(0, 2), ['--resume', started.sessionId]);
-  });
+  for (const [worker, reviewer] of [['claude', 'codex'], ['codex', 'claude'], ['gemini', 'codex']]) {
+    test(`a real ${worker} killed mid-turn is restarted on its own session`, async () => {
+      const w = await world(pairScript({ via: 'mcp', reviewerChanges: 1, fixDelayMs: 4000 }));
+      w.configure({ worker, reviewer, proof: ['test -f work.txt'], maxIterations: 3 });
+      const pending = w.loop(['run', '--ci', 'Create work.txt']);
+      // Iteration 2: the worker has a session id by now, and its fix turn is slow (the model reply is delayed).
+      await waitForEvent(w, (e) => e.type === 'transition' && e.state?.iteration === 2);
+      await sleep(2500);
+      const { events, manifest } = w.run();
+      const victim = events.filter((e) => e.type === 'agent.started' && e.role === 'worker').at(-1);
+      const sessionId = manifest.roles.worker.sessionId;
+      assert.ok(sessionId, 'the worker session id is known before the kill');
+      process.kill(victim.pid, 'SIGKILL');
+      const result = await pending;
+      const run = assertCompleted(w, result, { iteration: 2 });
+      const restart = run.events.find((e) => e.type === 'agent.restarting');
+      assert.equal(restart.resumeSessionId, sessionId);
+      const relaunch = run.events.filter((e) => e.type === 'agent.started' && e.role === 'worker').at(-1);
+      const resumeArgs = { claude: ['--resume', sessionId], gemini: ['--resume', sessionId], codex: ['resume'] }[worker];
+      for (const arg of resumeArgs) assert.ok(relaunch.args.includes(arg), `${arg} in ${relaunch.args.join(' ')}`);
+      assert.equal(relaunch.args.at(-1) === sessionId || relaunch.args.includes(sessionId), true);
+    });
+  }
 
   test('loop killed mid-run, then `loop resume <claude session id>` completes; nothing delivered twice', async () => {
     const w = await world(pairScript({ via: 'mcp', workerDelayMs: 4000 }));
