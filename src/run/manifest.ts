@@ -57,7 +57,7 @@ export function readManifest(runDir: string): Manifest {
   try {
     data = JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
-    throw new LoopError('manifest-corrupt', `${path}: not valid JSON (${(error as Error).message})`, {
+    throw new LoopError('manifest-corrupt', `${path}: not valid JSON (${(error as Error).message.replace(/\s+/g, ' ').trim()})`, {
       exitCode: ExitCode.usage,
     });
   }
