@@ -6,16 +6,19 @@ import type { Refusal } from '../bus/spool.js';
 import { newMessageId } from '../run/ids.js';
 import { treeHash } from '../proof/tree-hash.js';
 import { proveTree } from './prove-step.js';
-import type { IdleRule, PtySession, PtySpawnSpec } from '../pty/types.js';
+import { RunTimers } from './run-timers.js';
+import type { AgentActivity, IdleRule, PtySession, PtySpawnSpec } from '../pty/types.js';
 import { AgentRunner } from './agent-runner.js';
 import { advance, type Input, type Outgoing } from './machine.js';
 import type { Observer } from './observer.js';
-import { saveManifest, writeLoopShim, type RunContext } from './run-context.js';
+import { saveManifest, saveRoleInfo, writeLoopShim, type RunContext } from './run-context.js';
 import type { LoopState } from './state.js';
 import { describeInput } from './describe-input.js';
 
 /** How often a crashed agent is relaunched before the run stops with exit 5. */
 const MAX_RESTARTS = 2;
+/** With --ci, how long an agent may sit in a dialog before the run stops with exit 5. */
+const DIALOG_TIMEOUT_MS = 120_000;
 
 export interface DriverDeps {
   createSession: (spec: PtySpawnSpec, idle: IdleRule) => Promise<PtySession>;
@@ -44,9 +47,8 @@ export class Driver {
   private runners: Record<Role, AgentRunner>;
   private intake: Intake;
   private seq: number;
-  private turnTimers: Partial<Record<Role, NodeJS.Timeout>> = {};
   private restarts: Record<Role, number> = { worker: 0, reviewer: 0 };
-  private wallTimer?: NodeJS.Timeout;
+  private timers = new RunTimers();
   private finishing = false;
   private resolveOutcome!: (outcome: RunOutcome) => void;
   readonly outcome: Promise<RunOutcome> = new Promise((resolve) => (this.resolveOutcome = resolve));
@@ -88,13 +90,13 @@ export class Driver {
             ctx.journal.append('agent.setup', { role, notice });
             this.deps.observer({ type: 'info', text: `${role} setup: ${notice}` });
           }
-          this.saveRole(role, plan.sessionId, pid);
+          saveRoleInfo(ctx, role, plan.sessionId, pid);
         },
-        activity: (activity) => this.deps.observer({ type: 'agent', role, activity }),
+        activity: (activity) => this.onActivity(role, activity),
         delivered: (envelope, attempts, via) => {
           ctx.journal.append('message.delivered', { id: envelope.id, to: role, attempts, via });
           this.deps.observer({ type: 'message', envelope, delivered: true });
-          if (envelope.kind === 'task' || envelope.kind === 'review-request') this.startTurnTimer(role);
+          if (envelope.kind === 'task' || envelope.kind === 'review-request') this.timers.startTurn(role, ctx.config.turnTimeoutMinutes * 60_000, () => this.feed({ type: 'timeout', what: 'turn', role, minutes: ctx.config.turnTimeoutMinutes }));
         },
         stuck: (envelope, detail, final) => {
           ctx.journal.append('message.stuck', { id: envelope.id, to: role, detail, final });
@@ -110,7 +112,7 @@ export class Driver {
           const runner = this.runners[role];
           if (!signal.ignored && runner.sessionId && ctx.manifest.roles[role].sessionId !== runner.sessionId) {
             ctx.journal.append('agent.session', { role, sessionId: runner.sessionId });
-            this.saveRole(role, runner.sessionId, runner.session?.pid ?? null);
+            saveRoleInfo(ctx, role, runner.sessionId, runner.session?.pid ?? null);
           }
         },
         signalMissing: () => {
@@ -123,9 +125,19 @@ export class Driver {
     );
   }
 
-  private saveRole(role: Role, sessionId: string | null, pid: number | null): void {
-    const { ctx } = this;
-    saveManifest(ctx, { roles: { ...ctx.manifest.roles, [role]: { agent: ctx.agents[role].card.name, sessionId: sessionId ?? ctx.manifest.roles[role].sessionId, pid } } });
+  /** Track an agent's activity; a dialog only a human can answer is reported (and, with --ci, fails the run). */
+  private onActivity(role: Role, activity: AgentActivity): void {
+    this.deps.observer({ type: 'agent', role, activity });
+    this.timers.clearDialog(role);
+    if (activity !== 'needs-input') return;
+    const line = this.runners[role].session?.screenText().split('\n').filter((l) => l.trim()).slice(-8).join(' | ').slice(0, 300) ?? '';
+    this.ctx.journal.append('agent.state', { role, state: 'needs-input', screen: line });
+    this.deps.observer({ type: 'warning', text: `the ${role} is waiting for a human (a dialog): loop attach ${this.ctx.ref.id} ${role}` });
+    if (!this.ctx.ci) return;
+    this.timers.startDialog(role, DIALOG_TIMEOUT_MS, () => this.feed({
+      type: 'infra',
+      reason: `the ${role} is blocked on a dialog loop cannot answer (${line}); allow it in the harness's settings, or run without --ci and answer it with loop attach`,
+    }));
   }
 
   /** An agent exited on its own: relaunch it (on its own session when it can resume), a bounded number of times. */
@@ -150,7 +162,7 @@ export class Driver {
   async run(): Promise<RunOutcome> {
     const { ctx } = this;
     const minutes = ctx.config.maxMinutes;
-    this.wallTimer = setTimeout(() => this.feed({ type: 'timeout', what: 'wall-clock', minutes }), minutes * 60_000);
+    this.timers.startWall(minutes * 60_000, () => this.feed({ type: 'timeout', what: 'wall-clock', minutes }));
     // Messages for the agents are queued before they start, so a harness that takes its first prompt on the
     // command line gets it there (faster and surer than typing); the rest is typed once the agent is idle.
     if (this.resume) {
@@ -208,7 +220,7 @@ export class Driver {
     ctx.journal.append('message', { envelope });
     this.deps.observer({ type: 'message', envelope, delivered: false });
     if ((envelope.kind === 'done' && envelope.from === 'worker') || (envelope.kind === 'review' && envelope.from === 'reviewer')) {
-      this.clearTurnTimer(envelope.from);
+      this.timers.clearTurn(envelope.from);
     }
     await this.apply({ type: 'message', envelope });
   }
@@ -270,23 +282,11 @@ export class Driver {
     }
   }
 
-  private startTurnTimer(role: Role): void {
-    this.clearTurnTimer(role);
-    const minutes = this.ctx.config.turnTimeoutMinutes;
-    this.turnTimers[role] = setTimeout(() => this.feed({ type: 'timeout', what: 'turn', role, minutes }), minutes * 60_000);
-  }
-
-  private clearTurnTimer(role: Role): void {
-    clearTimeout(this.turnTimers[role]);
-    delete this.turnTimers[role];
-  }
-
   private async finish(result: { exitCode: number; reason: string; status?: string }): Promise<void> {
     if (this.finishing) return;
     this.finishing = true;
     const { ctx } = this;
-    clearTimeout(this.wallTimer);
-    for (const role of ['worker', 'reviewer'] as const) this.clearTurnTimer(role);
+    this.timers.clearAll();
     await this.intake.close();
     await Promise.all([this.runners.worker.stop(), this.runners.reviewer.stop()]);
     const status = result.status ?? (result.exitCode === 0 ? 'completed' : result.exitCode === 130 ? 'stopped' : 'failed');

@@ -43,3 +43,9 @@ export function saveManifest(context: RunContext, patch: Partial<Manifest>): voi
   context.manifest = { ...context.manifest, ...patch, updatedAt: new Date().toISOString() };
   writeManifest(context.ref.dir, context.manifest);
 }
+
+/** Record an agent's current session id (kept when unknown) and pid in the manifest. */
+export function saveRoleInfo(context: RunContext, role: Role, sessionId: string | null, pid: number | null): void {
+  const roles = context.manifest.roles;
+  saveManifest(context, { roles: { ...roles, [role]: { agent: context.agents[role].card.name, sessionId: sessionId ?? roles[role].sessionId, pid } } });
+}

@@ -109,6 +109,15 @@ export class ActivityTracker {
       this.schedule(this.rule.quietMs - quietFor);
       return;
     }
+    if (this.rule.attentionPattern) {
+      this.rule.attentionPattern.lastIndex = 0;
+      // Dialogs render at the bottom; older output higher up must not count.
+      const bottom = this.screen.text().split('\n').filter((line) => line.trim() !== '').slice(-15).join('\n');
+      if (this.rule.attentionPattern.test(bottom)) {
+        this.set('needs-input');
+        return;
+      }
+    }
     if (isIdleScreen(this.rule, this.screen)) this.set('idle');
     else if (this.state !== 'starting') this.set('busy');
   }

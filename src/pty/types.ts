@@ -23,9 +23,12 @@ export interface IdleRule {
   matchScreen?: boolean;
   /** A marker anywhere on the screen that means the agent is working, whatever the idle pattern says. */
   busyPattern?: RegExp;
+  /** A marker anywhere on the quiet screen that means the agent waits for a human (an approval dialog). */
+  attentionPattern?: RegExp;
 }
 
-export type AgentActivity = 'starting' | 'busy' | 'idle' | 'unknown' | 'exited';
+/** `needs-input`: the screen shows a dialog only a human can answer (an approval, a trust question). */
+export type AgentActivity = 'starting' | 'busy' | 'idle' | 'needs-input' | 'unknown' | 'exited';
 
 export interface ExitInfo {
   exitCode: number | null;

@@ -69,7 +69,7 @@ export function claudeAdapter(config: AgentConfig = {}): AgentAdapter {
         env,
         // Why: the empty composer (❯ + U+00A0) stays on screen while Claude works; "esc to interrupt" and the
         // spinner line tell the two apart (claude-code 2.1.197, test/e2e/FINDINGS.md §2).
-        idle: { pattern: /^❯\s*$/, matchScreen: true, busyPattern: /esc to interrupt|^\S [A-Z][a-z]+…/m, quietMs: config.quietMs ?? 600 },
+        idle: { pattern: /^❯\s*$/, matchScreen: true, busyPattern: /esc to interrupt|^\S [A-Z][a-z]+…/m, attentionPattern: /Do you want to proceed\?|Do you trust the files in this folder|Do you want to use this API key/, quietMs: config.quietMs ?? 600 },
         sessionId,
         initialPromptOnCommandLine: Boolean(context.initialPrompt),
         notices: changes.map((c) => `set ${c.path.join('.')} in ${c.file} (${c.reason}); undo with: loop doctor --revert`),

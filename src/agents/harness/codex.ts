@@ -52,7 +52,7 @@ export function codexAdapter(config: AgentConfig = {}): AgentAdapter {
         args,
         env: { ...context.env, ...config.env },
         // Why: the composer line "› …" stays on screen while Codex works; "esc to interrupt" marks a turn.
-        idle: { pattern: /^›(\s|$)/, matchScreen: true, busyPattern: /esc to interrupt/, quietMs: config.quietMs ?? 600 },
+        idle: { pattern: /^›(\s|$)/, matchScreen: true, busyPattern: /esc to interrupt/, attentionPattern: /Would you like to run the following command|Allow the \S+ MCP server to run tool|Trust this folder\?|Allow command\?/, quietMs: config.quietMs ?? 600 },
         sessionId: context.resumeSessionId ?? null,
         initialPromptOnCommandLine: Boolean(context.initialPrompt) && !context.resumeSessionId,
       };

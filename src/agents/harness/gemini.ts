@@ -98,7 +98,7 @@ export function geminiAdapter(config: AgentConfig = {}): AgentAdapter {
         args,
         env,
         // Why: the placeholder stays on screen while Gemini works; "esc to cancel" marks a turn (0.61).
-        idle: { pattern: /Type your message or @path\/to\/file/, matchScreen: true, busyPattern: /esc to cancel/, quietMs: config.quietMs ?? 800 },
+        idle: { pattern: /Type your message or @path\/to\/file/, matchScreen: true, busyPattern: /esc to cancel/, attentionPattern: /Allow execution of|Action Required|Do you trust the files in this folder/, quietMs: config.quietMs ?? 800 },
         sessionId,
         initialPromptOnCommandLine: Boolean(context.initialPrompt),
         notices,

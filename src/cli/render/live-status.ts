@@ -33,7 +33,11 @@ export function liveStatusObserver(write: (text: string) => void, color: boolean
     const s = view.state;
     const rows = [
       paint('1', `loop · run ${view.runId} · ${s ? `iteration ${s.iteration}/${s.maxIterations} · ${s.phase}` : 'starting'} · ${elapsed(Date.now() - view.started)}`),
-      ...(['worker', 'reviewer'] as const).map((role) => `  ${role.padEnd(9)}${view.agents[role].name.padEnd(18)}${view.agents[role].activity}`),
+      ...(['worker', 'reviewer'] as const).map((role) => {
+        const activity = view.agents[role].activity;
+        const shown = activity === 'needs-input' ? paint('33', `needs you: loop attach ${view.runId} ${role}`) : activity;
+        return `  ${role.padEnd(9)}${view.agents[role].name.padEnd(18)}${shown}`;
+      }),
       `  proof    ${view.proof}`,
       '  latest:',
       ...view.lines.slice(-8).map((line) => `    ${line.slice(0, width - 4)}`),
