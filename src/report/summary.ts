@@ -18,6 +18,7 @@ export interface RunSummary {
   maxIterations: number;
   worker: string;
   reviewer: string;
+  sessions: { worker: string | null; reviewer: string | null };
   task: string;
   createdAt: string;
   updatedAt: string;
@@ -35,12 +36,13 @@ export function summarize(ref: RunRef): RunSummary {
     return {
       id: m.id, repoId: m.repoId, dir: ref.dir, status: interrupted ? 'interrupted' : m.status, phase: m.phase,
       iteration: m.iteration, maxIterations: m.maxIterations, worker: m.roles.worker.agent, reviewer: m.roles.reviewer.agent,
+      sessions: { worker: m.roles.worker.sessionId, reviewer: m.roles.reviewer.sessionId },
       task: m.task, createdAt: m.createdAt, updatedAt: m.updatedAt, result: m.result, lastProof: m.lastProof, lastVerdict: m.lastVerdict,
     };
   } catch (error) {
     return {
       id: ref.id, repoId: ref.repoId, dir: ref.dir, status: 'unreadable', phase: '?', iteration: 0, maxIterations: 0,
-      worker: '?', reviewer: '?', task: '', createdAt: '', updatedAt: '', error: (error as Error).message,
+      worker: '?', reviewer: '?', sessions: { worker: null, reviewer: null }, task: '', createdAt: '', updatedAt: '', error: (error as Error).message,
     };
   }
 }

@@ -121,11 +121,16 @@ describe('loop run --ci with command agents', () => {
     assert.match(tasks[1].payload.text, /^Reminder/);
   });
 
-  test('an agent that exits ends the run with exit 5 and names the role', async () => {
+  test('an agent that keeps exiting is restarted twice, then the run ends with exit 5 naming the role', async () => {
     const w = await world();
     w.configure({ on: { task: [[{ exit: 7 }]] } }, { on: {} });
     const result = await w.loop(['run', '--ci', 'do it']);
     assert.equal(result.exitCode, 5, result.all);
-    assert.match(w.onlyRun().manifest.result.reason, /the worker agent exited \(exit code 7\)/);
+    const run = w.onlyRun();
+    assert.match(run.manifest.result.reason, /the worker agent exited \(exit code 7\) after 2 restart\(s\)/);
+    assert.equal(run.events.filter((e) => e.type === 'agent.restarting').length, 2);
+    const logs = await w.loop(['logs', run.manifest.id, '--role', 'worker']);
+    assert.equal(logs.stdout.match(/fake worker ready/g)?.length, 3, logs.stdout);
+    assert.match(logs.stdout, /──── worker relaunched \(worker\.3\.cast\) ────/);
   });
 });

@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { RunStore } from '../../run/store.js';
 import { details } from '../../report/summary.js';
@@ -14,8 +15,17 @@ const brief = (event: Record<string, unknown>) => {
 export async function logsCommand(query: string, options: { role?: 'worker' | 'reviewer'; json?: boolean }): Promise<number> {
   const ref = new RunStore(home()).resolve(query);
   if (options.role) {
-    const text = await castToText(join(ref.dir, `${options.role}.cast`));
-    process.stdout.write(text ? `${text}\n` : `no terminal recording for the ${options.role} of run ${ref.id}\n`);
+    // worker.cast, then worker.2.cast, worker.3.cast… for each relaunch of the agent.
+    const casts = readdirSync(ref.dir)
+      .map((name) => ({ name, n: new RegExp(`^${options.role}(?:\\.(\\d+))?\\.cast$`).exec(name) }))
+      .filter((c) => c.n)
+      .sort((a, b) => Number(a.n![1] ?? 1) - Number(b.n![1] ?? 1));
+    if (casts.length === 0) process.stdout.write(`no terminal recording for the ${options.role} of run ${ref.id}\n`);
+    for (const [index, cast] of casts.entries()) {
+      if (index > 0) process.stdout.write(`\n──── ${options.role} relaunched (${cast.name}) ────\n`);
+      const text = await castToText(join(ref.dir, cast.name));
+      if (text) process.stdout.write(`${text}\n`);
+    }
     return 0;
   }
   const { events } = details(ref);

@@ -17,7 +17,7 @@ export async function showCommand(query: string, options: { json?: boolean }): P
     `run       ${summary.id}`,
     `status    ${summary.status}${summary.result ? ` (exit ${summary.result.exitCode}): ${summary.result.reason}` : ''}`,
     `phase     ${summary.phase}, iteration ${summary.iteration}/${summary.maxIterations}`,
-    `agents    worker ${summary.worker} · reviewer ${summary.reviewer}`,
+    `agents    worker ${summary.worker}${summary.sessions.worker ? ` (session ${summary.sessions.worker})` : ''} · reviewer ${summary.reviewer}${summary.sessions.reviewer ? ` (session ${summary.sessions.reviewer})` : ''}`,
     `created   ${summary.createdAt}   updated ${summary.updatedAt}`,
     `stored in ${summary.dir}`,
     `task      ${firstLine(summary.task, 100)}`,
