@@ -1,21 +1,14 @@
-import { test, describe, after } from 'node:test';
+import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readInbox } from '../../src/bus/inbox.js';
 import { deliveredIds, envelopesOf } from '../../src/bus/envelopes.js';
 import { Journal, readJournal } from '../../src/run/journal.js';
 import { envelope } from './helpers.js';
+import { freshDirs } from '../helpers/shared.js';
 
-const base = mkdtempSync(join(tmpdir(), 'loop-inbox-test-'));
-after(() => rmSync(base, { recursive: true, force: true }));
-let counter = 0;
-const newRunDir = () => {
-  const dir = join(base, `run-${++counter}`);
-  mkdirSync(dir);
-  return dir;
-};
+const newRunDir = freshDirs('loop-inbox-test');
 
 /** A run journal holding: a loop task to the worker, a worker note to the reviewer, a done to loop, a reviewer note to the worker. */
 function seededRun() {

@@ -1,20 +1,13 @@
-import { test, describe, after } from 'node:test';
+import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   pendingSpoolFiles, readSpoolRecord, retireSpoolFile, spoolDir, writeSpoolRecord, type SpoolRecord,
 } from '../../src/bus/spool.js';
+import { freshDirs } from '../helpers/shared.js';
 
-const base = mkdtempSync(join(tmpdir(), 'loop-spool-test-'));
-after(() => rmSync(base, { recursive: true, force: true }));
-let counter = 0;
-const newRunDir = () => {
-  const dir = join(base, `run-${++counter}`);
-  mkdirSync(dir);
-  return dir;
-};
+const newRunDir = freshDirs('loop-spool-test');
 
 const submission = (id: string): SpoolRecord => ({
   type: 'submission',

@@ -1,7 +1,7 @@
 // Helpers shared across test folders: scratch dirs, git, expected LoopErrors.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
@@ -31,4 +31,15 @@ export function loopError(fn: () => unknown): LoopError {
     return error;
   }
   assert.fail('expected a LoopError');
+}
+
+/** A maker of fresh, empty directories under one scratch dir (removed after the file's tests). */
+export function freshDirs(prefix: string): () => string {
+  const base = scratchDir(prefix);
+  let counter = 0;
+  return () => {
+    const dir = join(base, `d-${++counter}`);
+    mkdirSync(dir);
+    return dir;
+  };
 }

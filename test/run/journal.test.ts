@@ -1,18 +1,11 @@
-import { test, describe, after } from 'node:test';
+import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Journal, parseJournal, readJournal } from '../../src/run/journal.js';
+import { freshDirs } from '../helpers/shared.js';
 
-const base = mkdtempSync(join(tmpdir(), 'loop-journal-test-'));
-after(() => rmSync(base, { recursive: true, force: true }));
-let counter = 0;
-const newDir = () => {
-  const dir = join(base, `j-${++counter}`);
-  mkdirSync(dir);
-  return dir;
-};
+const newDir = freshDirs('loop-journal-test');
 
 describe('Journal', () => {
   test('appends seq 1, 2, 3 with at and type, one JSON object per line, mode 0600', () => {

@@ -1,22 +1,12 @@
-import { test, describe, after } from 'node:test';
+import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { manifestPath, readManifest, tryReadManifest, writeManifest } from '../../src/run/manifest.js';
-import { LoopError } from '../../src/errors.js';
 import { manifest } from './helpers.js';
-import { loopError } from '../helpers/shared.js';
+import { loopError, freshDirs } from '../helpers/shared.js';
 
-const base = mkdtempSync(join(tmpdir(), 'loop-manifest-test-'));
-after(() => rmSync(base, { recursive: true, force: true }));
-let counter = 0;
-const newDir = () => {
-  const dir = join(base, `run-${++counter}`);
-  mkdirSync(dir);
-  return dir;
-};
-
+const newDir = freshDirs('loop-manifest-test');
 
 describe('manifest', () => {
   test('write is atomic: the file is complete, 0600, and no temp file is left', () => {
