@@ -53,5 +53,9 @@ export interface LaunchPlan {
 /** One harness: launch, resume and idle detection. Built-in harnesses and custom commands alike. */
 export interface AgentAdapter {
   readonly card: AgentCard;
+  /** The program it runs (checked on PATH before a run starts). */
+  readonly command: string;
+  /** How to get that program when it is missing. */
+  readonly installHint?: string;
   plan(context: LaunchContext): Promise<LaunchPlan>;
 }

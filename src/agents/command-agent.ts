@@ -23,6 +23,7 @@ export function commandAgent(name: string, config: AgentConfig, kind: AgentCard[
   };
   return {
     card,
+    command: config.command,
     async plan(context: LaunchContext): Promise<LaunchPlan> {
       return {
         command: config.command!,

@@ -1,5 +1,7 @@
 import { join } from 'node:path';
 import { resolveAgent } from '../agents/registry.js';
+import { usageError } from '../errors.js';
+import { findExecutable } from '../pty/preflight.js';
 import { loadConfig } from '../config/load.js';
 import type { ConfigFile } from '../config/schema.js';
 import { Journal } from '../run/journal.js';
@@ -29,6 +31,12 @@ export async function startRun(options: StartOptions): Promise<{ context: RunCon
   const repo = await resolveRepo(options.cwd);
   const { config } = loadConfig({ cwd: options.cwd, repoRoot: repo.root, home: options.home, flags: options.flags });
   const agents = { worker: resolveAgent(config.worker, config, 'worker'), reviewer: resolveAgent(config.reviewer, config, 'reviewer') };
+  for (const role of ['worker', 'reviewer'] as const) {
+    const adapter = agents[role];
+    if (!findExecutable(adapter.command, options.env.PATH ?? '', options.cwd)) {
+      throw usageError(`${role}: '${adapter.command}' (agent ${adapter.card.name}) is not installed or not on PATH`, adapter.installHint ? `install it: ${adapter.installHint} (then: loop doctor)` : `fix agents.${adapter.card.name}.command in .loop.json`);
+    }
+  }
   const task = resolveTask(options.prompt, options.cwd, repo.root);
   const baseTree = await treeHash(repo.root);
 

@@ -109,6 +109,15 @@ describe('loop run --ci with command agents', () => {
     assert.deepEqual(w.runDirs(), []);
   });
 
+  test('an agent command that is not on PATH exits 2 before anything starts, with the fix', async () => {
+    const w = await world();
+    w.configure({ on: {} }, { on: {} }, { agents: { 'fake-worker': { command: 'no-such-agent-bin' }, 'fake-reviewer': { command: process.execPath } } });
+    const result = await w.loop(['run', '--ci', 'do it']);
+    assert.equal(result.exitCode, 2);
+    assert.equal(result.stderr, "loop: worker: 'no-such-agent-bin' (agent fake-worker) is not installed or not on PATH\n  hint: fix agents.fake-worker.command in .loop.json\n");
+    assert.deepEqual(w.runDirs(), []);
+  });
+
   test('a worker that never claims done is reminded, then the run stops as stalled (exit 3)', async () => {
     const w = await world();
     w.configure({ on: { task: [[{ echo: 'thinking…' }]] } }, { on: {} });

@@ -41,6 +41,8 @@ function dialogEdits(context: LaunchContext, env: Record<string, string>): { fil
 export function claudeAdapter(config: AgentConfig = {}): AgentAdapter {
   return {
     card: CLAUDE_CARD,
+    command: config.command ?? 'claude',
+    installHint: 'npm install -g @anthropic-ai/claude-code',
     async plan(context: LaunchContext): Promise<LaunchPlan> {
       const env: Record<string, string> = { ...context.env, DISABLE_AUTOUPDATER: '1', ...config.env };
       // Why: the binary refuses --dangerously-skip-permissions as root unless IS_SANDBOX=1 (claude-code 2.1.x).

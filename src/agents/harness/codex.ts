@@ -22,6 +22,8 @@ export const CODEX_CARD: AgentCard = {
 export function codexAdapter(config: AgentConfig = {}): AgentAdapter {
   return {
     card: CODEX_CARD,
+    command: config.command ?? 'codex',
+    installHint: 'npm install -g @openai/codex',
     async plan(context: LaunchContext): Promise<LaunchPlan> {
       const mcp = mcpServerEntry(context);
       const overrides = [

@@ -63,6 +63,8 @@ function writeSettings(context: LaunchContext, env: Record<string, string>, sett
 export function geminiAdapter(config: AgentConfig = {}): AgentAdapter {
   return {
     card: GEMINI_CARD,
+    command: config.command ?? 'gemini',
+    installHint: 'npm install -g @google/gemini-cli',
     async plan(context: LaunchContext): Promise<LaunchPlan> {
       const base = { ...context.env, ...config.env };
       const current = systemSettings(base);
