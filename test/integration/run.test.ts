@@ -114,7 +114,7 @@ describe('loop run --ci with command agents', () => {
     w.configure({ on: {} }, { on: {} }, { agents: { 'fake-worker': { command: 'no-such-agent-bin' }, 'fake-reviewer': { command: process.execPath } } });
     const result = await w.loop(['run', '--ci', 'do it']);
     assert.equal(result.exitCode, 2);
-    assert.equal(result.stderr, "loop: worker: 'no-such-agent-bin' (agent fake-worker) is not installed or not on PATH\n  hint: fix agents.fake-worker.command in .loop.json\n");
+    assert.equal(result.stderr, "loop: worker: 'no-such-agent-bin' (agent fake-worker) is not installed or not on PATH\n  hint: fix agents.fake-worker.command in .loop.json");
     assert.deepEqual(w.runDirs(), []);
   });
 
