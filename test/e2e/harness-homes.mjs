@@ -6,7 +6,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-export const HARNESS_BIN = join(here, 'harnesses', 'node_modules', '.bin');
+/** Installed by install-harnesses.sh (pins: harnesses/package.json). */
+export const HARNESS_BIN = join(here, '..', '..', '.harnesses', 'node_modules', '.bin');
 export const ECHO_MCP = join(here, 'model-server', 'echo-mcp.mjs');
 export const FAKE_ANTHROPIC_KEY = 'sk-ant-fake-e2e-key-0123456789abcdef';
 

@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
-# Installs the pinned real agent CLIs (claude, codex, gemini) into test/e2e/harnesses/node_modules.
+# Installs the pinned real agent CLIs (claude, codex, gemini), pinned in test/e2e/harnesses/package.json, into the
+# repository's .harnesses/ (gitignored, outside test/: ~740 MB of vendor binaries that greps over test/ should not see).
 # Idempotent: does nothing when every pinned package is already installed at its pinned version.
 # Prints the three `--version`s. Usage: test/e2e/install-harnesses.sh [--force]
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-dir="$here/harnesses"
+pins_file="$here/harnesses/package.json"
+dir="$(cd "$here/../.." && pwd)/.harnesses"
 bin="$dir/node_modules/.bin"
+mkdir -p "$dir"
+cp "$pins_file" "$dir/package.json"
 
 # Reads "<name> <version>" pairs from package.json's dependencies.
 pins() {

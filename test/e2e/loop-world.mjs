@@ -9,7 +9,8 @@ import { startModelServer } from './model-server/server.mjs';
 const here = dirname(fileURLToPath(import.meta.url));
 export const ROOT = join(here, '..', '..');
 export const LOOP_BIN = join(ROOT, 'bin', 'loop.js');
-export const HARNESS_BIN = join(here, 'harnesses', 'node_modules', '.bin');
+/** Installed by install-harnesses.sh (pins: harnesses/package.json). */
+export const HARNESS_BIN = join(here, '..', '..', '.harnesses', 'node_modules', '.bin');
 const WORK_DIR = join(ROOT, '.e2e');
 
 export class LoopWorld {
