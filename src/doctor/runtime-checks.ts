@@ -24,14 +24,14 @@ export async function checkPty(): Promise<CheckResult> {
   }
 }
 
-/** `loop mcp` answers an MCP client: initialize, tools/list, tools/call status. */
-export async function checkBridge(): Promise<CheckResult> {
+/** `loop mcp` answers an MCP client (started with this PATH): initialize, tools/list, tools/call status. */
+export async function checkBridge(path: string): Promise<CheckResult> {
   const runDir = mkdtempSync(join(tmpdir(), 'loop-doctor-'));
   const client = new Client({ name: 'loop-doctor', version: '1' });
   try {
     const transport = new StdioClientTransport({
       command: process.execPath, args: [loopLauncher(), 'mcp'],
-      env: { PATH: process.env.PATH ?? '', LOOP_RUN_DIR: runDir, LOOP_ROLE: 'worker', LOOP_RUN_ID: 'doctor' },
+      env: { PATH: path, LOOP_RUN_DIR: runDir, LOOP_ROLE: 'worker', LOOP_RUN_ID: 'doctor' },
       stderr: 'ignore',
     });
     await client.connect(transport);

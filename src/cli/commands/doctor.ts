@@ -40,7 +40,7 @@ export async function doctorCommand(options: { json?: boolean; revert?: boolean 
     const command = effective.agents[info.name]?.command ?? info.name;
     return checkHarness(info, command, env, used.has(info.name));
   }));
-  const checks: CheckResult[] = [checkNode(), await checkPty(), await checkBridge(), config, ...harnessChecks.flat()];
+  const checks: CheckResult[] = [checkNode(), await checkPty(), await checkBridge(env.PATH ?? ''), config, ...harnessChecks.flat()];
   for (const name of used) {
     if (!isBuiltin(name) && !effective.agents[name]?.command && !['demo-worker', 'demo-reviewer'].includes(name)) {
       checks.push({ name: `agent ${name}`, ok: false, detail: 'not a built-in and has no command', fix: `add "agents": {"${name}": {"command": "…"}} to .loop.json` });
