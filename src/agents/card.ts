@@ -58,4 +58,9 @@ export interface AgentAdapter {
   /** How to get that program when it is missing. */
   readonly installHint?: string;
   plan(context: LaunchContext): Promise<LaunchPlan>;
+  /**
+   * Settings files whose change would make this harness run a command (hooks, MCP servers): read-only in
+   * every sandboxed agent's view, so one agent cannot plant a hook that runs as the other.
+   */
+  protectedPaths?(where: { cwd: string; env: Record<string, string> }): string[];
 }

@@ -2,6 +2,7 @@ import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Role } from '../bus/message.js';
 import { ensureDir } from '../run/fs-atomic.js';
+import { agentAreaDir } from '../isolation/agent-area.js';
 
 /** A harness's own turn-end signal (Claude `Stop`, Codex `notify`, Gemini `AfterAgent`), as `loop hook` records it. */
 export interface TurnSignal {
@@ -14,7 +15,8 @@ export interface TurnSignal {
   lastMessage?: string;
 }
 
-export const signalsPath = (runDir: string, role: Role) => join(runDir, 'signals', `${role}.jsonl`);
+/** In the agent's own area, the one part of the run it may write under the sandbox. */
+export const signalsPath = (runDir: string, role: Role) => join(agentAreaDir(runDir, role), 'signals.jsonl');
 
 const str = (v: unknown) => (typeof v === 'string' && v.length > 0 ? v : undefined);
 
@@ -35,7 +37,7 @@ export function parseHookPayload(event: string, payload: Record<string, unknown>
 
 /** Append a signal for the run's agent in `role` (called by `loop hook` inside the agent's process tree). */
 export function recordSignal(runDir: string, role: Role, signal: TurnSignal): void {
-  ensureDir(join(runDir, 'signals'));
+  ensureDir(agentAreaDir(runDir, role));
   appendFileSync(signalsPath(runDir, role), `${JSON.stringify(signal)}\n`, { mode: 0o600 });
 }
 

@@ -5,15 +5,28 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Role } from '../bus/message.js';
 import type { PtySession } from '../pty/types.js';
+import { privateDir } from '../isolation/agent-area.js';
+import { ensureDir } from '../run/fs-atomic.js';
 
 /** Where the attach socket of a role is announced: `<run>/attach-<role>.json` → `{ socket }`. */
 export const attachInfoPath = (runDir: string, role: Role) => join(runDir, `attach-${role}.json`);
 
-/** A socket path short enough for the OS limit (~107 bytes); long run paths fall back to a hashed tmp name. */
+/**
+ * Where long run paths put their attach sockets (hidden from sandboxed agents: a socket there types into an
+ * agent's terminal).
+ */
+export const fallbackSocketDir = () => join(tmpdir(), `loop-sockets-${process.getuid?.() ?? 'user'}`);
+
+/**
+ * A socket path short enough for the OS limit (~107 bytes), in the run's `private/` folder, which sandboxed
+ * agents cannot see; long run paths fall back to a hashed name in `fallbackSocketDir()`.
+ */
 function socketPath(runDir: string, role: Role): string {
-  const direct = join(runDir, `${role}.sock`);
+  const direct = join(privateDir(runDir), `${role}.sock`);
+  ensureDir(privateDir(runDir));
   if (Buffer.byteLength(direct) < 100) return direct;
-  return join(tmpdir(), `loop-${createHash('sha256').update(direct).digest('hex').slice(0, 16)}.sock`);
+  ensureDir(fallbackSocketDir());
+  return join(fallbackSocketDir(), `${createHash('sha256').update(direct).digest('hex').slice(0, 16)}.sock`);
 }
 
 /**

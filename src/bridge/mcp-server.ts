@@ -3,14 +3,14 @@ import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js'
 import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { readInbox } from '../bus/inbox.js';
-import type { Role } from '../bus/message.js';
-import { submit } from '../bus/submit.js';
+import { submit, type Sender } from '../bus/submit.js';
 import { tryReadManifest } from '../run/manifest.js';
 import { toolsFor, type BridgeTool } from './mcp-tools.js';
 
 const text = (value: string, isError = false) => ({ content: [{ type: 'text' as const, text: value }], ...(isError ? { isError: true } : {}) });
 
-function call(tool: BridgeTool, runDir: string, role: Role, args: Record<string, unknown>) {
+function call(tool: BridgeTool, sender: Sender, args: Record<string, unknown>) {
+  const { runDir, role } = sender;
   if (tool.name === 'inbox') return text(JSON.stringify(readInbox(runDir, role, { all: Boolean(args.all) }), null, 2));
   if (tool.name === 'status') {
     const m = tryReadManifest(runDir);
@@ -19,12 +19,13 @@ function call(tool: BridgeTool, runDir: string, role: Role, args: Record<string,
   }
   // Validation happens once, in the bus (as for `loop msg`), so a refusal is journaled with its reasons.
   const { to, replyTo, ...payload } = args as { to?: string; replyTo?: string };
-  const result = submit(runDir, role, { kind: tool.kind!, to, replyTo, payload }, 'mcp');
+  const result = submit(sender, { kind: tool.kind!, to, replyTo, payload }, 'mcp');
   return result.ok ? text(`sent ${tool.kind} ${result.id}`) : text(`message refused:\n${result.reasons.map((r) => `- ${r}`).join('\n')}`, true);
 }
 
 /** `loop mcp`: the bridge operations as typed MCP tools over stdio, for the agent in `role`. */
-export async function serveMcp(runDir: string, role: Role, version: string): Promise<void> {
+export async function serveMcp(sender: Sender, version: string): Promise<void> {
+  const { role } = sender;
   const tools = toolsFor(role);
   const server = new Server(
     { name: 'loop', version },
@@ -40,7 +41,7 @@ export async function serveMcp(runDir: string, role: Role, version: string): Pro
     const tool = tools.find((t) => t.name === request.params.name);
     if (!tool) return text(`unknown tool '${request.params.name}' for the ${role} (tools: ${tools.map((t) => t.name).join(', ')})`, true);
     try {
-      return call(tool, runDir, role, (request.params.arguments ?? {}) as Record<string, unknown>);
+      return call(tool, sender, (request.params.arguments ?? {}) as Record<string, unknown>);
     } catch (error) {
       return text((error as Error).message, true);
     }

@@ -1,11 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { agentAreaDir } from '../isolation/agent-area.js';
 import { ensureDir, writeFileAtomic } from '../run/fs-atomic.js';
 import { readJournal } from '../run/journal.js';
 import { envelopesOf } from './envelopes.js';
 import type { Envelope, Role } from './message.js';
 
-const cursorPath = (runDir: string, role: Role) => join(runDir, 'inbox', `${role}.json`);
+/** The read cursor lives in the agent's own area (the one part of the run it may write under the sandbox). */
+const cursorPath = (runDir: string, role: Role) => join(agentAreaDir(runDir, role), 'inbox-cursor.json');
 
 const readCursor = (runDir: string, role: Role): number => {
   const path = cursorPath(runDir, role);
@@ -28,7 +30,7 @@ export function readInbox(runDir: string, role: Role, options: { all?: boolean }
   const cursor = readCursor(runDir, role);
   const unread = mine.filter((e) => e.seq > cursor);
   if (unread.length > 0) {
-    ensureDir(join(runDir, 'inbox'));
+    ensureDir(agentAreaDir(runDir, role));
     writeFileAtomic(cursorPath(runDir, role), JSON.stringify({ seq: unread[unread.length - 1]!.seq }));
   }
   return unread;

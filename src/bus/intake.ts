@@ -1,58 +1,77 @@
 import { watch, type FSWatcher } from 'chokidar';
 import { basename } from 'node:path';
-import type { Submission } from './message.js';
 import { ensureDir } from '../run/fs-atomic.js';
-import { pendingSpoolFiles, readSpoolRecord, retireSpoolFile, spoolDir, type Refusal } from './spool.js';
+import type { Role } from './message.js';
+import { pendingSpoolFiles, readSpoolRecord, retireSpoolFile, type SpoolRecord } from './spool.js';
 
-export interface IntakeHandlers {
-  /** A submission to validate and journal. Return when it is durable: the spool file is removed after. */
-  submission(submission: Submission): Promise<void>;
-  /** A refusal `loop msg` already reported to its sender (journaled for the record). */
-  refusal(refusal: Refusal): Promise<void>;
-  /** A spool file that could not be read at all (moved to spool/rejected/). */
-  unreadable(file: string, error: string): Promise<void>;
+/** A drop-box the intake watches, and whose it is (`shared` = the contract's `spool/`, nobody's in particular). */
+export interface DropBox {
+  dir: string;
+  owner: Role | 'shared';
 }
 
-/** Watches the spool directory and hands each record over exactly once, in order. */
+/** One record as it arrived: what it says, where it landed, and the MAC it carried over its exact body. */
+export interface Arrival {
+  record: SpoolRecord;
+  box: DropBox['owner'];
+  file: string;
+  mac?: string;
+  body: string;
+}
+
+export interface IntakeHandlers {
+  /** A record to check and journal. Return when it is durable: the spool file is removed after. */
+  arrival(arrival: Arrival): Promise<void>;
+  /** A spool file that could not be read at all (moved to `rejected/` beside it). */
+  unreadable(file: string, error: string, box: DropBox['owner']): Promise<void>;
+}
+
+/** Watches the drop-boxes and hands each record over exactly once, in order of arrival. */
 export class Intake {
-  private watcher?: FSWatcher;
+  private watchers: FSWatcher[] = [];
   private chain: Promise<void> = Promise.resolve();
   private seen = new Set<string>();
   private closed = false;
 
-  constructor(private readonly runDir: string, private readonly handlers: IntakeHandlers) {}
+  constructor(private readonly boxes: DropBox[], private readonly handlers: IntakeHandlers) {}
 
-  /** Take in what is already spooled, then watch for more. */
+  /** Take in what is already there, then watch for more. */
   async start(): Promise<void> {
-    ensureDir(spoolDir(this.runDir));
-    for (const file of pendingSpoolFiles(this.runDir)) this.enqueue(file);
-    this.watcher = watch(spoolDir(this.runDir), { depth: 0, ignoreInitial: true, ignored: (path) => basename(path).startsWith('.') });
-    this.watcher.on('add', (file) => {
-      if (file.endsWith('.json')) this.enqueue(file);
-    });
-    await new Promise<void>((resolve) => this.watcher!.once('ready', () => resolve()));
-    // Files that landed between the scan and the watcher becoming ready.
-    for (const file of pendingSpoolFiles(this.runDir)) this.enqueue(file);
+    for (const box of this.boxes) ensureDir(box.dir);
+    this.scan();
+    for (const box of this.boxes) {
+      const watcher = watch(box.dir, { depth: 3, ignoreInitial: true, ignored: (path) => basename(path).startsWith('.') || basename(path) === 'rejected' });
+      watcher.on('add', (file) => {
+        if (file.endsWith('.json')) this.enqueue(file, box);
+      });
+      this.watchers.push(watcher);
+      await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
+    }
+    // Files that landed between the scan and the watchers becoming ready.
+    this.scan();
     await this.chain;
   }
 
-  private enqueue(file: string): void {
-    if (this.seen.has(file) || this.closed) return;
-    this.seen.add(file);
-    this.chain = this.chain.then(() => this.take(file)).catch(() => undefined);
+  private scan(): void {
+    for (const box of this.boxes) for (const file of pendingSpoolFiles(box.dir)) this.enqueue(file, box);
   }
 
-  private async take(file: string): Promise<void> {
+  private enqueue(file: string, box: DropBox): void {
+    if (this.seen.has(file) || this.closed) return;
+    this.seen.add(file);
+    this.chain = this.chain.then(() => this.take(file, box)).catch(() => undefined);
+  }
+
+  private async take(file: string, box: DropBox): Promise<void> {
     if (this.closed) return;
     const read = readSpoolRecord(file);
     if (!read.ok) {
       if (read.error.includes('ENOENT')) return;
-      await this.handlers.unreadable(file, read.error);
+      await this.handlers.unreadable(file, read.error, box.owner);
       retireSpoolFile(file, true);
       return;
     }
-    if (read.record.type === 'submission') await this.handlers.submission(read.record.submission);
-    else await this.handlers.refusal(read.record.refusal);
+    await this.handlers.arrival({ record: read.record, box: box.owner, file, body: read.body, ...(read.mac ? { mac: read.mac } : {}) });
     retireSpoolFile(file);
     this.seen.delete(file);
   }
@@ -64,6 +83,6 @@ export class Intake {
 
   async close(): Promise<void> {
     this.closed = true;
-    await this.watcher?.close();
+    await Promise.all(this.watchers.map((w) => w.close()));
   }
 }

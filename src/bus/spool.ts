@@ -1,11 +1,9 @@
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
+import { macOf } from '../isolation/role-keys.js';
 import { ensureDir, writeFileAtomic } from '../run/fs-atomic.js';
 import { RoleSchema, SubmissionSchema } from './message.js';
-
-/** Agents drop messages here as atomic files; the runner picks them up (survives a runner crash). */
-export const spoolDir = (runDir: string) => join(runDir, 'spool');
 
 const RefusalSchema = z.object({
   id: z.string(),
@@ -23,22 +21,29 @@ export const SpoolRecordSchema = z.discriminatedUnion('type', [
 ]);
 export type SpoolRecord = z.infer<typeof SpoolRecordSchema>;
 
-/** Write one record into the spool atomically (temp file + rename, so the watcher never sees half a file). */
-export function writeSpoolRecord(runDir: string, id: string, record: SpoolRecord): string {
-  const dir = spoolDir(runDir);
+/**
+ * Write one record into a drop-box atomically (temp file + rename, so the watcher never sees half a file).
+ * With a role key, the record carries `mac`, the HMAC of its body: its proof of origin where there is no sandbox.
+ */
+export function writeSpoolRecord(dir: string, id: string, record: SpoolRecord, key?: string): string {
   ensureDir(dir);
   const path = join(dir, `${id}.json`);
-  writeFileAtomic(path, JSON.stringify(record));
+  const body = JSON.stringify(record);
+  writeFileAtomic(path, key ? JSON.stringify({ ...record, mac: macOf(key, body) }) : body);
   return path;
 }
 
-export type SpoolRead = { ok: true; record: SpoolRecord } | { ok: false; error: string };
+/** A parsed spool file, with what provenance needs: the MAC it carried and the exact body it covers. */
+export type SpoolRead = { ok: true; record: SpoolRecord; mac?: string; body: string } | { ok: false; error: string };
 
 /** Parse one spool file. */
 export function readSpoolRecord(path: string): SpoolRead {
   try {
-    const parsed = SpoolRecordSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
-    if (parsed.success) return { ok: true, record: parsed.data };
+    const raw: unknown = JSON.parse(readFileSync(path, 'utf8'));
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { ok: false, error: '(root): expected a JSON object' };
+    const { mac, ...rest } = raw as Record<string, unknown>;
+    const parsed = SpoolRecordSchema.safeParse(rest);
+    if (parsed.success) return { ok: true, record: parsed.data, body: JSON.stringify(rest), ...(typeof mac === 'string' ? { mac } : {}) };
     const issue = parsed.error.issues[0];
     return { ok: false, error: `${issue?.path.join('.') || '(root)'}: ${issue?.message}` };
   } catch (error) {
@@ -46,14 +51,17 @@ export function readSpoolRecord(path: string): SpoolRead {
   }
 }
 
-/** Spool files waiting to be taken in, oldest id first (temp files are skipped). */
-export function pendingSpoolFiles(runDir: string): string[] {
-  const dir = spoolDir(runDir);
+/** Spool files waiting in a drop-box (and folders an agent made inside it), oldest name first; temp files skipped. */
+export function pendingSpoolFiles(dir: string): string[] {
   if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((name) => name.endsWith('.json') && !name.startsWith('.'))
-    .sort()
-    .map((name) => join(dir, name));
+  const files: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name.startsWith('.') || entry.name === 'rejected') continue;
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) files.push(...pendingSpoolFiles(path));
+    else if (entry.name.endsWith('.json')) files.push(path);
+  }
+  return files.sort((a, b) => basename(a).localeCompare(basename(b)));
 }
 
 /** Remove a processed spool file; an unreadable one is moved into `spool/rejected/`, never deleted. */
@@ -62,7 +70,7 @@ export function retireSpoolFile(path: string, rejected = false): void {
     rmSync(path, { force: true });
     return;
   }
-  const dir = join(path, '..', 'rejected');
+  const dir = join(dirname(path), 'rejected');
   ensureDir(dir);
   renameSync(path, join(dir, path.split('/').pop()!));
 }

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
+import { dropBoxDir } from '../isolation/agent-area.js';
 import { DEFAULT_LIMITS, type BusLimits } from './limits.js';
 import type { Role, Submission } from './message.js';
-import { writeSpoolRecord } from './spool.js';
+import { writeSpoolRecord, type SpoolRecord } from './spool.js';
 import { checkDraft } from './validate.js';
 import { newMessageId } from '../run/ids.js';
 import { tryReadManifest } from '../run/manifest.js';
@@ -14,6 +15,14 @@ export interface SubmitRequest {
   payload: unknown;
 }
 
+/** Who is sending: the role the agent-side process believes it has, and its role key where there is one. */
+export interface Sender {
+  runDir: string;
+  role: Role;
+  /** LOOP_TOKEN: signs the record where there is no sandbox (loop checks it; a forged role has no key). */
+  key?: string;
+}
+
 export type SubmitResult = { ok: true; id: string } | { ok: false; id: string; reasons: string[] };
 
 /** The bus limits frozen into a run's manifest. */
@@ -22,28 +31,32 @@ export function runLimits(runDir: string): BusLimits {
   return { ...DEFAULT_LIMITS, ...(manifest?.config.limits as Partial<BusLimits> | undefined) };
 }
 
+const drop = (sender: Sender, id: string, record: SpoolRecord) => writeSpoolRecord(dropBoxDir(sender.runDir, sender.role), id, record, sender.key);
+
 /**
- * Send a message from an agent (`loop msg` and `loop mcp` alike): validate it, then drop it into the run's
- * spool. A refusal is spooled too, so the run's journal records it; the caller tells the sender.
+ * Send a message from an agent (`loop msg` and `loop mcp` alike): validate it, then drop it into the agent's
+ * drop-box. Its role is decided by loop from where it lands (and its key), never from what it says.
+ * A refusal is dropped too, so the run's journal records it; the caller tells the sender.
  */
-export function submit(runDir: string, from: Role, request: SubmitRequest, via: 'cli' | 'mcp'): SubmitResult {
+export function submit(sender: Sender, request: SubmitRequest, via: 'cli' | 'mcp'): SubmitResult {
+  const { runDir, role: from } = sender;
   if (!existsSync(runDir)) throw usageError(`LOOP_RUN_DIR ${runDir} does not exist`);
   const id = newMessageId();
   const at = new Date().toISOString();
   const check = checkDraft({ from, ...request }, runLimits(runDir));
   if (!check.ok) {
-    writeSpoolRecord(runDir, id, { type: 'refusal', refusal: { id, from, kind: request.kind, reasons: check.reasons, at, via } });
+    drop(sender, id, { type: 'refusal', refusal: { id, from, kind: request.kind, reasons: check.reasons, at, via } });
     return { ok: false, id, reasons: check.reasons };
   }
   const { to, replyTo, payload } = check.message;
   const submission: Submission = { id, from, kind: request.kind, to: to === 'loop' ? undefined : to, replyTo, payload, at, via };
-  writeSpoolRecord(runDir, id, { type: 'submission', submission });
+  drop(sender, id, { type: 'submission', submission });
   return { ok: true, id };
 }
 
 /** Record a message that could not even be parsed (bad JSON), so the journal shows it. */
-export function recordUnparsable(runDir: string, from: Role, kind: string, reason: string, via: 'cli' | 'mcp'): void {
-  if (!existsSync(runDir)) return;
+export function recordUnparsable(sender: Sender, kind: string, reason: string, via: 'cli' | 'mcp'): void {
+  if (!existsSync(sender.runDir)) return;
   const id = newMessageId();
-  writeSpoolRecord(runDir, id, { type: 'refusal', refusal: { id, from, kind, reasons: [reason], at: new Date().toISOString(), via } });
+  drop(sender, id, { type: 'refusal', refusal: { id, from: sender.role, kind, reasons: [reason], at: new Date().toISOString(), via } });
 }

@@ -1,6 +1,7 @@
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { destination, pino } from 'pino';
+import { isolationStatement } from '../isolation/isolation.js';
 import { Driver, type ResumePoint } from '../loop/driver.js';
 import type { Observer } from '../loop/observer.js';
 import type { RunContext } from '../loop/run-context.js';
@@ -47,6 +48,9 @@ export async function drive(
     type: 'started', runId: context.ref.id, runDir: context.ref.dir, resumed: Boolean(prepared.resume),
     worker: context.agents.worker.card.name, reviewer: context.agents.reviewer.card.name,
   });
+  const statement = isolationStatement(context.isolation);
+  if (context.isolation.mode === 'sandbox') observer({ type: 'info', text: `isolation: ${statement.summary}` });
+  else observer({ type: 'warning', text: `isolation: ${statement.summary}. Not protected: ${statement.exposes.join('; ')}` });
   if (context.manifest.proof.length === 0) observer({ type: 'warning', text: 'no proof commands configured (--proof or "proof" in .loop.json): approval alone will complete the run' });
   const outcome = await driver.run();
   process.off('SIGINT', onSignal);

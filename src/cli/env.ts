@@ -14,8 +14,12 @@ export const home = () => loopHome(process.env);
 export const isInteractive = () => Boolean(process.stdout.isTTY) && !process.env.CI;
 export const useColor = () => Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && process.env.TERM !== 'dumb';
 
-/** The run an agent-side command (`loop msg`, `loop inbox`) belongs to, from LOOP_RUN_DIR and LOOP_ROLE. */
-export function agentSide(): { runDir: string; runId: string; role: Role } {
+/**
+ * The run an agent-side command (`loop msg`, `loop inbox`, `loop mcp`) belongs to, from LOOP_RUN_DIR and
+ * LOOP_ROLE, plus the role key LOOP_TOKEN where loop handed one out. LOOP_ROLE is only what the process
+ * believes: loop decides a message's role from the drop-box it lands in and its key.
+ */
+export function agentSide(): { runDir: string; runId: string; role: Role; key?: string } {
   const runDir = process.env.LOOP_RUN_DIR;
   const roleText = process.env.LOOP_ROLE;
   if (!runDir || !roleText) {
@@ -23,7 +27,8 @@ export function agentSide(): { runDir: string; runId: string; role: Role } {
   }
   const role = RoleSchema.safeParse(roleText);
   if (!role.success) throw usageError(`LOOP_ROLE must be 'worker' or 'reviewer', got '${roleText}'`);
-  return { runDir, runId: process.env.LOOP_RUN_ID ?? '', role: role.data };
+  const key = process.env.LOOP_TOKEN;
+  return { runDir, runId: process.env.LOOP_RUN_ID ?? '', role: role.data, ...(key ? { key } : {}) };
 }
 
 /** How long an agent may sit idle after a turn before loop reminds it (LOOP_IDLE_GRACE_MS, default 5 s). */

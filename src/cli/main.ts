@@ -33,6 +33,7 @@ function buildProgram(): Command {
     .option('--reviewer <agent>', 'agent that reviews')
     .option('--proof <command>', 'proof command run by loop (repeatable; replaces the configured ones)', collect)
     .option('--max-iterations <n>', 'iteration cap', positiveInt('--max-iterations'))
+    .addOption(new Option('--isolation <mode>', 'isolate the agents: sandbox (bubblewrap), none, or auto').choices(['auto', 'sandbox', 'none']))
     .option('--ci', 'unattended: plain log lines, no live screen')
     .action(lazy(async () => (await import('./commands/run.js')).runCommand));
 
@@ -41,6 +42,7 @@ function buildProgram(): Command {
     .description('continue a run whose loop process died or was stopped')
     .argument('<id>', 'run id, unique prefix, or an agent session id')
     .option('--max-iterations <n>', 'raise the iteration cap', positiveInt('--max-iterations'))
+    .addOption(new Option('--isolation <mode>', 'isolate the agents: sandbox (bubblewrap), none, or auto').choices(['auto', 'sandbox', 'none']))
     .option('--ci', 'unattended: plain log lines, no live screen')
     .action(lazy(async () => (await import('./commands/resume.js')).resumeCommand));
 

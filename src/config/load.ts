@@ -58,6 +58,7 @@ export function mergeConfig(base: Config, layer: ConfigFile | undefined): Config
     proofTimeoutSeconds: layer.proofTimeoutSeconds ?? base.proofTimeoutSeconds,
     limits: { ...base.limits, ...layer.limits },
     terminal: { ...base.terminal, ...layer.terminal },
+    isolation: layer.isolation ?? base.isolation,
     agents,
   };
 }

@@ -57,6 +57,10 @@ export const ConfigSchema = z
       })
       .optional()
       .describe('Pseudo-terminal size and recording cap.'),
+    isolation: z
+      .enum(['auto', 'sandbox', 'none'])
+      .optional()
+      .describe('How agents are isolated from each other and from the run records: sandbox (bubblewrap), none, or auto (the sandbox wherever it works).'),
     agents: z
       .record(z.string().regex(AGENT_NAME, 'agent names use letters, digits, . _ -'), AgentConfigSchema)
       .optional()
@@ -77,6 +81,7 @@ export interface Config {
   proofTimeoutSeconds: number;
   limits: { payloadBytes: number; envelopeBytes: number; findings: number };
   terminal: { cols: number; rows: number; recordingBytes: number };
+  isolation: 'auto' | 'sandbox' | 'none';
   agents: Record<string, AgentConfig>;
 }
 
@@ -91,6 +96,7 @@ export const DEFAULT_CONFIG: Config = {
   proofTimeoutSeconds: 600,
   limits: { payloadBytes: 12 * 1024, envelopeBytes: 16 * 1024, findings: 50 },
   terminal: { cols: 200, rows: 50, recordingBytes: 8 * 1024 * 1024 },
+  isolation: 'auto',
   agents: {},
 };
 

@@ -5,5 +5,7 @@ export interface CheckResult {
   /** Optional checks (a harness you do not use) are reported but do not fail the doctor. */
   optional?: boolean;
   detail: string;
+  /** Further lines shown under the check (what isolation protects, say). */
+  notes?: string[];
   fix?: string;
 }

@@ -21,6 +21,8 @@ export interface AgentRunnerOptions {
   createSession: (spec: PtySpawnSpec, idle: IdleRule) => Promise<PtySession>;
   /** How long an agent may sit idle after a turn, without the reply loop waits for, before it is reminded. */
   idleGraceMs: number;
+  /** Wraps the agent's command (the sandbox). */
+  wrap?: (command: string, args: string[]) => { command: string; args: string[] };
 }
 
 export interface AgentRunnerEvents {
@@ -102,8 +104,9 @@ export class AgentRunner {
     this.sessionId = plan.sessionId;
     this.signalOffset = readSignals(o.runDir, o.role, 0).offset;
     const recording = this.recordingPath();
+    const launched = o.wrap ? o.wrap(plan.command, plan.args) : { command: plan.command, args: plan.args };
     const session = await o.createSession(
-      { command: plan.command, args: plan.args, cwd: o.cwd, env: plan.env, cols: o.cols, rows: o.rows, recordPath: recording, recordMaxBytes: o.recordingBytes },
+      { command: launched.command, args: launched.args, cwd: o.cwd, env: plan.env, cols: o.cols, rows: o.rows, recordPath: recording, recordMaxBytes: o.recordingBytes },
       plan.idle,
     );
     this.session = session;

@@ -1,8 +1,10 @@
 import type { Logger } from 'pino';
 import { seal } from '../bus/seal.js';
 import type { Envelope, Role, Submission } from '../bus/message.js';
-import { Intake } from '../bus/intake.js';
+import { Intake, type Arrival } from '../bus/intake.js';
 import type { Refusal } from '../bus/spool.js';
+import { admit, dropBoxes, watchRecords } from './admission.js';
+import { agentLaunchSetup } from './agent-env.js';
 import { newMessageId } from '../run/ids.js';
 import { treeHash } from '../proof/tree-hash.js';
 import { proveTree } from './prove-step.js';
@@ -58,28 +60,33 @@ export class Driver {
     this.seq = resume?.nextSeq ?? 1;
     const shimDir = writeLoopShim(ctx.ref.dir);
     this.runners = { worker: this.makeRunner('worker', shimDir), reviewer: this.makeRunner('reviewer', shimDir) };
-    this.intake = new Intake(ctx.ref.dir, {
-      submission: (submission) => this.enqueueWork(() => this.takeSubmission(submission)),
-      refusal: (refusal) => this.enqueueWork(async () => this.takeRefusal(refusal)),
-      unreadable: (file, error) => this.enqueueWork(async () => {
-        this.ctx.journal.append('message.refused', { file, reasons: [`unreadable spool file: ${error}`] });
+    this.intake = new Intake(dropBoxes(ctx.ref.dir), {
+      arrival: (arrival) => this.enqueueWork(() => this.takeArrival(arrival)),
+      unreadable: (file, error, box) => this.enqueueWork(async () => {
+        this.ctx.journal.append('message.refused', { file, box, reasons: [`unreadable spool file: ${error}`] });
         this.deps.observer({ type: 'warning', text: `unreadable message file ${file}: ${error}` });
       }),
     });
   }
 
+  /** A record from a drop-box: its role is established from where it came (see isolation/provenance.ts). */
+  private async takeArrival(arrival: Arrival): Promise<void> {
+    const admitted = admit(this.ctx, arrival);
+    if (admitted.type === 'forged') {
+      this.deps.observer({ type: 'warning', text: `refused a forged message: ${admitted.reason}` });
+      if (admitted.tell) await this.send([admitted.tell], { type: 'forgery', id: admitted.id }, false);
+      return;
+    }
+    if (admitted.type === 'refusal') return this.takeRefusal(admitted.refusal);
+    return this.takeSubmission(admitted.submission);
+  }
+
   private makeRunner(role: Role, shimDir: string): AgentRunner {
     const { ctx } = this;
-    const env = {
-      ...ctx.env,
-      LOOP_RUN_ID: ctx.ref.id,
-      LOOP_RUN_DIR: ctx.ref.dir,
-      LOOP_ROLE: role,
-      PATH: `${shimDir}:${ctx.env.PATH ?? '/usr/bin:/bin'}`,
-    };
+    const { env, wrap } = agentLaunchSetup(ctx, role, shimDir);
     return new AgentRunner(
       {
-        role, adapter: ctx.agents[role], runId: ctx.ref.id, runDir: ctx.ref.dir, cwd: ctx.manifest.cwd, env, ci: ctx.ci,
+        role, adapter: ctx.agents[role], runId: ctx.ref.id, runDir: ctx.ref.dir, cwd: ctx.manifest.cwd, env, ci: ctx.ci, wrap,
         cols: ctx.config.terminal.cols, rows: ctx.config.terminal.rows, recordingBytes: ctx.config.terminal.recordingBytes,
         createSession: this.deps.createSession, idleGraceMs: this.deps.idleGraceMs ?? 5000,
       },
@@ -162,6 +169,7 @@ export class Driver {
   async run(): Promise<RunOutcome> {
     const { ctx } = this;
     const minutes = ctx.config.maxMinutes;
+    if (ctx.isolation.mode === 'sandbox') watchRecords(ctx, this.deps.observer);
     this.timers.startWall(minutes * 60_000, () => this.feed({ type: 'timeout', what: 'wall-clock', minutes }));
     // Messages for the agents are queued before they start, so a harness that takes its first prompt on the
     // command line gets it there (faster and surer than typing); the rest is typed once the agent is idle.
@@ -288,6 +296,7 @@ export class Driver {
     const { ctx } = this;
     this.timers.clearAll();
     await this.intake.close();
+    ctx.mirrors?.close();
     await Promise.all([this.runners.worker.stop(), this.runners.reviewer.stop()]);
     const status = result.status ?? (result.exitCode === 0 ? 'completed' : result.exitCode === 130 ? 'stopped' : 'failed');
     ctx.journal.append('run.finished', { exitCode: result.exitCode, reason: result.reason, status });

@@ -11,6 +11,9 @@ import { RunStore } from '../run/store.js';
 import type { ResumePoint } from './driver.js';
 import { endLeftoverAgents } from './leftover-agents.js';
 import type { RunContext } from './run-context.js';
+import { prepareAgentAreas } from '../isolation/agent-area.js';
+import { resolveIsolation, type IsolationSetting } from '../isolation/isolation.js';
+import { loadRoleKeys } from '../isolation/role-keys.js';
 import { initialState, type LoopState } from './state.js';
 
 export interface ResumeOptions {
@@ -20,6 +23,8 @@ export interface ResumeOptions {
   ci: boolean;
   /** Raise the iteration cap of the resumed run. */
   maxIterations?: number;
+  /** Override the run's isolation setting. */
+  isolation?: IsolationSetting;
 }
 
 /** Re-open a run whose driving process died or was stopped, and work out where to pick up. */
@@ -38,6 +43,8 @@ export async function resumeRun(options: ResumeOptions): Promise<{ context: RunC
       hint: `allow more iterations: loop resume ${ref.id} --max-iterations ${manifest.maxIterations + 2}`,
     });
   }
+  const config0 = { ...DEFAULT_CONFIG, ...manifest.config } as Config;
+  const isolation = await resolveIsolation(options.isolation ?? config0.isolation ?? 'auto', options.env.PATH);
   const lock = RunLock.acquire(ref.dir, ref.id);
   const journalPath = join(ref.dir, 'events.jsonl');
   const { events } = readJournal(journalPath);
@@ -60,13 +67,16 @@ export async function resumeRun(options: ResumeOptions): Promise<{ context: RunC
 
   const ended = await endLeftoverAgents(events, ref.id);
   const journal = Journal.open(journalPath);
+  prepareAgentAreas(ref.dir);
+  const keys = loadRoleKeys(ref.dir);
   if (ended.length > 0) journal.append('agent.leftovers-ended', { pids: ended });
+  journal.append('run.isolation', { ...isolation });
   journal.append('run.resumed', { pid: process.pid, fromPhase: state.phase, iteration: state.iteration, undelivered: undelivered.map((e) => e.id) });
   const agents = { worker: resolveAgent(manifest.roles.worker.agent, config, 'worker'), reviewer: resolveAgent(manifest.roles.reviewer.agent, config, 'reviewer') };
   const context: RunContext = {
     ref, config, root: String(started?.root ?? manifest.cwd), journal, lock,
-    manifest: { ...manifest, status: 'running', maxIterations: config.maxIterations },
-    agents, baseTree: String(started?.baseTree ?? ''), ci: options.ci, env: options.env,
+    manifest: { ...manifest, status: 'running', maxIterations: config.maxIterations, isolation },
+    agents, baseTree: String(started?.baseTree ?? ''), ci: options.ci, env: options.env, isolation, keys, home: options.home,
   };
   const nextSeq = envelopes.reduce((max, e) => Math.max(max, e.seq), 0) + 1;
   return { context, state, resume: { undelivered, unconsumed, sessions, nextSeq } };

@@ -7,8 +7,11 @@ import { ensureDir } from '../run/fs-atomic.js';
 import { loopLauncher } from './launcher.js';
 import type { Journal } from '../run/journal.js';
 import type { RunLock } from '../run/lock.js';
-import { writeManifest, type Manifest } from '../run/manifest.js';
+import { manifestText, writeManifest, type Manifest } from '../run/manifest.js';
 import type { RunRef } from '../run/store.js';
+import type { Isolation } from '../isolation/isolation.js';
+import type { RecordMirrors } from '../isolation/record-mirrors.js';
+import type { RoleKeys } from '../isolation/role-keys.js';
 
 /** Everything a driven run holds: where it lives, what it runs, and its open journal and lock. */
 export interface RunContext {
@@ -24,6 +27,14 @@ export interface RunContext {
   ci: boolean;
   /** The user's environment, passed through to agents and proof commands. */
   env: Record<string, string>;
+  /** How the agents are isolated from each other and from the run's records. */
+  isolation: Isolation;
+  /** Role keys: a message's proof of origin where there is no sandbox. */
+  keys: RoleKeys;
+  /** `$LOOP_HOME`: every run's records (hidden from sandboxed agents but for their own run's). */
+  home: string;
+  /** Under the sandbox: the agents' copies of the journal and manifest, kept in step and watched. */
+  mirrors?: RecordMirrors;
 }
 
 
@@ -42,6 +53,7 @@ export function writeLoopShim(runDir: string): string {
 export function saveManifest(context: RunContext, patch: Partial<Manifest>): void {
   context.manifest = { ...context.manifest, ...patch, updatedAt: new Date().toISOString() };
   writeManifest(context.ref.dir, context.manifest);
+  context.mirrors?.writeManifest(manifestText(context.manifest));
 }
 
 /** Record an agent's current session id (kept when unknown) and pid in the manifest. */

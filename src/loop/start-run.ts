@@ -11,6 +11,9 @@ import { resolveRepo } from '../run/repo-id.js';
 import { RunStore } from '../run/store.js';
 import { treeHash } from '../proof/tree-hash.js';
 import type { RunContext } from './run-context.js';
+import { prepareAgentAreas } from '../isolation/agent-area.js';
+import { resolveIsolation } from '../isolation/isolation.js';
+import { loadRoleKeys } from '../isolation/role-keys.js';
 import { initialState, type LoopState } from './state.js';
 import { resolveTask } from './task-text.js';
 
@@ -38,12 +41,15 @@ export async function startRun(options: StartOptions): Promise<{ context: RunCon
     }
   }
   const task = resolveTask(options.prompt, options.cwd, repo.root);
+  const isolation = await resolveIsolation(config.isolation, options.env.PATH);
   const baseTree = await treeHash(repo.root);
 
   const store = new RunStore(options.home);
   const ref = store.create(repo.repoId);
   const lock = RunLock.acquire(ref.dir, ref.id);
   const journal = Journal.open(join(ref.dir, 'events.jsonl'));
+  prepareAgentAreas(ref.dir);
+  const keys = loadRoleKeys(ref.dir);
   const now = new Date().toISOString();
   const manifest: Manifest = {
     version: 1,
@@ -65,15 +71,17 @@ export async function startRun(options: StartOptions): Promise<{ context: RunCon
     config: { ...config },
     lastProof: null,
     lastVerdict: null,
+    isolation,
   };
   journal.append('run.started', {
     runId: ref.id, repoId: repo.repoId, cwd: options.cwd, root: repo.root, pid: process.pid, task,
     worker: config.worker, reviewer: config.reviewer, proof: config.proof, maxIterations: config.maxIterations, baseTree, ci: options.ci,
   });
+  journal.append('run.isolation', { ...isolation });
   writeManifest(ref.dir, manifest);
   const state = initialState({ task, proof: config.proof, maxIterations: config.maxIterations, maxMessages: config.maxMessages });
   return {
-    context: { ref, config, root: repo.root, journal, lock, manifest, agents, baseTree, ci: options.ci, env: options.env },
+    context: { ref, config, root: repo.root, journal, lock, manifest, agents, baseTree, ci: options.ci, env: options.env, isolation, keys, home: options.home },
     state,
   };
 }

@@ -47,6 +47,9 @@ export function summarize(ref: RunRef): RunSummary {
   }
 }
 
+/** Journal events that record something loop refused: bad messages, forgeries, writes to the run's records. */
+const REFUSALS = new Set(['message.refused', 'message.forged', 'tamper.refused']);
+
 /** The journal-derived details of a run: its messages, proof receipts, refusals. */
 export interface RunDetails {
   events: JournalEvent[];
@@ -62,7 +65,7 @@ export function details(ref: RunRef): RunDetails {
     events,
     messages: envelopesOf(events),
     receipts: events.filter((e) => e.type === 'proof.receipt').map((e) => e.receipt as Receipt),
-    refusals: events.filter((e) => e.type === 'message.refused'),
+    refusals: events.filter((e) => REFUSALS.has(e.type)),
     skippedLines: skipped,
   };
 }

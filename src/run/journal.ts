@@ -50,6 +50,8 @@ export function readJournal(path: string): JournalRead {
 
 /** The append-only journal of one run. Only one process (the lock holder) appends. */
 export class Journal {
+  /** Told every line appended (with its newline): the sandboxed agents' copies follow the journal. */
+  onWrite?: (line: string) => void;
   private fd: number;
   private seq: number;
 
@@ -86,9 +88,11 @@ export class Journal {
   /** Append one event durably and return it. */
   append<T extends Record<string, unknown>>(type: string, fields: T = {} as T, now = new Date()): JournalEvent & T {
     const event = { seq: this.seq + 1, at: now.toISOString(), type, ...fields };
-    writeSync(this.fd, `${JSON.stringify(event)}\n`);
+    const line = `${JSON.stringify(event)}\n`;
+    writeSync(this.fd, line);
     fsyncSync(this.fd);
     this.seq = event.seq;
+    this.onWrite?.(line);
     return event;
   }
 

@@ -39,14 +39,19 @@ export const ManifestSchema = z.object({
   lastProof: z.object({ passed: z.boolean(), treeHash: z.string(), at: z.string() }).nullable().optional(),
   lastVerdict: z.string().nullable().optional(),
   result: ResultSchema.optional(),
+  /** The isolation in force for the agents (see src/isolation). */
+  isolation: z.object({ mode: z.enum(['sandbox', 'none']), tool: z.string().optional(), program: z.string().optional(), why: z.string().optional() }).optional(),
 });
 export type Manifest = z.infer<typeof ManifestSchema>;
 
 export const manifestPath = (runDir: string) => join(runDir, 'manifest.json');
 
+/** The manifest as it is stored. */
+export const manifestText = (manifest: Manifest): string => `${JSON.stringify(manifest, null, 2)}\n`;
+
 /** Write the manifest atomically. */
 export function writeManifest(runDir: string, manifest: Manifest): void {
-  writeFileAtomic(manifestPath(runDir), `${JSON.stringify(manifest, null, 2)}\n`);
+  writeFileAtomic(manifestPath(runDir), manifestText(manifest));
 }
 
 /** Read and validate a manifest; a missing or unreadable one is an error naming the file. */

@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -26,7 +26,11 @@ async function connect(role: 'worker' | 'reviewer'): Promise<Client> {
   return client;
 }
 
-const spooled = () => readdirSync(join(runDir, 'spool')).filter((f) => f.endsWith('.json')).map((f) => JSON.parse(readFileSync(join(runDir, 'spool', f), 'utf8')));
+/** What the two agents dropped into their own drop-boxes. */
+const spooled = () => ['worker', 'reviewer'].flatMap((role) => {
+  const box = join(runDir, 'agents', role, 'spool');
+  return existsSync(box) ? readdirSync(box).filter((f) => f.endsWith('.json')).map((f) => JSON.parse(readFileSync(join(box, f), 'utf8'))) : [];
+});
 const textOf = (result: any) => result.content.map((c: { text: string }) => c.text).join('');
 
 describe('loop mcp', () => {

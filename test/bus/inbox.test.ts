@@ -37,7 +37,7 @@ describe('readInbox', () => {
   test('unread-only advances a cursor; --all returns everything and does not move it', () => {
     const { dir, journal, task, reply } = seededRun();
     assert.deepEqual(readInbox(dir, 'worker'), [task, reply]);
-    assert.deepEqual(JSON.parse(readFileSync(join(dir, 'inbox', 'worker.json'), 'utf8')), { seq: 4 });
+    assert.deepEqual(JSON.parse(readFileSync(join(dir, 'agents', 'worker', 'inbox-cursor.json'), 'utf8')), { seq: 4 });
     assert.deepEqual(readInbox(dir, 'worker'), []);
     assert.deepEqual(readInbox(dir, 'worker', { all: true }), [task, reply]);
 
@@ -54,13 +54,13 @@ describe('readInbox', () => {
     journal.close();
     readInbox(dir, 'worker');
     assert.deepEqual(readInbox(dir, 'reviewer'), [note]);
-    assert.equal(existsSync(join(dir, 'inbox', 'reviewer.json')), true);
+    assert.equal(existsSync(join(dir, 'agents', 'reviewer', 'inbox-cursor.json')), true);
   });
 
   test('an empty read writes no cursor; a missing journal is an empty inbox', () => {
     const dir = newRunDir();
     assert.deepEqual(readInbox(dir, 'worker'), []);
-    assert.equal(existsSync(join(dir, 'inbox')), false);
+    assert.equal(existsSync(join(dir, 'agents')), false);
   });
 });
 

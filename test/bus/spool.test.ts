@@ -3,9 +3,12 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  pendingSpoolFiles, readSpoolRecord, retireSpoolFile, spoolDir, writeSpoolRecord, type SpoolRecord,
+  pendingSpoolFiles, readSpoolRecord, retireSpoolFile, writeSpoolRecord, type SpoolRecord,
 } from '../../src/bus/spool.js';
 import { freshDirs } from '../helpers/shared.js';
+import { macMatches } from '../../src/isolation/role-keys.js';
+
+const spoolDir = (dir: string) => join(dir, 'spool');
 
 const newRunDir = freshDirs('loop-spool-test');
 
@@ -18,9 +21,9 @@ describe('spool', () => {
   test('write then read a submission round-trips; file is 0600 in a 0700 dir; no temp file left', () => {
     const dir = newRunDir();
     const record = submission('m-000000001aaaaaaaa');
-    const path = writeSpoolRecord(dir, 'm-000000001aaaaaaaa', record);
+    const path = writeSpoolRecord(spoolDir(dir), 'm-000000001aaaaaaaa', record);
     assert.equal(path, join(spoolDir(dir), 'm-000000001aaaaaaaa.json'));
-    assert.deepEqual(readSpoolRecord(path), { ok: true, record });
+    assert.deepEqual(readSpoolRecord(path), { ok: true, record, body: JSON.stringify(record) });
     assert.equal(statSync(path).mode & 0o777, 0o600);
     assert.equal(statSync(spoolDir(dir)).mode & 0o777, 0o700);
     assert.deepEqual(readdirSync(spoolDir(dir)), ['m-000000001aaaaaaaa.json']);
@@ -32,25 +35,25 @@ describe('spool', () => {
       type: 'refusal',
       refusal: { id: 'm-000000002aaaaaaaa', from: 'reviewer', kind: 'task', reasons: ['runner-only'], at: 'now', via: 'mcp' },
     };
-    const path = writeSpoolRecord(dir, 'm-000000002aaaaaaaa', record);
-    assert.deepEqual(readSpoolRecord(path), { ok: true, record });
+    const path = writeSpoolRecord(spoolDir(dir), 'm-000000002aaaaaaaa', record);
+    assert.deepEqual(readSpoolRecord(path), { ok: true, record, body: JSON.stringify(record) });
   });
 
   test('pending lists .json files oldest id first and skips dot/temp files', () => {
     const dir = newRunDir();
-    writeSpoolRecord(dir, 'm-000000003bbbbbbbb', submission('m-000000003bbbbbbbb'));
-    writeSpoolRecord(dir, 'm-000000001bbbbbbbb', submission('m-000000001bbbbbbbb'));
+    writeSpoolRecord(spoolDir(dir), 'm-000000003bbbbbbbb', submission('m-000000003bbbbbbbb'));
+    writeSpoolRecord(spoolDir(dir), 'm-000000001bbbbbbbb', submission('m-000000001bbbbbbbb'));
     writeFileSync(join(spoolDir(dir), '.m-000000002bbbbbbbb.json.123.tmp'), '{');
     writeFileSync(join(spoolDir(dir), '.hidden.json'), '{');
     writeFileSync(join(spoolDir(dir), 'notes.txt'), 'x');
-    assert.deepEqual(pendingSpoolFiles(dir), [
+    assert.deepEqual(pendingSpoolFiles(spoolDir(dir)), [
       join(spoolDir(dir), 'm-000000001bbbbbbbb.json'),
       join(spoolDir(dir), 'm-000000003bbbbbbbb.json'),
     ]);
   });
 
   test('pending on a run without a spool is empty', () => {
-    assert.deepEqual(pendingSpoolFiles(newRunDir()), []);
+    assert.deepEqual(pendingSpoolFiles(spoolDir(newRunDir())), []);
   });
 
   test('unreadable files: invalid JSON and schema failures are reported, not thrown', () => {
@@ -69,10 +72,10 @@ describe('spool', () => {
 
   test('retire removes a processed file', () => {
     const dir = newRunDir();
-    const path = writeSpoolRecord(dir, 'm-000000004aaaaaaaa', submission('m-000000004aaaaaaaa'));
+    const path = writeSpoolRecord(spoolDir(dir), 'm-000000004aaaaaaaa', submission('m-000000004aaaaaaaa'));
     retireSpoolFile(path);
     assert.equal(existsSync(path), false);
-    assert.deepEqual(pendingSpoolFiles(dir), []);
+    assert.deepEqual(pendingSpoolFiles(spoolDir(dir)), []);
   });
 
   test('an unreadable file is moved to spool/rejected/, never deleted', () => {
@@ -85,6 +88,20 @@ describe('spool', () => {
     const moved = join(spoolDir(dir), 'rejected', 'm-000000005aaaaaaaa.json');
     assert.equal(readFileSync(moved, 'utf8'), 'garbage');
     assert.equal(statSync(join(spoolDir(dir), 'rejected')).mode & 0o777, 0o700);
-    assert.deepEqual(pendingSpoolFiles(dir), []);
+    assert.deepEqual(pendingSpoolFiles(spoolDir(dir)), []);
+  });
+
+  test('a record written with a role key carries the MAC of its exact body; folders inside a drop-box are read too', () => {
+    const dir = newRunDir();
+    const record = submission('m-000000006aaaaaaaa');
+    const path = writeSpoolRecord(join(spoolDir(dir), 'reviewer'), 'm-000000006aaaaaaaa', record, 'k'.repeat(64));
+    const read = readSpoolRecord(path);
+    assert.ok(read.ok && read.mac);
+    assert.equal(read.body, JSON.stringify(record));
+    assert.equal(macMatches('k'.repeat(64), read.body, read.mac), true);
+    assert.equal(macMatches('j'.repeat(64), read.body, read.mac), false);
+    mkdirSync(join(spoolDir(dir), 'rejected'));
+    writeFileSync(join(spoolDir(dir), 'rejected', 'm-000000001aaaaaaaa.json'), 'garbage');
+    assert.deepEqual(pendingSpoolFiles(spoolDir(dir)), [path]);
   });
 });

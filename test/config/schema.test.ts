@@ -43,7 +43,7 @@ describe('configJsonSchema', () => {
     assert.equal(schema.additionalProperties, false);
     const properties = schema.properties as Record<string, Record<string, unknown>>;
     assert.deepEqual(Object.keys(properties).sort(), [
-      '$schema', 'agents', 'limits', 'maxIterations', 'maxMessages', 'maxMinutes', 'proof',
+      '$schema', 'agents', 'isolation', 'limits', 'maxIterations', 'maxMessages', 'maxMinutes', 'proof',
       'proofTimeoutSeconds', 'reviewer', 'terminal', 'turnTimeoutMinutes', 'worker',
     ]);
     assert.equal(properties.maxIterations!.type, 'integer');

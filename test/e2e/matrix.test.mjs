@@ -9,16 +9,18 @@ after(async () => {
   for (const w of worlds) await w.close();
 });
 
-describe('every pairing', { concurrency: 1 }, () => {
+describe('every pairing, each agent in its own sandbox', { concurrency: 1 }, () => {
   for (const worker of HARNESSES) {
     for (const reviewer of HARNESSES) {
       test(`--worker ${worker} --reviewer ${reviewer}`, async () => {
         const w = await LoopWorld.create(pairScript({ via: 'mcp' }));
         worlds.push(w);
-        const result = await w.loop(['run', '--ci', '--worker', worker, '--reviewer', reviewer, '--proof', 'test -f work.txt', 'Create work.txt']);
+        const result = await w.loop(['run', '--ci', '--isolation', 'sandbox', '--worker', worker, '--reviewer', reviewer, '--proof', 'test -f work.txt', 'Create work.txt']);
         assert.equal(result.code, 0, result.output);
         const run = w.run();
         assert.equal(run.manifest.status, 'completed');
+        assert.equal(run.manifest.isolation.mode, 'sandbox');
+        assert.deepEqual(run.events.filter((e) => e.type === 'message.forged' || e.type === 'tamper.refused'), []);
         assert.deepEqual([run.manifest.roles.worker.agent, run.manifest.roles.reviewer.agent], [worker, reviewer]);
         const receipt = run.events.find((e) => e.type === 'proof.receipt').receipt;
         assert.equal(receipt.passed, true);

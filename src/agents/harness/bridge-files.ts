@@ -6,11 +6,15 @@ import { loopLauncher } from '../../loop/launcher.js';
 /** The command line that runs this loop (node + bin/loop.js), for hooks and the MCP server. */
 export const loopCommand = (...args: string[]): string[] => [process.execPath, loopLauncher(), ...args];
 
-/** The LOOP_* variables an agent-side helper (MCP server, hook) needs. */
+/**
+ * The LOOP_* variables an agent-side helper (MCP server, hook) needs; LOOP_TOKEN, the role key, only where
+ * loop handed one out (no sandbox), since some harnesses do not pass their environment on to MCP servers.
+ */
 export const bridgeEnv = (context: LaunchContext): Record<string, string> => ({
   LOOP_RUN_ID: context.runId,
   LOOP_RUN_DIR: context.runDir,
   LOOP_ROLE: context.role,
+  ...(context.env.LOOP_TOKEN ? { LOOP_TOKEN: context.env.LOOP_TOKEN } : {}),
 });
 
 /** Quote one argument for a POSIX shell (hook commands are shell strings in some harnesses). */

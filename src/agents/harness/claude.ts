@@ -43,6 +43,11 @@ export function claudeAdapter(config: AgentConfig = {}): AgentAdapter {
     card: CLAUDE_CARD,
     command: config.command ?? 'claude',
     installHint: 'npm install -g @anthropic-ai/claude-code',
+    protectedPaths({ cwd, env }) {
+      const home = env.HOME ?? '/root';
+      const dir = env.CLAUDE_CONFIG_DIR ?? join(home, '.claude');
+      return [join(dir, 'settings.json'), join(home, '.claude', 'settings.json'), join(cwd, '.claude', 'settings.json'), join(cwd, '.claude', 'settings.local.json'), join(cwd, '.mcp.json')];
+    },
     async plan(context: LaunchContext): Promise<LaunchPlan> {
       const env: Record<string, string> = { ...context.env, DISABLE_AUTOUPDATER: '1', ...config.env };
       // Why: the binary refuses --dangerously-skip-permissions as root unless IS_SANDBOX=1 (claude-code 2.1.x).

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { AgentConfig } from '../../config/schema.js';
 import type { AgentAdapter, AgentCard, LaunchContext, LaunchPlan } from '../card.js';
 import { loopCommand, mcpServerEntry } from './bridge-files.js';
@@ -24,6 +25,9 @@ export function codexAdapter(config: AgentConfig = {}): AgentAdapter {
     card: CODEX_CARD,
     command: config.command ?? 'codex',
     installHint: 'npm install -g @openai/codex',
+    protectedPaths({ cwd, env }) {
+      return [join(env.CODEX_HOME ?? join(env.HOME ?? '/root', '.codex'), 'config.toml'), join(cwd, '.codex', 'config.toml')];
+    },
     async plan(context: LaunchContext): Promise<LaunchPlan> {
       const mcp = mcpServerEntry(context);
       const overrides = [

@@ -65,6 +65,10 @@ export function geminiAdapter(config: AgentConfig = {}): AgentAdapter {
     card: GEMINI_CARD,
     command: config.command ?? 'gemini',
     installHint: 'npm install -g @google/gemini-cli',
+    protectedPaths({ cwd, env }) {
+      const home = env.HOME ?? '/root';
+      return [join(home, '.gemini', 'settings.json'), join(cwd, '.gemini', 'settings.json'), join(home, '.cache', 'loop', 'gemini')];
+    },
     async plan(context: LaunchContext): Promise<LaunchPlan> {
       const base = { ...context.env, ...config.env };
       const current = systemSettings(base);

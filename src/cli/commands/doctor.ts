@@ -4,6 +4,7 @@ import { loadConfig } from '../../config/load.js';
 import { DEFAULT_CONFIG, type Config } from '../../config/schema.js';
 import type { CheckResult } from '../../doctor/check.js';
 import { checkHarness, HARNESSES } from '../../doctor/harness-checks.js';
+import { checkIsolation } from '../../doctor/isolation-check.js';
 import { checkBridge, checkNode, checkPty } from '../../doctor/runtime-checks.js';
 import { resolveRepo } from '../../run/repo-id.js';
 import { RunStore } from '../../run/store.js';
@@ -40,7 +41,7 @@ export async function doctorCommand(options: { json?: boolean; revert?: boolean 
     const command = effective.agents[info.name]?.command ?? info.name;
     return checkHarness(info, command, env, used.has(info.name));
   }));
-  const checks: CheckResult[] = [checkNode(), await checkPty(), await checkBridge(env.PATH ?? ''), config, ...harnessChecks.flat()];
+  const checks: CheckResult[] = [checkNode(), await checkPty(), await checkBridge(env.PATH ?? ''), config, await checkIsolation(effective.isolation, env.PATH ?? ''), ...harnessChecks.flat()];
   for (const name of used) {
     if (!isBuiltin(name) && !effective.agents[name]?.command && !['demo-worker', 'demo-reviewer'].includes(name)) {
       checks.push({ name: `agent ${name}`, ok: false, detail: 'not a built-in and has no command', fix: `add "agents": {"${name}": {"command": "…"}} to .loop.json` });
@@ -57,6 +58,7 @@ export async function doctorCommand(options: { json?: boolean; revert?: boolean 
   const mark = (c: CheckResult) => (c.ok ? (color ? '\x1b[32m✓\x1b[0m' : '✓') : c.optional ? (color ? '\x1b[33m-\x1b[0m' : '-') : (color ? '\x1b[31m✗\x1b[0m' : '✗'));
   for (const c of checks) {
     process.stdout.write(`${mark(c)} ${c.name.padEnd(22)} ${c.detail}\n`);
+    for (const note of c.notes ?? []) process.stdout.write(`  ${''.padEnd(22)} ${note}\n`);
     if (!c.ok && c.fix) process.stdout.write(`  ${''.padEnd(22)} fix: ${c.fix}\n`);
   }
   process.stdout.write(failed.length === 0 ? '\nloop is ready.\n' : `\n${failed.length} problem(s) to fix before \`loop run\` with this config.\n`);

@@ -3,7 +3,6 @@ import { agentSide } from '../env.js';
 
 /** `loop mcp`: serve the bridge as MCP tools on stdio (registered with each harness by loop). */
 export async function mcpCommand(): Promise<number> {
-  const { runDir, role } = agentSide();
-  await serveMcp(runDir, role, '0.1.0');
+  await serveMcp(agentSide(), '0.1.0');
   return 0;
 }

@@ -30,15 +30,15 @@ function parsePayload(kind: string, options: MsgOptions): Record<string, unknown
 
 /** `loop msg <kind>`: validate, then drop the message into the run's spool; refusals exit 2 with reasons. */
 export async function msgCommand(kind: string, options: MsgOptions): Promise<number> {
-  const { runDir, role } = agentSide();
+  const sender = agentSide();
   let payload: Record<string, unknown>;
   try {
     payload = parsePayload(kind, options);
   } catch (error) {
-    recordUnparsable(runDir, role, kind, (error as Error).message, 'cli');
+    recordUnparsable(sender, kind, (error as Error).message, 'cli');
     throw error;
   }
-  const result = submit(runDir, role, { kind, to: options.to, replyTo: options.replyTo, payload }, 'cli');
+  const result = submit(sender, { kind, to: options.to, replyTo: options.replyTo, payload }, 'cli');
   if (!result.ok) {
     process.stderr.write(`loop: message refused:\n${result.reasons.map((r) => `  - ${r}`).join('\n')}\n`);
     return ExitCode.usage;

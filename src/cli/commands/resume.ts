@@ -3,8 +3,8 @@ import { drive } from '../drive.js';
 import { home, userEnv } from '../env.js';
 
 /** `loop resume <id>`: continue from the journal; undelivered messages are delivered exactly once. */
-export async function resumeCommand(query: string, options: { maxIterations?: number; ci?: boolean }): Promise<number> {
+export async function resumeCommand(query: string, options: { maxIterations?: number; isolation?: 'auto' | 'sandbox' | 'none'; ci?: boolean }): Promise<number> {
   const ci = Boolean(options.ci);
-  const prepared = await resumeRun({ query, home: home(), env: userEnv(), ci, maxIterations: options.maxIterations });
+  const prepared = await resumeRun({ query, home: home(), env: userEnv(), ci, maxIterations: options.maxIterations, isolation: options.isolation });
   return drive(prepared, { ci });
 }

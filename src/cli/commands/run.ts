@@ -8,6 +8,7 @@ interface RunOptions {
   reviewer?: string;
   proof?: string[];
   maxIterations?: number;
+  isolation?: 'auto' | 'sandbox' | 'none';
   ci?: boolean;
 }
 
@@ -18,6 +19,7 @@ export async function runCommand(prompt: string | undefined, options: RunOptions
     ...(options.reviewer ? { reviewer: options.reviewer } : {}),
     ...(options.proof ? { proof: options.proof } : {}),
     ...(options.maxIterations ? { maxIterations: options.maxIterations } : {}),
+    ...(options.isolation ? { isolation: options.isolation } : {}),
   };
   const ci = Boolean(options.ci);
   const prepared = await startRun({ cwd: process.cwd(), home: home(), env: userEnv(), prompt, flags, ci });

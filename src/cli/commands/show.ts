@@ -3,6 +3,14 @@ import { RunStore } from '../../run/store.js';
 import { details, summarize } from '../../report/summary.js';
 import { firstLine } from '../../report/format.js';
 import { home } from '../env.js';
+import type { JournalEvent } from '../../run/journal.js';
+
+/** One refusal, in words: a refused message, a forgery (with the role it claimed), or a write to the records. */
+function refusalLine(r: JournalEvent): string {
+  if (r.type === 'message.forged') return `FORGED ${String(r.kind)} claiming to be from the ${String(r.claimed)} (${String(r.origin)}): ${(r.reasons as string[]).join('; ')}`;
+  if (r.type === 'tamper.refused') return `TAMPERING with ${String(r.file)}${r.role ? ` by the ${String(r.role)}` : ''}: ${String(r.reason)}${r.savedTo ? ` (kept as ${String(r.savedTo)})` : ''}`;
+  return `${String(r.from ?? '?')} ${String(r.kind ?? '?')}: ${((r.reasons as string[] | undefined) ?? []).join('; ')}`;
+}
 
 /** `loop show <id>`: one run, with its messages and proof receipts. */
 export async function showCommand(query: string, options: { json?: boolean }): Promise<number> {
@@ -37,7 +45,7 @@ export async function showCommand(query: string, options: { json?: boolean }): P
   }
   if (d.refusals.length > 0) {
     lines.push('', `refused (${d.refusals.length}):`);
-    for (const r of d.refusals) lines.push(`  ${String(r.at).slice(11, 19)} ${String(r.from ?? '?')} ${String(r.kind ?? '?')}: ${(r.reasons as string[]).join('; ')}`);
+    for (const r of d.refusals) lines.push(`  ${String(r.at).slice(11, 19)} ${refusalLine(r)}`);
   }
   if (d.skippedLines > 0) lines.push('', `note: ${d.skippedLines} unreadable journal line(s) were skipped`);
   process.stdout.write(`${lines.join('\n')}\n`);

@@ -1,0 +1,46 @@
+import { dirname, join } from 'node:path';
+import { fallbackSocketDir } from '../attach/attach-server.js';
+import type { Role } from '../bus/message.js';
+import { sandboxArgs } from '../isolation/sandbox-args.js';
+import { ensureDir } from '../run/fs-atomic.js';
+import type { RunContext } from './run-context.js';
+
+/** How one agent is started: its environment, and under the sandbox the bubblewrap wrapper around its command. */
+export interface AgentLaunchSetup {
+  env: Record<string, string>;
+  wrap?: (command: string, args: string[]) => { command: string; args: string[] };
+}
+
+/**
+ * The agent's environment (the user's, the LOOP_* variables, loop's shim first on PATH) and its isolation.
+ * Without a sandbox the agent gets its role key (LOOP_TOKEN) to sign its messages with; under the sandbox its
+ * drop-box is the proof of origin, so no key is handed out.
+ */
+export function agentLaunchSetup(ctx: RunContext, role: Role, shimDir: string): AgentLaunchSetup {
+  const { LOOP_TOKEN: _inherited, ...userEnv } = ctx.env;
+  const env: Record<string, string> = {
+    ...userEnv,
+    LOOP_RUN_ID: ctx.ref.id,
+    LOOP_RUN_DIR: ctx.ref.dir,
+    LOOP_ROLE: role,
+    PATH: `${shimDir}:${ctx.env.PATH ?? '/usr/bin:/bin'}`,
+  };
+  if (ctx.isolation.mode !== 'sandbox') return { env: { ...env, LOOP_TOKEN: ctx.keys[role] } };
+  const where = { cwd: ctx.manifest.cwd, env: ctx.env };
+  const readOnly = [
+    join(ctx.home, 'config.json'),
+    ...ctx.agents.worker.protectedPaths?.(where) ?? [],
+    ...ctx.agents.reviewer.protectedPaths?.(where) ?? [],
+  ];
+  ensureDir(fallbackSocketDir()); // exists before the sandbox is set up, so that it can be hidden
+  const program = ctx.isolation.program ?? 'bwrap';
+  // Worked out at each launch: the adapter's plan may just have written a file that is to be read-only.
+  const wrap = (command: string, commandArgs: string[]) => {
+    const args = sandboxArgs({
+      role, runDir: ctx.ref.dir, runsDir: dirname(dirname(ctx.ref.dir)), cwd: ctx.manifest.cwd,
+      hidden: [fallbackSocketDir()], readOnly: [...new Set(readOnly)],
+    });
+    return { command: program, args: [...args, '--', command, ...commandArgs] };
+  };
+  return { env, wrap };
+}
