@@ -14,6 +14,8 @@ const CHUNK_PAUSE_MS = 20;
 const POLL_MS = 40;
 /** Longest extra wait for the echo of typed text to stop before pressing Enter. */
 const MAX_EXTRA_SETTLE_MS = 2000;
+/** Longest wait for the typed text to show at all (a program that does not echo costs this once per delivery). */
+const MAX_ECHO_WAIT_MS = 3000;
 
 /** What delivery needs from a session (PtySession plus its screen and output counters). */
 export interface DeliveryTarget {
@@ -55,7 +57,12 @@ const typeText = async (target: DeliveryTarget, text: string, bracketed: boolean
  * Why: Codex treats an Enter within ~120 ms of pasted characters as a newline (paste_burst.rs),
  * and an echo arriving after Enter would be mistaken for the turn starting.
  */
-const settle = async (target: DeliveryTarget, settleMs: number, now: () => number): Promise<void> => {
+const settle = async (target: DeliveryTarget, settleMs: number, now: () => number, seqBeforeTyping: number): Promise<void> => {
+  // Why: on a busy machine a TUI can take longer than settleMs to show a paste; an Enter that reaches it
+  // with (or before) the paste is taken as part of the paste, and the message sits unsent in the composer
+  // (seen with gemini 0.61 and claude 2.1.197 under load). So first wait for the echo to start.
+  const echoDeadline = now() + MAX_ECHO_WAIT_MS;
+  while (target.outputSeq() === seqBeforeTyping && now() < echoDeadline && !target.isExited()) await sleep(POLL_MS);
   await sleep(settleMs);
   const deadline = now() + MAX_EXTRA_SETTLE_MS;
   while (now() - target.lastOutputAt() < settleMs && now() < deadline && !target.isExited()) {
@@ -117,8 +124,9 @@ export const deliverText = async (
     await target.flushed();
   } while (target.activity() !== 'idle');
   const bracketed = target.bracketedPaste();
+  const seqBeforeTyping = target.outputSeq();
   await typeText(target, preparePayload(text, bracketed), bracketed);
-  await settle(target, opts.settleMs, now);
+  await settle(target, opts.settleMs, now, seqBeforeTyping);
   const presses = 1 + Math.max(0, opts.maxEnterRetries);
   for (let attempt = 1; attempt <= presses; attempt += 1) {
     if (target.isExited()) return exitedResult('before Enter was pressed');

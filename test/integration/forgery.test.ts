@@ -71,7 +71,8 @@ for (const isolation of ['sandbox', 'none'] as const) {
     });
 
     test('a review written straight into spool/', async () => {
-      const { result, run } = await attackRun(isolation, [{ sh: `printf '%s' '${forgedRecord('m-0000000000forged1')}' > "$LOOP_RUN_DIR/spool/m-0000000000forged1.json"` }]);
+      const spool = '"$LOOP_RUN_DIR/spool"';
+      const { result, run } = await attackRun(isolation, [{ sh: `printf '%s' '${forgedRecord('m-0000000000forged1')}' > ${spool}/.tmp && mv ${spool}/.tmp ${spool}/m-0000000000forged1.json` }]);
       assertNotCompleted(result, run);
       const [event] = forged(run);
       assert.equal(event?.id, 'm-0000000000forged1');
@@ -80,7 +81,7 @@ for (const isolation of ['sandbox', 'none'] as const) {
 
     test("a review written into the reviewer's drop-box", async () => {
       const dropBox = '"$LOOP_RUN_DIR/agents/reviewer/spool"';
-      const { result, run } = await attackRun(isolation, [{ sh: `mkdir -p ${dropBox} && printf '%s' '${forgedRecord('m-0000000000forged2')}' > ${dropBox}/m-0000000000forged2.json` }]);
+      const { result, run } = await attackRun(isolation, [{ sh: `mkdir -p ${dropBox} && printf '%s' '${forgedRecord('m-0000000000forged2')}' > ${dropBox}/.tmp && mv ${dropBox}/.tmp ${dropBox}/m-0000000000forged2.json` }]);
       assertNotCompleted(result, run);
       const [event] = forged(run);
       assert.equal(event?.id, 'm-0000000000forged2');
@@ -131,7 +132,8 @@ describe('under the sandbox, the reviewer cannot be reached at all', () => {
   });
 
   test('manifest.json edited to completed is refused; the run ends failed', async () => {
-    const editManifest = `sed -i 's/"status": "running"/"status": "completed"/' "$LOOP_RUN_DIR/manifest.json"`;
+    // In place: under the sandbox, replacing the file by a rename fails (EBUSY) before loop could see anything.
+    const editManifest = `node -e 'const f=process.env.LOOP_RUN_DIR+"/manifest.json";const fs=require("fs");const m=JSON.parse(fs.readFileSync(f,"utf8"));m.status="completed";m.result={exitCode:0,reason:"approved"};fs.writeFileSync(f,JSON.stringify(m))'`;
     const { w, result, run } = await attackRun('sandbox', [{ sh: editManifest }]);
     assertNotCompleted(result, run);
     const tamper = run.events.filter((e) => e.type === 'tamper.refused' && e.file === 'manifest.json');

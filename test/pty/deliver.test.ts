@@ -84,3 +84,12 @@ test('delivery to an agent that exits while waiting reports exited', async (t) =
     detail: 'the agent process exited while waiting for it to become idle',
   });
 });
+
+test('Enter waits until a slow program has shown the paste, so it submits instead of joining the paste', async (t) => {
+  const session = await startFixture(t, 'slow-paste-agent.mjs', { args: ['700'] });
+  assert.equal(await session.waitForIdle(LONG_MS), true);
+  const result = await session.deliver('review this', { idleTimeoutMs: LONG_MS });
+  assert.equal(result.ok, true, JSON.stringify(result));
+  assert.equal(await session.waitForIdle(LONG_MS), true, session.screenText());
+  assert.match(session.screenText(), /submitted: "review this"/);
+});
