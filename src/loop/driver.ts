@@ -92,7 +92,7 @@ export class Driver {
       },
       {
         started: (plan, pid, recording) => {
-          ctx.journal.append('agent.started', { role, agent: ctx.agents[role].card.name, pid, command: plan.command, args: plan.args, sessionId: plan.sessionId, recording });
+          ctx.journal.append('agent.started', { role, agent: ctx.agents[role].card.name, pid, command: plan.command, args: plan.args, sessionId: plan.sessionId, recording, isolation: ctx.isolation.mode });
           for (const notice of plan.notices ?? []) {
             ctx.journal.append('agent.setup', { role, notice });
             this.deps.observer({ type: 'info', text: `${role} setup: ${notice}` });

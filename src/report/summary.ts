@@ -25,6 +25,8 @@ export interface RunSummary {
   result?: { exitCode: number; reason: string };
   lastProof?: { passed: boolean; treeHash: string } | null;
   lastVerdict?: string | null;
+  /** The isolation the agents ran under. */
+  isolation?: Manifest['isolation'];
   error?: string;
 }
 
@@ -37,7 +39,7 @@ export function summarize(ref: RunRef): RunSummary {
       id: m.id, repoId: m.repoId, dir: ref.dir, status: interrupted ? 'interrupted' : m.status, phase: m.phase,
       iteration: m.iteration, maxIterations: m.maxIterations, worker: m.roles.worker.agent, reviewer: m.roles.reviewer.agent,
       sessions: { worker: m.roles.worker.sessionId, reviewer: m.roles.reviewer.sessionId },
-      task: m.task, createdAt: m.createdAt, updatedAt: m.updatedAt, result: m.result, lastProof: m.lastProof, lastVerdict: m.lastVerdict,
+      task: m.task, createdAt: m.createdAt, updatedAt: m.updatedAt, result: m.result, lastProof: m.lastProof, lastVerdict: m.lastVerdict, isolation: m.isolation,
     };
   } catch (error) {
     return {

@@ -118,7 +118,8 @@ export class LoopWorld {
       } catch {}
     }
     await this.server.close();
-    rmSync(this.base, { recursive: true, force: true });
+    // LOOP_E2E_KEEP=1 keeps the world (repository, homes, runs, model log) for a look after a failure.
+    if (!process.env.LOOP_E2E_KEEP) rmSync(this.base, { recursive: true, force: true });
   }
 }
 

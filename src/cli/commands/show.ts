@@ -26,6 +26,7 @@ export async function showCommand(query: string, options: { json?: boolean }): P
     `status    ${summary.status}${summary.result ? ` (exit ${summary.result.exitCode}): ${summary.result.reason}` : ''}`,
     `phase     ${summary.phase}, iteration ${summary.iteration}/${summary.maxIterations}`,
     `agents    worker ${summary.worker}${summary.sessions.worker ? ` (session ${summary.sessions.worker})` : ''} · reviewer ${summary.reviewer}${summary.sessions.reviewer ? ` (session ${summary.sessions.reviewer})` : ''}`,
+    ...(summary.isolation ? [`isolation ${summary.isolation.mode}${summary.isolation.tool ? ` (${summary.isolation.tool})` : ''}${summary.isolation.why ? `: ${summary.isolation.why}` : ''}`] : []),
     `created   ${summary.createdAt}   updated ${summary.updatedAt}`,
     `stored in ${summary.dir}`,
     `task      ${firstLine(summary.task, 100)}`,
