@@ -7,6 +7,7 @@ import { LoopError, ExitCode } from '../errors.js';
 import { Journal, readJournal } from '../run/journal.js';
 import { RunLock } from '../run/lock.js';
 import { readManifest } from '../run/manifest.js';
+import { ManifestWriter } from '../run/manifest-writer.js';
 import { RunStore } from '../run/store.js';
 import type { ResumePoint } from './driver.js';
 import { endLeftoverAgents } from './leftover-agents.js';
@@ -65,7 +66,7 @@ export async function resumeRun(options: ResumeOptions): Promise<{ context: RunC
   const agents = { worker: resolveAgent(manifest.roles.worker.agent, config, 'worker'), reviewer: resolveAgent(manifest.roles.reviewer.agent, config, 'reviewer') };
   const context: RunContext = {
     ref, config, root: String(started?.root ?? manifest.cwd), journal, lock,
-    manifest: { ...manifest, status: 'running', maxIterations: config.maxIterations },
+    manifest: { ...manifest, status: 'running', maxIterations: config.maxIterations }, manifestFile: ManifestWriter.adopt(ref.dir, journal),
     agents, baseTree: String(started?.baseTree ?? ''), ci: options.ci, env: options.env,
   };
   const nextSeq = envelopes.reduce((max, e) => Math.max(max, e.seq), 0) + 1;

@@ -7,7 +7,8 @@ import { ensureDir } from '../run/fs-atomic.js';
 import { loopLauncher } from './launcher.js';
 import type { Journal } from '../run/journal.js';
 import type { RunLock } from '../run/lock.js';
-import { writeManifest, type Manifest } from '../run/manifest.js';
+import type { Manifest } from '../run/manifest.js';
+import type { ManifestWriter } from '../run/manifest-writer.js';
 import type { RunRef } from '../run/store.js';
 
 /** Everything a driven run holds: where it lives, what it runs, and its open journal and lock. */
@@ -18,6 +19,8 @@ export interface RunContext {
   journal: Journal;
   lock: RunLock;
   manifest: Manifest;
+  /** Writes `manifest` (with the journal's head), refusing versions loop did not write. */
+  manifestFile: ManifestWriter;
   agents: Record<Role, AgentAdapter>;
   /** Tree hash when the run started: the base of the diff shown to the reviewer. */
   baseTree: string;
@@ -38,10 +41,9 @@ export function writeLoopShim(runDir: string): string {
   return dir;
 }
 
-/** Update the manifest from a patch, stamping `updatedAt`. */
+/** Update the manifest from a patch, stamping `updatedAt` and the journal's head. */
 export function saveManifest(context: RunContext, patch: Partial<Manifest>): void {
-  context.manifest = { ...context.manifest, ...patch, updatedAt: new Date().toISOString() };
-  writeManifest(context.ref.dir, context.manifest);
+  context.manifest = context.manifestFile.write({ ...context.manifest, ...patch, updatedAt: new Date().toISOString() });
 }
 
 /** Record an agent's current session id (kept when unknown) and pid in the manifest. */

@@ -39,14 +39,19 @@ export const ManifestSchema = z.object({
   lastProof: z.object({ passed: z.boolean(), treeHash: z.string(), at: z.string() }).nullable().optional(),
   lastVerdict: z.string().nullable().optional(),
   result: ResultSchema.optional(),
+  /** The journal's head when the manifest was written: last seq and the sha256 of that line (absent in older runs). */
+  journalHead: z.object({ seq: z.number().int().min(0), hash: z.string() }).optional(),
 });
 export type Manifest = z.infer<typeof ManifestSchema>;
 
 export const manifestPath = (runDir: string) => join(runDir, 'manifest.json');
 
+/** The manifest's exact text on disk. */
+export const manifestText = (manifest: Manifest): string => `${JSON.stringify(manifest, null, 2)}\n`;
+
 /** Write the manifest atomically. */
 export function writeManifest(runDir: string, manifest: Manifest): void {
-  writeFileAtomic(manifestPath(runDir), `${JSON.stringify(manifest, null, 2)}\n`);
+  writeFileAtomic(manifestPath(runDir), manifestText(manifest));
 }
 
 /** Read and validate a manifest; a missing or unreadable one is an error naming the file. */
