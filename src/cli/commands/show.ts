@@ -2,7 +2,12 @@ import { renderBody } from '../../bus/render.js';
 import { RunStore } from '../../run/store.js';
 import { details, summarize } from '../../report/summary.js';
 import { firstLine } from '../../report/format.js';
+import type { ChainSummary } from '../../report/integrity.js';
 import { home } from '../env.js';
+
+const journalLine = (chain: ChainSummary, id: string): string =>
+  !chain.ok ? `CHAIN BROKEN at line ${chain.brokenAt}: ${chain.reason} — see loop verify ${id}`
+    : chain.chained ? `chain intact (${chain.events} events)` : `unchained (written before hash chains; ${chain.events} events)`;
 
 /** `loop show <id>`: one run, with its messages and proof receipts. */
 export async function showCommand(query: string, options: { json?: boolean }): Promise<number> {
@@ -15,11 +20,14 @@ export async function showCommand(query: string, options: { json?: boolean }): P
   }
   const lines = [
     `run       ${summary.id}`,
-    `status    ${summary.status}${summary.result ? ` (exit ${summary.result.exitCode}): ${summary.result.reason}` : ''}`,
+    summary.tampered
+      ? `status    tampered${summary.chain?.ok === false ? ` (the manifest says ${summary.claimedStatus}${summary.result ? `, exit ${summary.result.exitCode}` : ''})` : `: ${summary.tamperReason} — see loop verify ${summary.id}`}`
+      : `status    ${summary.status}${summary.result ? ` (exit ${summary.result.exitCode}): ${summary.result.reason}` : ''}`,
     `phase     ${summary.phase}, iteration ${summary.iteration}/${summary.maxIterations}`,
     `agents    worker ${summary.worker}${summary.sessions.worker ? ` (session ${summary.sessions.worker})` : ''} · reviewer ${summary.reviewer}${summary.sessions.reviewer ? ` (session ${summary.sessions.reviewer})` : ''}`,
     `created   ${summary.createdAt}   updated ${summary.updatedAt}`,
     `stored in ${summary.dir}`,
+    ...(summary.chain ? [`journal   ${journalLine(summary.chain, summary.id)}`] : []),
     `task      ${firstLine(summary.task, 100)}`,
   ];
   if (summary.error) lines.push(`problem   ${summary.error}`);
