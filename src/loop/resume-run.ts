@@ -4,6 +4,7 @@ import { deliveredIds, envelopesOf } from '../bus/envelopes.js';
 import type { Role } from '../bus/message.js';
 import { DEFAULT_CONFIG, type Config } from '../config/schema.js';
 import { LoopError, ExitCode } from '../errors.js';
+import { readChain } from '../run/chain.js';
 import { Journal, readJournal } from '../run/journal.js';
 import { RunLock } from '../run/lock.js';
 import { readManifest } from '../run/manifest.js';
@@ -26,6 +27,14 @@ export interface ResumeOptions {
 /** Re-open a run whose driving process died or was stopped, and work out where to pick up. */
 export async function resumeRun(options: ResumeOptions): Promise<{ context: RunContext; state: LoopState; resume: ResumePoint }> {
   const ref = new RunStore(options.home).resolve(options.query);
+  const journalPath = join(ref.dir, 'events.jsonl');
+  // Nothing is touched (not even the lock) before the journal's hash chain is known to be whole.
+  const chain = readChain(journalPath);
+  if (!chain.ok) {
+    throw new LoopError('chain-broken', `${journalPath}:${chain.brokenAt}: journal chain broken (${chain.reason}); not resumed — nothing was changed; see: loop verify ${ref.id}`, {
+      exitCode: ExitCode.usage,
+    });
+  }
   const manifest = readManifest(ref.dir);
   if (manifest.status === 'completed') {
     throw new LoopError('finished', `run ${ref.id} has already finished (completed: ${manifest.result?.reason ?? 'no reason recorded'})`, {
@@ -40,7 +49,6 @@ export async function resumeRun(options: ResumeOptions): Promise<{ context: RunC
     });
   }
   const lock = RunLock.acquire(ref.dir, ref.id);
-  const journalPath = join(ref.dir, 'events.jsonl');
   const { events } = readJournal(journalPath);
   const started = events.find((e) => e.type === 'run.started');
   const config = { ...DEFAULT_CONFIG, ...manifest.config } as Config;
