@@ -23,6 +23,10 @@ export async function drive(
   const observer: Observer = options.ci || !isInteractive() ? logLinesObserver(out) : liveStatusObserver(out, useColor(), process.stdout.columns || 100);
   const logFile = join(context.ref.dir, 'loop.log');
   appendFileSync(logFile, '', { mode: FILE_MODE });
+  context.journal.onTamper = (event) => observer({
+    type: 'warning',
+    text: `refused a change to ${event.file} that loop did not make (${event.reason})${event.savedTo ? `; saved to ${event.savedTo}` : ''}`,
+  });
   const log = pino({ level: 'debug', base: { run: context.ref.id } }, destination({ dest: logFile, sync: true }));
   const { createPtySession } = await import('../pty/session.js');
   const { killAllSessions, killAllSessionsNow } = await import('../pty/process-tree.js');

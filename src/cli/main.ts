@@ -60,6 +60,12 @@ function buildProgram(): Command {
     .option('--json', 'machine-readable output')
     .action(lazy(async () => (await import('./commands/show.js')).showCommand));
 
+  program.command('verify').description("check a run's records: the journal's hash chain, the manifest, and the approved tree")
+    .argument('<id>', 'run id, unique prefix, or an agent session id')
+    .option('--rerun', 'also rerun the frozen proof commands on the approved tree, in a temporary git worktree')
+    .option('--json', 'machine-readable output')
+    .action(lazy(async () => (await import('./commands/verify.js')).verifyCommand));
+
   program.command('logs').description("show a run's journal, or one agent's terminal output")
     .argument('<id>', 'run id, unique prefix, or an agent session id')
     .addOption(new Option('--role <role>', "an agent's terminal output instead of the journal").choices(['worker', 'reviewer']))

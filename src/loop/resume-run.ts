@@ -4,9 +4,11 @@ import { deliveredIds, envelopesOf } from '../bus/envelopes.js';
 import type { Role } from '../bus/message.js';
 import { DEFAULT_CONFIG, type Config } from '../config/schema.js';
 import { LoopError, ExitCode } from '../errors.js';
+import { readChain } from '../run/chain.js';
 import { Journal, readJournal } from '../run/journal.js';
 import { RunLock } from '../run/lock.js';
 import { readManifest } from '../run/manifest.js';
+import { ManifestWriter } from '../run/manifest-writer.js';
 import { RunStore } from '../run/store.js';
 import type { ResumePoint } from './driver.js';
 import { endLeftoverAgents } from './leftover-agents.js';
@@ -30,6 +32,14 @@ export interface ResumeOptions {
 /** Re-open a run whose driving process died or was stopped, and work out where to pick up. */
 export async function resumeRun(options: ResumeOptions): Promise<{ context: RunContext; state: LoopState; resume: ResumePoint }> {
   const ref = new RunStore(options.home).resolve(options.query);
+  const journalPath = join(ref.dir, 'events.jsonl');
+  // Nothing is touched (not even the lock) before the journal's hash chain is known to be whole.
+  const chain = readChain(journalPath);
+  if (!chain.ok) {
+    throw new LoopError('chain-broken', `${journalPath}:${chain.brokenAt}: journal chain broken (${chain.reason}); not resumed — nothing was changed; see: loop verify ${ref.id}`, {
+      exitCode: ExitCode.usage,
+    });
+  }
   const manifest = readManifest(ref.dir);
   if (manifest.status === 'completed') {
     throw new LoopError('finished', `run ${ref.id} has already finished (completed: ${manifest.result?.reason ?? 'no reason recorded'})`, {
@@ -43,14 +53,12 @@ export async function resumeRun(options: ResumeOptions): Promise<{ context: RunC
       hint: `allow more iterations: loop resume ${ref.id} --max-iterations ${manifest.maxIterations + 2}`,
     });
   }
-  const config0 = { ...DEFAULT_CONFIG, ...manifest.config } as Config;
-  const isolation = await resolveIsolation(options.isolation ?? config0.isolation ?? 'auto', options.env.PATH);
-  const lock = RunLock.acquire(ref.dir, ref.id);
-  const journalPath = join(ref.dir, 'events.jsonl');
-  const { events } = readJournal(journalPath);
-  const started = events.find((e) => e.type === 'run.started');
   const config = { ...DEFAULT_CONFIG, ...manifest.config } as Config;
   if (options.maxIterations) config.maxIterations = options.maxIterations;
+  const isolation = await resolveIsolation(options.isolation ?? config.isolation, options.env.PATH);
+  const lock = RunLock.acquire(ref.dir, ref.id);
+  const { events } = readJournal(journalPath);
+  const started = events.find((e) => e.type === 'run.started');
 
   const transitions = events.filter((e) => e.type === 'transition');
   const lastLive = [...transitions].reverse().find((e) => !(e.state as LoopState).finished);
@@ -75,7 +83,7 @@ export async function resumeRun(options: ResumeOptions): Promise<{ context: RunC
   const agents = { worker: resolveAgent(manifest.roles.worker.agent, config, 'worker'), reviewer: resolveAgent(manifest.roles.reviewer.agent, config, 'reviewer') };
   const context: RunContext = {
     ref, config, root: String(started?.root ?? manifest.cwd), journal, lock,
-    manifest: { ...manifest, status: 'running', maxIterations: config.maxIterations, isolation },
+    manifest: { ...manifest, status: 'running', maxIterations: config.maxIterations, isolation }, manifestFile: ManifestWriter.adopt(ref.dir, journal),
     agents, baseTree: String(started?.baseTree ?? ''), ci: options.ci, env: options.env, isolation, keys, home: options.home,
   };
   const nextSeq = envelopes.reduce((max, e) => Math.max(max, e.seq), 0) + 1;

@@ -7,7 +7,8 @@ import { ensureDir } from '../run/fs-atomic.js';
 import { loopLauncher } from './launcher.js';
 import type { Journal } from '../run/journal.js';
 import type { RunLock } from '../run/lock.js';
-import { manifestText, writeManifest, type Manifest } from '../run/manifest.js';
+import { manifestText, type Manifest } from '../run/manifest.js';
+import type { ManifestWriter } from '../run/manifest-writer.js';
 import type { RunRef } from '../run/store.js';
 import type { Isolation } from '../isolation/isolation.js';
 import type { RecordMirrors } from '../isolation/record-mirrors.js';
@@ -21,6 +22,8 @@ export interface RunContext {
   journal: Journal;
   lock: RunLock;
   manifest: Manifest;
+  /** Writes `manifest` (with the journal's head), refusing versions loop did not write. */
+  manifestFile: ManifestWriter;
   agents: Record<Role, AgentAdapter>;
   /** Tree hash when the run started: the base of the diff shown to the reviewer. */
   baseTree: string;
@@ -49,10 +52,9 @@ export function writeLoopShim(runDir: string): string {
   return dir;
 }
 
-/** Update the manifest from a patch, stamping `updatedAt`. */
+/** Update the manifest from a patch, stamping `updatedAt` and the journal's head. */
 export function saveManifest(context: RunContext, patch: Partial<Manifest>): void {
-  context.manifest = { ...context.manifest, ...patch, updatedAt: new Date().toISOString() };
-  writeManifest(context.ref.dir, context.manifest);
+  context.manifest = context.manifestFile.write({ ...context.manifest, ...patch, updatedAt: new Date().toISOString() });
   context.mirrors?.writeManifest(manifestText(context.manifest));
 }
 

@@ -6,7 +6,8 @@ import { loadConfig } from '../config/load.js';
 import type { ConfigFile } from '../config/schema.js';
 import { Journal } from '../run/journal.js';
 import { RunLock } from '../run/lock.js';
-import { writeManifest, type Manifest } from '../run/manifest.js';
+import type { Manifest } from '../run/manifest.js';
+import { ManifestWriter } from '../run/manifest-writer.js';
 import { resolveRepo } from '../run/repo-id.js';
 import { RunStore } from '../run/store.js';
 import { treeHash } from '../proof/tree-hash.js';
@@ -78,10 +79,11 @@ export async function startRun(options: StartOptions): Promise<{ context: RunCon
     worker: config.worker, reviewer: config.reviewer, proof: config.proof, maxIterations: config.maxIterations, baseTree, ci: options.ci,
   });
   journal.append('run.isolation', { ...isolation });
-  writeManifest(ref.dir, manifest);
+  const manifestFile = ManifestWriter.create(ref.dir, journal);
+  const written = manifestFile.write(manifest);
   const state = initialState({ task, proof: config.proof, maxIterations: config.maxIterations, maxMessages: config.maxMessages });
   return {
-    context: { ref, config, root: repo.root, journal, lock, manifest, agents, baseTree, ci: options.ci, env: options.env, isolation, keys, home: options.home },
+    context: { ref, config, root: repo.root, journal, lock, manifest: written, manifestFile, agents, baseTree, ci: options.ci, env: options.env, isolation, keys, home: options.home },
     state,
   };
 }

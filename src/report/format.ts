@@ -21,7 +21,7 @@ export function formatTable(runs: RunSummary[]): string {
   const header = ['RUN', 'STATUS', 'ITER', 'WORKER/REVIEWER', 'CREATED', 'TASK'];
   const rows = runs.map((r) => [
     r.id,
-    r.result ? `${r.status} (${r.result.exitCode})` : r.status,
+    r.result && !r.tampered ? `${r.status} (${r.result.exitCode})` : r.status,
     `${r.iteration}/${r.maxIterations}`,
     `${r.worker}/${r.reviewer}`,
     r.createdAt ? age(r.createdAt) : '?',

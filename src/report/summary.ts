@@ -5,14 +5,18 @@ import { readJournal, type JournalEvent } from '../run/journal.js';
 import { liveLock } from '../run/lock.js';
 import { readManifest, type Manifest } from '../run/manifest.js';
 import type { RunRef } from '../run/store.js';
+import { chainSummary, checkIntegrity, type ChainSummary } from './integrity.js';
 
 /** A run as `loop ls` and `loop show` describe it. */
 export interface RunSummary {
   id: string;
   repoId: string;
   dir: string;
-  /** Manifest status, or `interrupted` when it says running but no loop process holds it. */
-  status: Manifest['status'] | 'interrupted' | 'unreadable';
+  /**
+   * Manifest status; `interrupted` when it says running but no loop process holds it; `tampered` when the
+   * journal's chain is broken or the manifest claims an end the journal does not record.
+   */
+  status: Manifest['status'] | 'interrupted' | 'unreadable' | 'tampered';
   phase: string;
   iteration: number;
   maxIterations: number;
@@ -28,18 +32,25 @@ export interface RunSummary {
   /** The isolation the agents ran under. */
   isolation?: Manifest['isolation'];
   error?: string;
+  chain?: ChainSummary;
+  tampered?: true;
+  tamperReason?: string;
+  /** What the manifest of a tampered run says its status is. */
+  claimedStatus?: Manifest['status'];
 }
 
-/** Summarise one run from its manifest (and lock liveness). A broken manifest is reported, not thrown. */
+/** Summarise one run from its manifest, checked against its journal (and lock liveness). A broken manifest is reported, not thrown. */
 export function summarize(ref: RunRef): RunSummary {
   try {
     const m = readManifest(ref.dir);
+    const { chain, tampered } = checkIntegrity(ref.dir, m);
     const interrupted = m.status === 'running' && !liveLock(ref.dir);
     return {
-      id: m.id, repoId: m.repoId, dir: ref.dir, status: interrupted ? 'interrupted' : m.status, phase: m.phase,
+      id: m.id, repoId: m.repoId, dir: ref.dir, status: tampered ? 'tampered' : interrupted ? 'interrupted' : m.status, phase: m.phase,
       iteration: m.iteration, maxIterations: m.maxIterations, worker: m.roles.worker.agent, reviewer: m.roles.reviewer.agent,
       sessions: { worker: m.roles.worker.sessionId, reviewer: m.roles.reviewer.sessionId },
       task: m.task, createdAt: m.createdAt, updatedAt: m.updatedAt, result: m.result, lastProof: m.lastProof, lastVerdict: m.lastVerdict, isolation: m.isolation,
+      chain: chainSummary(chain), ...(tampered ? { tampered: true as const, tamperReason: tampered, claimedStatus: m.status } : {}),
     };
   } catch (error) {
     return {

@@ -13,11 +13,12 @@ export function ensureDir(path: string): void {
 }
 
 /** Write a file atomically: temp file in the same directory, fsync, rename. */
-export function writeFileAtomic(path: string, data: string, mode = FILE_MODE): void {
+export function writeFileAtomic(path: string, data: string | Uint8Array, mode = FILE_MODE): void {
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   const fd = openSync(tmp, 'w', mode);
   try {
-    writeSync(fd, data);
+    if (typeof data === 'string') writeSync(fd, data);
+    else writeSync(fd, data);
     fsyncSync(fd);
   } finally {
     closeSync(fd);

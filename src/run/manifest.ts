@@ -41,12 +41,14 @@ export const ManifestSchema = z.object({
   result: ResultSchema.optional(),
   /** The isolation in force for the agents (see src/isolation). */
   isolation: z.object({ mode: z.enum(['sandbox', 'none']), tool: z.string().optional(), program: z.string().optional(), why: z.string().optional() }).optional(),
+  /** The journal's head when the manifest was written: last seq and the sha256 of that line (absent in older runs). */
+  journalHead: z.object({ seq: z.number().int().min(0), hash: z.string() }).optional(),
 });
 export type Manifest = z.infer<typeof ManifestSchema>;
 
 export const manifestPath = (runDir: string) => join(runDir, 'manifest.json');
 
-/** The manifest as it is stored. */
+/** The manifest's exact text on disk. */
 export const manifestText = (manifest: Manifest): string => `${JSON.stringify(manifest, null, 2)}\n`;
 
 /** Write the manifest atomically. */

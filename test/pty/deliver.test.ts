@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { LONG_MS, startFixture } from './helpers.js';
+import { LONG_MS, startFixture, waitUntil } from './helpers.js';
 
 test('bracketed paste when the program enabled it, newlines kept as CR', async (t) => {
   const session = await startFixture(t, 'paste-agent.mjs');
@@ -51,6 +51,8 @@ test('Enter is retried a bounded number of times, then not-submitted', async (t)
 
 test('an agent that never becomes idle gets nothing typed', async (t) => {
   const session = await startFixture(t, 'line-agent.mjs', { idle: { pattern: /^never$/, quietMs: 50 } });
+  // The 300 ms below is for delivery, not for node to start the fixture (slow on a loaded machine).
+  await waitUntil(() => session.cursorLine().trim() === '>', 'the fixture prompt');
   let typed = false;
   session.onData((data) => {
     if (data.includes('hello')) typed = true;

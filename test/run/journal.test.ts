@@ -16,7 +16,7 @@ describe('Journal', () => {
     journal.append('message', { envelope: { id: 'm' } }, at);
     journal.append('run.finished', {}, at);
     journal.close();
-    assert.deepEqual(first, { seq: 1, at: '2026-01-01T00:00:00.000Z', type: 'run.started', id: 'r1' });
+    assert.deepEqual(first, { seq: 1, at: '2026-01-01T00:00:00.000Z', type: 'run.started', id: 'r1', prev: '0'.repeat(64) });
     const lines = readFileSync(path, 'utf8').split('\n');
     assert.equal(lines.length, 4);
     assert.equal(lines[3], '');

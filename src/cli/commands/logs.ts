@@ -6,7 +6,7 @@ import { castToText } from '../../report/transcript.js';
 import { home } from '../env.js';
 
 const brief = (event: Record<string, unknown>) => {
-  const { seq: _seq, at: _at, type: _type, ...rest } = event;
+  const { seq: _seq, at: _at, type: _type, prev: _prev, ...rest } = event;
   const text = JSON.stringify(rest);
   return text.length > 160 ? `${text.slice(0, 159)}…` : text;
 };

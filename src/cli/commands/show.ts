@@ -2,6 +2,7 @@ import { renderBody } from '../../bus/render.js';
 import { RunStore } from '../../run/store.js';
 import { details, summarize } from '../../report/summary.js';
 import { firstLine } from '../../report/format.js';
+import type { ChainSummary } from '../../report/integrity.js';
 import { home } from '../env.js';
 import type { JournalEvent } from '../../run/journal.js';
 
@@ -11,6 +12,10 @@ function refusalLine(r: JournalEvent): string {
   if (r.type === 'tamper.refused') return `TAMPERING with ${String(r.file)}${r.role ? ` by the ${String(r.role)}` : ''}: ${String(r.reason)}${r.savedTo ? ` (kept as ${String(r.savedTo)})` : ''}`;
   return `${String(r.from ?? '?')} ${String(r.kind ?? '?')}: ${((r.reasons as string[] | undefined) ?? []).join('; ')}`;
 }
+
+const journalLine = (chain: ChainSummary, id: string): string =>
+  !chain.ok ? `CHAIN BROKEN at line ${chain.brokenAt}: ${chain.reason} — see loop verify ${id}`
+    : chain.chained ? `chain intact (${chain.events} events)` : `unchained (written before hash chains; ${chain.events} events)`;
 
 /** `loop show <id>`: one run, with its messages and proof receipts. */
 export async function showCommand(query: string, options: { json?: boolean }): Promise<number> {
@@ -23,12 +28,15 @@ export async function showCommand(query: string, options: { json?: boolean }): P
   }
   const lines = [
     `run       ${summary.id}`,
-    `status    ${summary.status}${summary.result ? ` (exit ${summary.result.exitCode}): ${summary.result.reason}` : ''}`,
+    summary.tampered
+      ? `status    tampered${summary.chain?.ok === false ? ` (the manifest says ${summary.claimedStatus}${summary.result ? `, exit ${summary.result.exitCode}` : ''})` : `: ${summary.tamperReason} — see loop verify ${summary.id}`}`
+      : `status    ${summary.status}${summary.result ? ` (exit ${summary.result.exitCode}): ${summary.result.reason}` : ''}`,
     `phase     ${summary.phase}, iteration ${summary.iteration}/${summary.maxIterations}`,
     `agents    worker ${summary.worker}${summary.sessions.worker ? ` (session ${summary.sessions.worker})` : ''} · reviewer ${summary.reviewer}${summary.sessions.reviewer ? ` (session ${summary.sessions.reviewer})` : ''}`,
     ...(summary.isolation ? [`isolation ${summary.isolation.mode}${summary.isolation.tool ? ` (${summary.isolation.tool})` : ''}${summary.isolation.why ? `: ${summary.isolation.why}` : ''}`] : []),
     `created   ${summary.createdAt}   updated ${summary.updatedAt}`,
     `stored in ${summary.dir}`,
+    ...(summary.chain ? [`journal   ${journalLine(summary.chain, summary.id)}`] : []),
     `task      ${firstLine(summary.task, 100)}`,
   ];
   if (summary.error) lines.push(`problem   ${summary.error}`);

@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import { ExitCode, LoopError } from '../../errors.js';
 import { Journal } from '../../run/journal.js';
 import { liveLock, RunLock } from '../../run/lock.js';
-import { readManifest, writeManifest } from '../../run/manifest.js';
+import { readManifest } from '../../run/manifest.js';
+import { ManifestWriter } from '../../run/manifest-writer.js';
 import { RunStore } from '../../run/store.js';
 import { home } from '../env.js';
 
@@ -31,9 +32,10 @@ export async function stopCommand(query: string): Promise<number> {
   const lock = RunLock.acquire(ref.dir, ref.id);
   const journal = Journal.open(join(ref.dir, 'events.jsonl'));
   const reason = 'stopped by loop stop (no loop process was driving it)';
+  const manifestFile = ManifestWriter.adopt(ref.dir, journal);
   journal.append('run.finished', { exitCode: ExitCode.cancelled, reason, status: 'stopped' });
+  manifestFile.write({ ...manifest, status: 'stopped', updatedAt: new Date().toISOString(), result: { exitCode: ExitCode.cancelled, reason } });
   journal.close();
-  writeManifest(ref.dir, { ...manifest, status: 'stopped', updatedAt: new Date().toISOString(), result: { exitCode: ExitCode.cancelled, reason } });
   lock.release();
   process.stdout.write(`marked run ${ref.id} stopped; continue it with: loop resume ${ref.id}\n`);
   return 0;
