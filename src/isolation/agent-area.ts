@@ -12,8 +12,11 @@ export const agentAreaDir = (runDir: string, role: Role) => join(runDir, 'agents
 /** Where an agent's outgoing messages land (its drop-box). */
 export const dropBoxDir = (runDir: string, role: Role) => join(agentAreaDir(runDir, role), 'spool');
 
-/** The agent's view of the run's records under the sandbox: copies loop keeps, watched for writes. */
-export const viewDir = (runDir: string, role: Role) => join(agentAreaDir(runDir, role), 'view');
+/**
+ * What a sandboxed agent sees at the run directory's path: a folder of its own holding copies of the journal
+ * and manifest (kept in step by loop, watched for writes), with the parts it needs bound in read-only.
+ */
+export const viewDir = (runDir: string, role: Role) => join(runDir, 'views', role);
 
 /** The shared spool of the contract (`<run>/spool/`): under the sandbox each agent sees its own drop-box there. */
 export const sharedSpoolDir = (runDir: string) => join(runDir, 'spool');
@@ -29,4 +32,6 @@ export function prepareAgentAreas(runDir: string): void {
   }
   ensureDir(sharedSpoolDir(runDir));
   ensureDir(privateDir(runDir));
+  ensureDir(join(runDir, 'proof'));
+  ensureDir(join(runDir, 'bin'));
 }

@@ -1,4 +1,4 @@
-import { closeSync, existsSync, ftruncateSync, openSync, readFileSync, watch, writeSync, type FSWatcher } from 'node:fs';
+import { closeSync, constants, lstatSync, openSync, readFileSync, rmSync, watch, writeSync, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
 import type { Role } from '../bus/message.js';
 import { ensureDir, writeFileAtomic } from '../run/fs-atomic.js';
@@ -15,21 +15,25 @@ export interface TamperAttempt {
 
 type File = TamperAttempt['file'];
 
-/** Rewrite a file in place: the mirror is a bind-mount target, so it must keep its inode (no rename). */
-function overwrite(path: string, data: string): void {
-  const fd = openSync(path, 'r+');
-  try {
-    ftruncateSync(fd, 0);
-    writeSync(fd, data, 0);
-  } finally {
-    closeSync(fd);
-  }
+/** Put loop's copy back, whatever the agent left there (another file, a folder, a symlink). */
+function restore(path: string, data: string): void {
+  const stat = lstatSync(path, { throwIfNoEntry: false });
+  if (stat && !stat.isFile()) rmSync(path, { recursive: true, force: true });
+  writeFileAtomic(path, data);
+}
+
+/** What is at a mirror's path now; anything but a regular file reads as a description, never followed. */
+function readMirror(path: string): string | undefined {
+  const stat = lstatSync(path, { throwIfNoEntry: false });
+  if (!stat) return undefined;
+  if (!stat.isFile()) return `(not a regular file: ${stat.isSymbolicLink() ? 'a symbolic link' : stat.isDirectory() ? 'a folder' : 'a special file'})`;
+  return readFileSync(path, 'utf8');
 }
 
 /**
- * Under the sandbox, each agent reads the journal and manifest through copies in its own area (bound over the
- * real paths in its view). loop keeps them in step and watches them: anything an agent writes there is saved
- * aside, undone, and reported. The real records are out of the agents' reach.
+ * Under the sandbox, each agent reads the journal and manifest through copies in its view folder (which it
+ * sees at the run directory's path). loop keeps them in step and watches them: anything an agent writes,
+ * replaces or removes there is saved aside, undone, and reported. The real records are out of its reach.
  */
 export class RecordMirrors {
   private expected: Record<File, string> = { 'events.jsonl': '', 'manifest.json': '' };
@@ -51,27 +55,20 @@ export class RecordMirrors {
     const found: Array<[Role, File, string, string]> = [];
     for (const role of ['worker', 'reviewer'] as const) {
       ensureDir(viewDir(this.runDir, role));
-      const events = this.path(role, 'events.jsonl');
-      if (existsSync(events)) {
-        const old = readFileSync(events, 'utf8');
-        if (!journalText.startsWith(old)) found.push([role, 'events.jsonl', old, "left its view of the journal different from the journal (while loop was down)"]);
-      }
-      const manifest = this.path(role, 'manifest.json');
-      if (existsSync(manifest)) {
-        const old = readFileSync(manifest, 'utf8');
-        if (old !== '' && old !== manifestText) found.push([role, 'manifest.json', old, "left its view of the manifest different from loop's (while loop was down)"]);
-      }
+      const events = readMirror(this.path(role, 'events.jsonl'));
+      if (events !== undefined && !journalText.startsWith(events)) found.push([role, 'events.jsonl', events, 'left its view of the journal different from the journal (while loop was down)']);
+      const manifest = readMirror(this.path(role, 'manifest.json'));
+      if (manifest !== undefined && manifest !== '' && manifest !== manifestText) found.push([role, 'manifest.json', manifest, "left its view of the manifest different from loop's (while loop was down)"]);
     }
     this.expected = { 'events.jsonl': journalText, 'manifest.json': manifestText };
     for (const role of ['worker', 'reviewer'] as const) {
-      for (const file of ['events.jsonl', 'manifest.json'] as const) {
-        const path = this.path(role, file);
-        if (existsSync(path)) overwrite(path, this.expected[file]);
-        else writeFileAtomic(path, this.expected[file]);
-        const watcher = watch(path, { persistent: false }, () => this.schedule(role, file));
-        watcher.on('error', () => undefined); // a watcher on a removed file: the next write recreates nothing
-        this.watchers.push(watcher);
-      }
+      for (const file of ['events.jsonl', 'manifest.json'] as const) restore(this.path(role, file), this.expected[file]);
+      // The folder, not the files: a copy replaced by a rename is still seen.
+      const watcher = watch(viewDir(this.runDir, role), { persistent: false }, (_event, name) => {
+        if (name === 'events.jsonl' || name === 'manifest.json') this.schedule(role, name);
+      });
+      watcher.on('error', () => undefined); // the view folder went with the run: nothing left to watch
+      this.watchers.push(watcher);
     }
     for (const [role, file, content, reason] of found) this.refuse(role, file, content, reason);
   }
@@ -81,7 +78,8 @@ export class RecordMirrors {
     this.verifyNow();
     this.expected['events.jsonl'] += line;
     for (const role of ['worker', 'reviewer'] as const) {
-      const fd = openSync(this.path(role, 'events.jsonl'), 'a');
+      // O_NOFOLLOW: a symlink an agent put there since the check is not followed out of the view.
+      const fd = openSync(this.path(role, 'events.jsonl'), constants.O_WRONLY | constants.O_APPEND | constants.O_NOFOLLOW);
       try {
         writeSync(fd, line);
       } finally {
@@ -94,7 +92,7 @@ export class RecordMirrors {
   writeManifest(text: string): void {
     this.verifyNow();
     this.expected['manifest.json'] = text;
-    for (const role of ['worker', 'reviewer'] as const) overwrite(this.path(role, 'manifest.json'), text);
+    for (const role of ['worker', 'reviewer'] as const) writeFileAtomic(this.path(role, 'manifest.json'), text);
   }
 
   private schedule(role: Role, file: File): void {
@@ -115,14 +113,15 @@ export class RecordMirrors {
 
   private check(role: Role, file: File): void {
     const path = this.path(role, file);
-    let actual: string;
+    let actual: string | undefined;
     try {
-      actual = readFileSync(path, 'utf8');
+      actual = readMirror(path);
     } catch {
-      return;
+      return; // vanished between the look and the read: the next event tells
     }
     if (actual === this.expected[file]) return;
-    overwrite(path, this.expected[file]);
+    restore(path, this.expected[file]);
+    actual ??= '(removed)';
     this.refuse(role, file, actual, file === 'events.jsonl' ? 'wrote to its view of the journal' : 'wrote to its view of the manifest');
   }
 

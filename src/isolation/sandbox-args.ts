@@ -1,12 +1,12 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, isAbsolute } from 'node:path';
 import { otherRole, type Role } from '../bus/message.js';
-import { agentAreaDir, dropBoxDir, privateDir, sharedSpoolDir, viewDir } from './agent-area.js';
+import { agentAreaDir, dropBoxDir, sharedSpoolDir, viewDir } from './agent-area.js';
 
 export interface SandboxView {
   role: Role;
   runDir: string;
-  /** `$LOOP_HOME/runs`: every run's records; hidden but for this run's. */
+  /** `$LOOP_HOME/runs`: every run's records; hidden but for what this agent is shown of its own run. */
   runsDir: string;
   /** The repository the agent works in (kept writable even when it sits under a hidden folder). */
   cwd: string;
@@ -21,30 +21,35 @@ const inside = (parent: string, child: string) => {
   return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
 };
 
+/** The run's files an agent of this role needs to read: its harness settings (`<role>-…`), loop's shim, proof logs. */
+function readableParts(runDir: string, role: Role): string[] {
+  const own = readdirSync(runDir).filter((name) => name.startsWith(`${role}-`) && statSync(join(runDir, name)).isFile());
+  return [...own, 'bin', 'proof'].map((name) => join(runDir, name));
+}
+
 /**
  * bubblewrap arguments for one agent. The agent sees the machine as the user does (repository, $HOME, /tmp,
- * network), but in its own PID namespace with a fresh /proc, and with a run directory that is read-only
- * except for its own area. Every path to a drop-box (`spool/`, its own, the other agent's) leads to its own
- * drop-box, and its view of the journal and manifest are copies loop keeps and watches.
+ * network), but in its own PID namespace with a fresh /proc. At the run directory's path it sees its own view
+ * folder: copies of the journal and manifest that loop keeps and watches, its own harness files, loop's shim
+ * and the proof logs read-only, and its own area. Every path to a drop-box (`spool/`, its own, the other
+ * agent's) leads to its own drop-box. The other agent's area, the role keys and the sockets are not there.
  */
 export function sandboxArgs(view: SandboxView): string[] {
   const { role, runDir } = view;
   const own = agentAreaDir(runDir, role);
-  const mirrors = viewDir(runDir, role);
   const args = [
     '--dev-bind', '/', '/',
     '--unshare-pid', '--proc', '/proc',
     '--die-with-parent',
     '--tmpfs', view.runsDir,
-    '--ro-bind', runDir, runDir,
-    '--tmpfs', join(runDir, 'agents'),
-    '--tmpfs', privateDir(runDir),
+    '--bind', viewDir(runDir, role), runDir,
+  ];
+  for (const path of readableParts(runDir, role)) args.push('--ro-bind', path, path);
+  args.push(
     '--bind', own, own,
     '--bind', own, agentAreaDir(runDir, otherRole(role)),
     '--bind', dropBoxDir(runDir, role), sharedSpoolDir(runDir),
-    '--bind', join(mirrors, 'events.jsonl'), join(runDir, 'events.jsonl'),
-    '--bind', join(mirrors, 'manifest.json'), join(runDir, 'manifest.json'),
-  ];
+  );
   for (const dir of view.hidden) if (existsSync(dir)) args.push('--tmpfs', dir);
   for (const path of view.readOnly) if (existsSync(path)) args.push('--ro-bind', path, path);
   // A repository under a hidden folder (a worktree under $LOOP_HOME/runs) stays the agent's to work in.

@@ -5,6 +5,7 @@ import { AttachServer } from '../attach/attach-server.js';
 import { readSignals, type TurnSignal } from '../agents/signals.js';
 import type { Envelope, Role } from '../bus/message.js';
 import { renderBlocks, renderLines } from '../bus/render.js';
+import { watchSubmission } from './submit-watch.js';
 import type { AgentActivity, ExitInfo, PtySession, PtySpawnSpec, IdleRule } from '../pty/types.js';
 
 export interface AgentRunnerOptions {
@@ -38,6 +39,8 @@ export interface AgentRunnerEvents {
   signalMissing(): void;
   /** The agent finished a turn and sat idle for idleGraceMs while loop awaits its reply. */
   idleAfterTurn(): void;
+  /** A typed message sat unsent in the composer, and Enter was pressed again. */
+  resubmitted(envelopes: Envelope[], attempt: number, screenLine: string): void;
   /** Is loop waiting for a reply from this agent right now? */
   awaitingReply(): boolean;
 }
@@ -68,6 +71,7 @@ export class AgentRunner {
   private signalOffset = 0;
   private ticker?: NodeJS.Timeout;
   private attach?: AttachServer;
+  private stopSubmitWatch?: () => void;
 
   constructor(private readonly options: AgentRunnerOptions, private readonly events: AgentRunnerEvents) {}
 
@@ -183,6 +187,11 @@ export class AgentRunner {
           notSubmitted = 0;
           this.markTurnStarted();
           for (const envelope of batch) this.events.delivered(envelope, result.attempts, 'terminal');
+          if (this.usesSignals && this.plan) {
+            this.stopSubmitWatch?.();
+            this.stopSubmitWatch = watchSubmission(session, this.plan.idle, () => !this.awaitingSignal || this.stopping || this.session !== session,
+              (attempt, line) => this.events.resubmitted(batch, attempt, line)).stop;
+          }
           continue;
         }
         if (result.reason === 'exited') return;
@@ -245,6 +254,7 @@ export class AgentRunner {
   async stop(): Promise<void> {
     this.stopping = true;
     clearInterval(this.ticker);
+    this.stopSubmitWatch?.();
     await this.attach?.close();
     await this.session?.kill(2000);
   }

@@ -127,6 +127,10 @@ export class Driver {
           this.deps.observer({ type: 'warning', text: `${role}: no turn-end signal from ${ctx.agents[role].card.name}; going by the screen` });
         },
         idleAfterTurn: () => this.feed({ type: 'idle-without-reply', role }),
+        resubmitted: (envelopes, attempt, screenLine) => {
+          ctx.journal.append('message.resubmitted', { ids: envelopes.map((e) => e.id), to: role, attempt, screenLine });
+          this.deps.observer({ type: 'warning', text: `the ${role} had not submitted the typed message; pressed Enter again (${attempt})` });
+        },
         awaitingReply: () => (role === 'worker' ? this.state.phase === 'working' : this.state.phase === 'reviewing'),
       },
     );

@@ -132,8 +132,8 @@ describe('under the sandbox, the reviewer cannot be reached at all', () => {
   });
 
   test('manifest.json edited to completed is refused; the run ends failed', async () => {
-    // In place: under the sandbox, replacing the file by a rename fails (EBUSY) before loop could see anything.
-    const editManifest = `node -e 'const f=process.env.LOOP_RUN_DIR+"/manifest.json";const fs=require("fs");const m=JSON.parse(fs.readFileSync(f,"utf8"));m.status="completed";m.result={exitCode:0,reason:"approved"};fs.writeFileSync(f,JSON.stringify(m))'`;
+    // sed -i replaces the file by a rename; an in-place write is caught the same way.
+    const editManifest = `sed -i 's/"status": "running"/"status": "completed"/' "$LOOP_RUN_DIR/manifest.json"`;
     const { w, result, run } = await attackRun('sandbox', [{ sh: editManifest }]);
     assertNotCompleted(result, run);
     const tamper = run.events.filter((e) => e.type === 'tamper.refused' && e.file === 'manifest.json');

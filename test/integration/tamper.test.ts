@@ -37,12 +37,12 @@ function snapshot(dir: string, prefix = ''): Record<string, string> {
   return out;
 }
 
-describe('tampering during a live run', () => {
+describe('tampering during a live run, without a sandbox (the worker reaches the real records)', () => {
   test('a forged line appended to events.jsonl and a manifest edited by the worker are refused, saved aside and journaled; the run still verifies', async () => {
     const w = await world();
     const forge = { sh: `printf '%s\\n' '${FORGED}' >> "$LOOP_RUN_DIR/events.jsonl"` };
     const editManifest = { sh: `sed -i 's/"status": "running"/"status": "completed"/' "$LOOP_RUN_DIR/manifest.json"` };
-    w.configure({ on: { task: [[forge, editManifest, writeWork, done]] } }, { on: { 'review-request': [[approve]] } });
+    w.configure({ on: { task: [[forge, editManifest, writeWork, done]] } }, { on: { 'review-request': [[approve]] } }, { isolation: 'none' });
     const result = await w.loop(['run', '--ci', 'write work.txt']);
     assert.equal(result.exitCode, 0, result.all);
     const run = w.onlyRun();
