@@ -63,4 +63,9 @@ export interface AgentAdapter {
    * every sandboxed agent's view, so one agent cannot plant a hook that runs as the other.
    */
   protectedPaths?(where: { cwd: string; env: Record<string, string> }): string[];
+  /**
+   * Has the harness saved this session, so that it can be resumed? (A harness killed early in its first turn
+   * may not have.) Absent: assume it has.
+   */
+  hasSession?(sessionId: string, where: { cwd: string; env: Record<string, string> }): boolean;
 }

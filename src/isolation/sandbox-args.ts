@@ -40,7 +40,8 @@ export function sandboxArgs(view: SandboxView): string[] {
   const args = [
     '--dev-bind', '/', '/',
     '--unshare-pid', '--proc', '/proc',
-    '--die-with-parent',
+    // No --die-with-parent: its SIGKILL would cut a harness off before it saves its session (claude 2.1.197
+    // then cannot --resume). When loop dies, the terminal hangs up instead (SIGHUP), as without a sandbox.
     '--tmpfs', view.runsDir,
     '--bind', viewDir(runDir, role), runDir,
   ];

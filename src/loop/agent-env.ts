@@ -5,6 +5,14 @@ import { sandboxArgs } from '../isolation/sandbox-args.js';
 import { ensureDir } from '../run/fs-atomic.js';
 import type { RunContext } from './run-context.js';
 
+/**
+ * The sandbox's first process: a shell that outlives a hangup and waits for the agent. Why: bwrap's own init
+ * dies at once on SIGHUP, and the kernel then SIGKILLs the agent, so when loop dies the harness never gets to
+ * save its session (claude 2.1.197: "No conversation found" on --resume). This shell catches HUP and TERM
+ * (the handlers are reset for the agent, which gets them as usual), waits, and passes on the exit code.
+ */
+const SANDBOX_INIT = 'trap : HUP TERM INT; "$@"; exit $?';
+
 /** How one agent is started: its environment, and under the sandbox the bubblewrap wrapper around its command. */
 export interface AgentLaunchSetup {
   env: Record<string, string>;
@@ -40,7 +48,7 @@ export function agentLaunchSetup(ctx: RunContext, role: Role, shimDir: string): 
       role, runDir: ctx.ref.dir, runsDir: dirname(dirname(ctx.ref.dir)), cwd: ctx.manifest.cwd,
       hidden: [fallbackSocketDir()], readOnly: [...new Set(readOnly)],
     });
-    return { command: program, args: [...args, '--', command, ...commandArgs] };
+    return { command: program, args: [...args, '--as-pid-1', '--', '/bin/sh', '-c', SANDBOX_INIT, 'loop-agent', command, ...commandArgs] };
   };
   return { env, wrap };
 }

@@ -242,9 +242,9 @@ export class AgentRunner {
     }
   }
 
-  /** Relaunch after a crash: on the agent's own session when it can resume, else fresh. */
-  async restart(): Promise<void> {
-    const resume = this.options.adapter.card.resume && this.sessionId ? this.sessionId : undefined;
+  /** Relaunch after a crash: on the agent's own session when it can go back to it, else fresh. */
+  async restart(onOwnSession: boolean): Promise<void> {
+    const resume = onOwnSession && this.sessionId ? this.sessionId : undefined;
     await this.session?.kill(1000);
     this.awaitingSignal = false;
     await this.launch(resume);

@@ -151,6 +151,13 @@ export class Driver {
     }));
   }
 
+  /** Can this agent go back to its own session (the harness resumes, and has saved that session)? */
+  private canResume(role: Role, sessionId: string | null): boolean {
+    const adapter = this.ctx.agents[role];
+    if (!adapter.card.resume || !sessionId) return false;
+    return adapter.hasSession?.(sessionId, { cwd: this.ctx.manifest.cwd, env: this.ctx.env }) ?? true;
+  }
+
   /** An agent exited on its own: relaunch it (on its own session when it can resume), a bounded number of times. */
   private async onAgentExit(role: Role, exitCode: number | null): Promise<void> {
     if (this.finishing) return;
@@ -158,11 +165,11 @@ export class Driver {
     if (restarts >= MAX_RESTARTS) return this.apply({ type: 'agent-exited', role, exitCode, restarts });
     this.restarts[role] = restarts + 1;
     const runner = this.runners[role];
-    const resumable = this.ctx.agents[role].card.resume && runner.sessionId !== null;
+    const resumable = this.canResume(role, runner.sessionId);
     this.ctx.journal.append('agent.restarting', { role, exitCode, attempt: restarts + 1, resumeSessionId: resumable ? runner.sessionId : null });
     this.deps.observer({ type: 'warning', text: `the ${role} exited (${exitCode === null ? 'signal' : `exit code ${exitCode}`}); restarting it${resumable ? ` on its session ${runner.sessionId}` : ''} (${restarts + 1}/${MAX_RESTARTS})` });
     try {
-      await runner.restart();
+      await runner.restart(resumable);
     } catch (error) {
       return this.apply({ type: 'infra', reason: `could not restart the ${role}: ${(error as Error).message}` });
     }
@@ -184,9 +191,8 @@ export class Driver {
     }
     try {
       for (const role of ['worker', 'reviewer'] as const) {
-        const card = ctx.agents[role].card;
-        const session = this.resume?.sessions[role] ?? undefined;
-        await this.runners[role].launch(card.resume && session ? session : undefined);
+        const session = this.resume?.sessions[role] ?? null;
+        await this.runners[role].launch(this.canResume(role, session) ? session! : undefined);
       }
     } catch (error) {
       this.feed({ type: 'infra', reason: `could not start the agents: ${(error as Error).message}` });
@@ -196,7 +202,7 @@ export class Driver {
     if (this.resume) {
       for (const envelope of this.resume.unconsumed) this.feed({ type: 'message', envelope });
       const pending = (role: Role) => this.resume!.undelivered.some((e) => e.to === role);
-      const reissue = (role: Role) => !(ctx.agents[role].card.resume && this.resume!.sessions[role]) && !pending(role);
+      const reissue = (role: Role) => !this.canResume(role, this.resume!.sessions[role]) && !pending(role);
       this.feed({ type: 'resumed', reissue: { worker: reissue('worker'), reviewer: reissue('reviewer') } });
     }
     return this.outcome;

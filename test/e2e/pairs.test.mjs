@@ -3,9 +3,29 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { envelopes, LoopWorld, LOOP_BIN, pairScript } from './loop-world.mjs';
+
+/** What claude saved of a session so far ('' when nothing). */
+function claudeTranscript(w, sessionId) {
+  const projects = join(w.home, '.claude', 'projects');
+  try {
+    for (const folder of readdirSync(projects)) {
+      const path = join(projects, folder, `${sessionId}.jsonl`);
+      if (existsSync(path)) return readFileSync(path, 'utf8');
+    }
+  } catch {}
+  return '';
+}
+
+async function waitFor(condition, what, timeoutMs = 60_000) {
+  const started = Date.now();
+  while (!condition()) {
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
 
 const worlds = [];
 after(async () => {
@@ -129,7 +149,9 @@ describe('real harnesses as a pair', { concurrency: 1 }, () => {
     const first = w.loop(['run', '--ci', 'Create work.txt']);
     const started = await waitForEvent(w, (e) => e.type === 'agent.started' && e.role === 'worker');
     await waitForEvent(w, (e) => e.type === 'agent.started' && e.role === 'reviewer');
-    await sleep(2000);
+    // Kill loop once claude has saved the session's first user message (what its --resume needs); on a busy
+    // machine that takes seconds. A session killed before that is relaunched fresh (see the next test).
+    await waitFor(() => claudeTranscript(w, started.sessionId).includes('"type":"user"'), 'claude to save its session');
     first.child.kill('SIGKILL');
     await first;
     assert.equal(w.run().manifest.status, 'running');
@@ -140,6 +162,28 @@ describe('real harnesses as a pair', { concurrency: 1 }, () => {
     assert.deepEqual(relaunch.args.slice(0, 2), ['--resume', started.sessionId]);
     const show = JSON.parse(execFileSync(process.execPath, [LOOP_BIN, 'show', '--json', started.sessionId], { env: w.env, encoding: 'utf8' }));
     assert.equal(show.status, 'completed');
+  });
+
+  test('loop killed before claude saved its session: resume starts claude afresh with the task, and completes', async () => {
+    const w = await world(pairScript({ via: 'mcp', workerDelayMs: 4000 }));
+    w.configure({ worker: 'claude', reviewer: 'codex', proof: ['test -f work.txt'], maxIterations: 2 });
+    const first = w.loop(['run', '--ci', 'Create work.txt']);
+    const started = await waitForEvent(w, (e) => e.type === 'agent.started' && e.role === 'worker');
+    await waitFor(() => w.run().manifest.roles.worker.sessionId === started.sessionId, 'the manifest to record the session');
+    first.child.kill('SIGKILL');
+    await first;
+    const result = await w.loop(['resume', '--ci', started.sessionId]);
+    const run = assertCompleted(w, result);
+    const relaunch = run.events.filter((e) => e.type === 'agent.started' && e.role === 'worker')[1];
+    // Claude may still save the session while resume ends the old process (it flushes on SIGTERM): then it
+    // is resumed; otherwise it starts afresh, on a new session, and gets its task again.
+    if (relaunch.args.includes('--resume')) {
+      assert.ok(claudeTranscript(w, started.sessionId).includes('"type":"user"'));
+    } else {
+      assert.notEqual(relaunch.sessionId, started.sessionId);
+      const tasks = envelopes(run.events).filter((e) => e.kind === 'task');
+      assert.ok(run.events.some((e) => e.type === 'message.delivered' && e.to === 'worker' && tasks.some((t) => t.id === e.id) && e.seq > run.events.find((x) => x.type === 'run.resumed').seq));
+    }
   });
 
   test('a message to a busy agent waits until its turn ends, and arrives once', async () => {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AgentConfig } from '../../config/schema.js';
 import type { AgentAdapter, AgentCard, LaunchContext, LaunchPlan } from '../card.js';
@@ -48,6 +48,9 @@ export function claudeAdapter(config: AgentConfig = {}): AgentAdapter {
       const dir = env.CLAUDE_CONFIG_DIR ?? join(home, '.claude');
       return [join(dir, 'settings.json'), join(home, '.claude', 'settings.json'), join(cwd, '.claude', 'settings.json'), join(cwd, '.claude', 'settings.local.json'), join(cwd, '.mcp.json')];
     },
+    hasSession(sessionId, { env }) {
+      return hasClaudeTranscript(join(env.CLAUDE_CONFIG_DIR ?? join(env.HOME ?? '/root', '.claude'), 'projects'), sessionId);
+    },
     async plan(context: LaunchContext): Promise<LaunchPlan> {
       const env: Record<string, string> = { ...context.env, DISABLE_AUTOUPDATER: '1', ...config.env };
       // Why: the binary refuses --dangerously-skip-permissions as root unless IS_SANDBOX=1 (claude-code 2.1.x).
@@ -83,6 +86,22 @@ export function claudeAdapter(config: AgentConfig = {}): AgentAdapter {
       };
     },
   };
+}
+
+/**
+ * Claude keeps a session as `projects/<folder>/<id>.jsonl`; `--resume` finds it only once it holds a user
+ * message. Why: claude 2.1.197 killed in the first seconds of its first turn has written only a title line,
+ * and then exits with "No conversation found with session ID" on --resume.
+ */
+function hasClaudeTranscript(projects: string, sessionId: string): boolean {
+  try {
+    return readdirSync(projects).some((folder) => {
+      const path = join(projects, folder, `${sessionId}.jsonl`);
+      return existsSync(path) && readFileSync(path, 'utf8').includes('"type":"user"');
+    });
+  } catch {
+    return false;
+  }
 }
 
 /** The API-key suffixes Claude already approved. */
