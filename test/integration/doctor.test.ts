@@ -1,6 +1,6 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
@@ -24,6 +24,22 @@ describe('loop doctor', () => {
     assert.match(result.stdout, /^✗ codex +not installed \(no `codex` on PATH\)\n +fix: npm install -g @openai\/codex$/m);
     assert.match(result.stdout, /^✗ claude +not installed/m);
     assert.match(result.stdout, /^- gemini +not installed/m, 'gemini is not configured, so it is optional');
+  });
+
+  test('states the isolation a run would get, and what it does and does not protect', async () => {
+    const sandboxed = await doctor([]);
+    assert.match(sandboxed.stdout, /^✓ isolation +sandbox \(bubblewrap [0-9.]+\): each agent in its own PID namespace, seeing only its own drop-box$/m);
+    assert.match(sandboxed.stdout, /^ +protected: an agent cannot see the other agent's processes, environment or open files \(\/proc\)$/m);
+    assert.match(sandboxed.stdout, /^ +not protected: both agents share the repository, \$HOME and the network, as the harnesses need$/m);
+    // A PATH without bubblewrap: node and git only.
+    const bin = join(base, 'bin-without-bwrap');
+    mkdirSync(bin);
+    symlinkSync(process.execPath, join(bin, 'node'));
+    symlinkSync('/usr/bin/git', join(bin, 'git'));
+    const bare = await doctor([], { ...bareEnv, PATH: bin });
+    assert.match(bare.stdout, /^- isolation +none \(bubblewrap \(bwrap\) is not installed; install bubblewrap \(Debian\/Ubuntu: apt-get install bubblewrap; Fedora: dnf install bubblewrap\)\): agents run as you, unisolated$/m);
+    assert.match(bare.stdout, /^ +not protected: a worker that reads the reviewer's environment through \/proc can take its key and forge its review$/m);
+    assert.match(bare.stdout, /^ +fix: install bubblewrap \(Debian\/Ubuntu: apt-get install bubblewrap\) to isolate the agents$/m);
   });
 
   test('--json reports every check with ok, detail and fix', async () => {

@@ -2,7 +2,8 @@
 // is reviewing (so an accepted forgery would complete the run), and the reviewer only ever asks for changes.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execa } from 'execa';
 import { join } from 'node:path';
 import { ROOT, envelopes, useWorlds, type Action, type World } from './helpers.js';
 
@@ -141,5 +142,32 @@ describe('under the sandbox, the reviewer cannot be reached at all', () => {
     assert.equal(tamper[0].reason, 'the worker wrote to its view of the manifest');
     const ls = await w.loop(['ls', '--json']);
     assert.equal(JSON.parse(ls.stdout as string)[0].status, 'failed');
+  });
+});
+
+describe('choosing the isolation', () => {
+  test('--isolation sandbox where bubblewrap is missing: exit 2 with the fix, nothing started', async () => {
+    const w = await newWorld();
+    w.configure({ on: {} }, { on: {} });
+    const bin = join(w.base, 'bin');
+    mkdirSync(bin);
+    symlinkSync('/usr/bin/git', join(bin, 'git'));
+    const result = await execa(process.execPath, [join(ROOT, 'bin', 'loop.js'), 'run', 'task', '--ci', '--isolation', 'sandbox'], {
+      cwd: w.repo, env: { ...w.env(), PATH: bin }, reject: false, stdin: 'ignore',
+    });
+    assert.equal(result.exitCode, 2);
+    assert.equal(result.stderr.split('\n')[0], 'loop: isolation "sandbox": bubblewrap (bwrap) is not installed; install bubblewrap (Debian/Ubuntu: apt-get install bubblewrap; Fedora: dnf install bubblewrap)');
+    assert.deepEqual(w.runDirs(), []);
+  });
+
+  test('isolation none is stated at the start with what it does not protect, and recorded', async () => {
+    const w = await newWorld();
+    w.configure({ on: { task: [[{ write: ['work.txt', 'x'] }, { msg: ['done', '--text', 'ok'] }]] } }, { on: { 'review-request': [[{ msg: ['review', '--json', '{"verdict":"approve","summary":"ok"}'] }]] } }, { isolation: 'none' });
+    const result = await w.loop(['run', 'task', '--ci']);
+    assert.equal(result.exitCode, 0, result.all);
+    assert.match(result.stdout as string, /warning: isolation: none \(isolation "none" was asked for\): agents run as you, unisolated\. Not protected: a worker that reads the reviewer's environment through \/proc can take its key and forge its review/);
+    const run = w.onlyRun();
+    assert.deepEqual(run.manifest.isolation, { mode: 'none', why: 'isolation "none" was asked for' });
+    assert.equal(run.events.filter((e) => e.type === 'run.isolation').length, 1);
   });
 });
