@@ -46,6 +46,20 @@ export const ReceiptSchema = z.strictObject({
 });
 export type Receipt = z.infer<typeof ReceiptSchema>;
 
+/** One changed file of the proof surface (files whose change can weaken the proof), with a short diff stat. */
+export const SurfaceChangeSchema = z.strictObject({
+  file: z.string().max(500),
+  status: z.enum(['added', 'modified', 'deleted', 'renamed']),
+  added: z.number().int().min(0),
+  removed: z.number().int().min(0),
+  /** The old path of a renamed file. */
+  from: z.string().max(500).optional(),
+});
+export type SurfaceChange = z.infer<typeof SurfaceChangeSchema>;
+
+/** At most this many proof-surface files are listed in one review request (the rest are counted). */
+export const SURFACE_LIST_MAX = 50;
+
 /** Payload schemas for every message kind (contract: DESIGN.md "messages"). */
 export const PayloadSchemas = {
   note: z.strictObject({ text: text(8000) }),
