@@ -73,9 +73,19 @@ export const PayloadSchemas = {
     verdict: VerdictSchema,
     summary: text(4000),
     findings: z.array(FindingSchema).default([]),
+    proofSurfaceReviewed: z
+      .boolean()
+      .optional()
+      .describe('true when you approve a change whose review request lists PROOF SURFACE files: you checked those changes do not weaken the proof'),
   }),
   task: z.strictObject({ text: text(12000), iteration: z.number().int().min(1) }),
   'review-request': z.strictObject({
+    subject: z.enum(['plan', 'change']).optional(),
+    /** Why loop asks again (a line shown at the top). */
+    notice: z.string().max(1000).optional(),
+    /** Proof-surface files changed since the run started (shown first and apart), and how many more were left out. */
+    proofSurface: z.array(SurfaceChangeSchema).max(SURFACE_LIST_MAX).optional(),
+    proofSurfaceMore: z.number().int().min(1).optional(),
     summary: z.string().max(4000),
     diffStat: z.string().max(4000),
     receipt: ReceiptSchema,
