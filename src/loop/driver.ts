@@ -6,6 +6,8 @@ import type { Refusal } from '../bus/spool.js';
 import { newMessageId } from '../run/ids.js';
 import { treeHash } from '../proof/tree-hash.js';
 import { proveTree } from './prove-step.js';
+import { recordRequestedTree, restoreReviewedTree } from './review-tree-steps.js';
+import { manifestView } from './manifest-view.js';
 import { RunTimers } from './run-timers.js';
 import type { AgentActivity, IdleRule, PtySession, PtySpawnSpec } from '../pty/types.js';
 import { AgentRunner } from './agent-runner.js';
@@ -97,6 +99,10 @@ export class Driver {
           ctx.journal.append('message.delivered', { id: envelope.id, to: role, attempts, via });
           this.deps.observer({ type: 'message', envelope, delivered: true });
           if (envelope.kind === 'task' || envelope.kind === 'review-request') this.timers.startTurn(role, ctx.config.turnTimeoutMinutes * 60_000, () => this.feed({ type: 'timeout', what: 'turn', role, minutes: ctx.config.turnTimeoutMinutes }));
+          if (envelope.kind === 'review-request') {
+            const requested = recordRequestedTree(ctx, envelope); // hashed now: the reviewer may start editing at once
+            void this.enqueueWork(async () => this.apply(await requested)); // queued now: ahead of the review that answers it
+          }
         },
         stuck: (envelope, detail, final) => {
           ctx.journal.append('message.stuck', { id: envelope.id, to: role, detail, final });
@@ -244,7 +250,8 @@ export class Driver {
     this.state = step.state;
     await this.send(step.send, describeInput(input), true);
     if (step.forward && input.type === 'message') this.runners[input.envelope.to as Role]?.enqueue(input.envelope);
-    if (step.runProof) void this.prove();
+    if (step.runProof) this.background(proveTree(this.ctx, this.state.iteration, this.deps.observer), 'the proof could not be run');
+    if (step.restoreTree) this.background(restoreReviewedTree(this.ctx, this.state.iteration, step.restoreTree, this.deps.observer), 'the reviewed tree could not be restored');
     if (step.state.finished) await this.finish(step.state.finished);
   }
 
@@ -255,17 +262,10 @@ export class Driver {
       id: newMessageId(), runId: ctx.ref.id, seq: this.seq++, from: 'loop', to: o.to, kind: o.kind,
       iteration: this.state.iteration, at: new Date().toISOString(), payload: o.payload, ...(o.replyTo ? { replyTo: o.replyTo } : {}),
     }));
+    if (withState || messages.length > 0) ctx.journal.append('transition', { input, state: this.state, messages });
     if (withState) {
-      ctx.journal.append('transition', { input, state: this.state, messages });
-      saveManifest(ctx, {
-        phase: this.state.phase,
-        iteration: this.state.iteration,
-        lastProof: this.state.lastProof ? { passed: this.state.lastProof.passed, treeHash: this.state.lastProof.treeHash, at: this.state.lastProof.receipt.startedAt } : null,
-        lastVerdict: this.state.lastReview?.verdict ?? null,
-      });
+      saveManifest(ctx, manifestView(this.state));
       this.deps.observer({ type: 'state', state: this.state });
-    } else if (messages.length > 0) {
-      ctx.journal.append('transition', { input, state: this.state, messages });
     }
     for (const envelope of messages) {
       this.deps.observer({ type: 'message', envelope, delivered: false });
@@ -273,13 +273,12 @@ export class Driver {
     }
   }
 
-  private async prove(): Promise<void> {
-    try {
-      const { receipt, diffStat } = await proveTree(this.ctx, this.state.iteration, this.deps.observer);
-      if (!this.finishing) this.feed({ type: 'receipt', receipt, diffStat });
-    } catch (error) {
-      this.feed({ type: 'infra', reason: `the proof could not be run: ${(error as Error).message}` });
-    }
+  /** Feed the machine the outcome of an effect performed off the queue (proof, restore); a failure stops the run (exit 5). */
+  private background(job: Promise<Input>, failure: string): void {
+    void job.then(
+      (input) => (this.finishing ? undefined : this.feed(input)),
+      (error: unknown) => this.feed({ type: 'infra', reason: `${failure}: ${(error as Error).message}` }),
+    );
   }
 
   private async finish(result: { exitCode: number; reason: string; status?: string }): Promise<void> {

@@ -71,7 +71,7 @@ export async function startRun(options: StartOptions): Promise<{ context: RunCon
     worker: config.worker, reviewer: config.reviewer, proof: config.proof, maxIterations: config.maxIterations, baseTree, ci: options.ci,
   });
   writeManifest(ref.dir, manifest);
-  const state = initialState({ task, proof: config.proof, maxIterations: config.maxIterations, maxMessages: config.maxMessages });
+  const state = initialState({ task, proof: config.proof, maxIterations: config.maxIterations, maxMessages: config.maxMessages, reviewerMayEdit: config.reviewerMayEdit });
   return {
     context: { ref, config, root: repo.root, journal, lock, manifest, agents, baseTree, ci: options.ci, env: options.env },
     state,
