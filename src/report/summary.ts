@@ -25,7 +25,15 @@ export interface RunSummary {
   result?: { exitCode: number; reason: string };
   lastProof?: { passed: boolean; treeHash: string } | null;
   lastVerdict?: string | null;
+  proofSurface?: Manifest['proofSurface'];
   error?: string;
+}
+
+/** The flag of a run whose proof surface changed: `proof surface changed (3 files), acknowledged by the reviewer`. */
+export function proofSurfaceFlag(surface: Manifest['proofSurface']): string | undefined {
+  if (!surface || surface.count === 0) return undefined;
+  const files = `${surface.count} file${surface.count === 1 ? '' : 's'}`;
+  return `proof surface changed (${files}), ${surface.acknowledged ? 'acknowledged' : 'NOT acknowledged'} by the reviewer`;
 }
 
 /** Summarise one run from its manifest (and lock liveness). A broken manifest is reported, not thrown. */
@@ -38,6 +46,7 @@ export function summarize(ref: RunRef): RunSummary {
       iteration: m.iteration, maxIterations: m.maxIterations, worker: m.roles.worker.agent, reviewer: m.roles.reviewer.agent,
       sessions: { worker: m.roles.worker.sessionId, reviewer: m.roles.reviewer.sessionId },
       task: m.task, createdAt: m.createdAt, updatedAt: m.updatedAt, result: m.result, lastProof: m.lastProof, lastVerdict: m.lastVerdict,
+      ...(m.proofSurface ? { proofSurface: m.proofSurface } : {}),
     };
   } catch (error) {
     return {
