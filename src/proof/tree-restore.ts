@@ -26,7 +26,8 @@ export async function restoreTree(root: string, wantedTree: string, changedTree:
   ensureDir(dirname(patchPath));
   writeFileSync(patchPath, diff.stdout, { mode: FILE_MODE });
   if ((await treeHash(root)) !== wantedTree) {
-    const apply = await git(['apply', '-R', '--binary', '--', patchPath]);
+    // --whitespace=nowarn: a user's apply.whitespace=error must not refuse to undo a change with trailing spaces.
+    const apply = await git(['apply', '-R', '--binary', '--whitespace=nowarn', '--', patchPath]);
     if (apply.exitCode !== 0) return { ok: false, files, patch: patchPath, reason: `git apply -R failed: ${apply.stderr.trim().split('\n').slice(0, 3).join('; ')}` };
     const now = await treeHash(root);
     if (now !== wantedTree) return { ok: false, files, patch: patchPath, reason: `the tree is ${now.slice(0, 12)} after undoing the change, not ${wantedTree.slice(0, 12)}` };

@@ -28,7 +28,8 @@ describe('restoreTree', () => {
     const reviewed = await treeHash(root);
     const index = git(root, 'ls-files', '-s');
     const head = git(root, 'rev-parse', 'HEAD');
-    writeFileSync(join(root, 'a.js'), 'a (reviewer)\n');
+    git(root, 'config', 'apply.whitespace', 'error');
+    writeFileSync(join(root, 'a.js'), 'a (reviewer) \n');
     writeFileSync(join(root, 'b.bin'), Buffer.from([9, 9, 0, 1]));
     writeFileSync(join(root, 'new.txt'), 'added by the reviewer\n');
     rmSync(join(root, 'untracked.txt'));
@@ -38,7 +39,7 @@ describe('restoreTree', () => {
     const result = await restoreTree(root, reviewed, edited, patch);
     assert.deepEqual(result, { ok: true, files: ['a.js', 'b.bin', 'new.txt', 'untracked.txt'], patch });
     assert.equal(statSync(patch).mode & 0o777, 0o600);
-    assert.match(readFileSync(patch, 'utf8'), /^\+a \(reviewer\)$/m);
+    assert.match(readFileSync(patch, 'utf8'), /^\+a \(reviewer\) $/m);
     assert.match(readFileSync(patch, 'utf8'), /GIT binary patch/);
     assert.equal(await treeHash(root), reviewed);
     assert.equal(readFileSync(join(root, 'a.js'), 'utf8'), 'a (worker)\n');
@@ -47,7 +48,7 @@ describe('restoreTree', () => {
     assert.equal(git(root, 'ls-files', '-s'), index, 'the index is untouched');
     assert.equal(git(root, 'rev-parse', 'HEAD'), head, 'HEAD is untouched');
 
-    git(root, 'apply', patch);
+    git(root, 'apply', '--whitespace=nowarn', patch);
     assert.equal(await treeHash(root), edited, 'git apply <patch> brings the change back');
   });
 
