@@ -1,16 +1,9 @@
-import type { Envelope, Finding, Verdict } from '../bus/message.js';
+import type { Envelope, Payload } from '../bus/message.js';
 import { ExitCode } from '../errors.js';
 import { finish, nack, reviewRequest, step, type Step } from './effects.js';
 import { nextIteration } from './next-iteration.js';
 import { SURFACE_ASK_AGAIN, SURFACE_NOT_ACKNOWLEDGED, surfaceFinding, TREE_CHANGED, treeChangedFinding } from './prompts.js';
 import type { LoopState } from './state.js';
-
-interface ReviewPayload {
-  verdict: Verdict;
-  summary: string;
-  findings: Finding[];
-  proofSurfaceReviewed?: boolean;
-}
 
 /** The review request was handed to the reviewer on `treeHash`: the first hand-over of a round sets the reviewed tree. */
 export function onReviewRequested(state: LoopState, treeHash: string): Step {
@@ -23,7 +16,7 @@ export function onReview(state: LoopState, envelope: Envelope): Step {
   if (state.phase !== 'reviewing') {
     return step(state, { send: [nack(envelope, `review ignored: loop is ${state.phase} (iteration ${state.iteration}), no review was requested`)] });
   }
-  const payload = envelope.payload as unknown as ReviewPayload;
+  const payload = envelope.payload as Payload<'review'>;
   const acknowledged = payload.verdict === 'approve' && payload.proofSurfaceReviewed === true;
   const reviewed: LoopState = {
     ...state,
