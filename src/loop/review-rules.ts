@@ -17,21 +17,22 @@ export function onReview(state: LoopState, envelope: Envelope): Step {
     return step(state, { send: [nack(envelope, `review ignored: loop is ${state.phase} (iteration ${state.iteration}), no review was requested`)] });
   }
   const payload = envelope.payload as Payload<'review'>;
-  const acknowledged = payload.verdict === 'approve' && payload.proofSurfaceReviewed === true;
-  const reviewed: LoopState = {
-    ...state,
-    lastReview: { id: envelope.id, verdict: payload.verdict, summary: payload.summary, findings: payload.findings },
-    ...(state.proofSurface ? { proofSurface: { ...state.proofSurface, acknowledged } } : {}),
-    reminders: { worker: 0, reviewer: 0 },
-  };
+  const lastReview = { id: envelope.id, verdict: payload.verdict, summary: payload.summary, findings: payload.findings };
   // The tree the reviewer was handed (the proved tree when the hand-over was not recorded, e.g. after a resume).
   const requested = state.requestedTree ?? state.lastProof?.treeHash;
   if (!state.reviewerMayEdit && requested !== undefined && envelope.treeHash !== undefined && envelope.treeHash !== requested) {
     // Whatever its verdict, this review is not of the tree it was asked about: undo the change, then go on.
     const restore = { requestedTree: requested, reviewTree: envelope.treeHash };
-    const lastReview = { ...reviewed.lastReview!, notCounted: TREE_CHANGED };
-    return step({ ...reviewed, phase: 'restoring', lastReview, restore }, { restoreTree: restore });
+    const voided: LoopState = { ...state, phase: 'restoring', lastReview: { ...lastReview, notCounted: TREE_CHANGED }, restore, reminders: { worker: 0, reviewer: 0 } };
+    return step(voided, { restoreTree: restore });
   }
+  const acknowledged = payload.verdict === 'approve' && payload.proofSurfaceReviewed === true;
+  const reviewed: LoopState = {
+    ...state,
+    lastReview,
+    ...(state.proofSurface ? { proofSurface: { ...state.proofSurface, acknowledged } } : {}),
+    reminders: { worker: 0, reviewer: 0 },
+  };
   const proof = reviewed.lastProof;
   if (payload.verdict === 'approve' && proof?.passed) {
     if (envelope.treeHash === undefined || envelope.treeHash === proof.treeHash) {
@@ -41,8 +42,7 @@ export function onReview(state: LoopState, envelope: Envelope): Step {
           const again: LoopState = { ...reviewed, surfaceAsks: (reviewed.surfaceAsks ?? 0) + 1 };
           return step(again, { send: [reviewRequest(again, proof.receipt, { notice: SURFACE_ASK_AGAIN })] });
         }
-        const lastReview = { ...reviewed.lastReview!, notCounted: SURFACE_NOT_ACKNOWLEDGED, findings: [...payload.findings, surfaceFinding(surface)] };
-        return nextIteration({ ...reviewed, lastReview });
+        return nextIteration({ ...reviewed, lastReview: { ...lastReview, notCounted: SURFACE_NOT_ACKNOWLEDGED, findings: [...lastReview.findings, surfaceFinding(surface)] } });
       }
       return finish(reviewed, ExitCode.completed, `approved and proof passed on tree ${proof.treeHash.slice(0, 12)}`);
     }

@@ -303,6 +303,14 @@ describe('advance: the reviewer never edits the tree', () => {
     assert.equal(changes.state.finished?.reason, 'not proven after 1 iteration(s): the reviewer requested changes and the tree changed during the review (raise --max-iterations to allow more)');
   });
 
+  test('a voided approval does not acknowledge the proof surface', () => {
+    const surface: SurfaceChange[] = [{ file: 'test/a.test.js', status: 'deleted', added: 0, removed: 1 }];
+    const reviewing = last(feed(fresh(), { type: 'start' }, done(), receipt(passing(), '', surface))).state;
+    const step = last(feed(reviewing, handedOver(TREE_A), review('approve', TREE_B, [], { proofSurfaceReviewed: true })));
+    assert.equal(step.state.phase, 'restoring');
+    assert.equal(step.state.proofSurface?.acknowledged, false);
+  });
+
   test('a cannot-review on a changed tree is restored too, and still counts towards the stall', () => {
     const first = last(feed(reviewingWith(passing(TREE_A)), handedOver(TREE_A), review('cannot-review', TREE_B)));
     assert.equal(first.state.phase, 'restoring');
