@@ -33,6 +33,7 @@ export function commandWords(commands: readonly string[]): string[] {
 async function existingPaths(root: string, tree: string, words: string[]): Promise<string[]> {
   if (words.length === 0) return [];
   const result = await git(root, ['cat-file', '--batch-check'], words.map((w) => `${tree}:${w}\n`).join(''));
+  if (result.exitCode !== 0) throw new Error(`git cat-file failed: ${result.stderr.trim() || result.message}`);
   const lines = result.stdout.split('\n');
   return words.filter((_, i) => /^[0-9a-f]+ (blob|tree) /.test(lines[i] ?? ''));
 }
@@ -51,7 +52,7 @@ const STATUS: Record<string, SurfaceChange['status']> = { A: 'added', D: 'delete
 async function changedFiles(root: string, from: string, to: string): Promise<Changed[]> {
   const args = ['diff-tree', '-r', '-z', '-M'];
   const [names, counts] = await Promise.all([git(root, [...args, '--name-status', from, to]), git(root, [...args, '--numstat', from, to])]);
-  if (names.exitCode !== 0) throw new Error(`git diff-tree failed: ${names.stderr.trim()}`);
+  for (const result of [names, counts]) if (result.exitCode !== 0) throw new Error(`git diff-tree failed: ${result.stderr.trim() || result.message}`);
   const files: Changed[] = [];
   const n = names.stdout.split('\0');
   for (let i = 0; i < n.length - 1; ) {
