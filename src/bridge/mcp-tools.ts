@@ -27,7 +27,7 @@ export const BRIDGE_TOOLS: readonly BridgeTool[] = [
   },
   {
     name: 'send_review', kind: 'review', roles: ['reviewer'],
-    description: 'Give your review verdict (approve | changes | cannot-review) with findings (severity, title, file, line).',
+    description: 'Give your review verdict (approve | changes | cannot-review) with findings (severity, title, file, line). Approving a change whose review request lists PROOF SURFACE files needs proofSurfaceReviewed: true.',
     input: PayloadSchemas.review,
   },
   { name: 'inbox', roles: ['worker', 'reviewer'], description: 'Messages addressed to you that you have not read yet (all: every one).', input: z.strictObject({ all: z.boolean().optional() }) },

@@ -46,6 +46,20 @@ export const ReceiptSchema = z.strictObject({
 });
 export type Receipt = z.infer<typeof ReceiptSchema>;
 
+/** One changed file of the proof surface (files whose change can weaken the proof), with a short diff stat. */
+export const SurfaceChangeSchema = z.strictObject({
+  file: z.string().max(500),
+  status: z.enum(['added', 'modified', 'deleted', 'renamed']),
+  added: z.number().int().min(0),
+  removed: z.number().int().min(0),
+  /** The old path of a renamed file. */
+  from: z.string().max(500).optional(),
+});
+export type SurfaceChange = z.infer<typeof SurfaceChangeSchema>;
+
+/** At most this many proof-surface files are listed in one review request (the rest are counted). */
+export const SURFACE_LIST_MAX = 50;
+
 /** Payload schemas for every message kind (contract: DESIGN.md "messages"). */
 export const PayloadSchemas = {
   note: z.strictObject({ text: text(8000) }),
@@ -59,9 +73,19 @@ export const PayloadSchemas = {
     verdict: VerdictSchema,
     summary: text(4000),
     findings: z.array(FindingSchema).default([]),
+    proofSurfaceReviewed: z
+      .boolean()
+      .optional()
+      .describe('true when you approve a change whose review request lists PROOF SURFACE files: you checked those changes do not weaken the proof'),
   }),
   task: z.strictObject({ text: text(12000), iteration: z.number().int().min(1) }),
   'review-request': z.strictObject({
+    subject: z.enum(['plan', 'change']).optional(),
+    /** Why loop asks again (a line shown at the top). */
+    notice: z.string().max(1000).optional(),
+    /** Proof-surface files changed since the run started (shown first and apart), and how many more were left out. */
+    proofSurface: z.array(SurfaceChangeSchema).max(SURFACE_LIST_MAX).optional(),
+    proofSurfaceMore: z.number().int().min(1).optional(),
     summary: z.string().max(4000),
     diffStat: z.string().max(4000),
     receipt: ReceiptSchema,

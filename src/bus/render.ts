@@ -1,4 +1,4 @@
-import type { Envelope, Finding, ProofStep, Receipt } from './message.js';
+import type { Envelope, Finding, ProofStep, Receipt, SurfaceChange } from './message.js';
 
 /** How the addressee should answer a message of this kind. */
 export function replyHint(envelope: Envelope): string {
@@ -20,6 +20,20 @@ const stepLine = (step: ProofStep) =>
 export const findingLine = (f: Finding) =>
   `- [${f.severity}] ${f.title}${f.file ? ` (${f.file}${f.line ? `:${f.line}` : ''})` : ''}${f.body ? `: ${f.body}` : ''}`;
 
+const surfaceLine = (c: SurfaceChange) =>
+  `- ${c.file} (${c.status === 'renamed' && c.from ? `renamed from ${c.from}` : c.status}, +${c.added} -${c.removed})`;
+
+/** The proof-surface block on top of a change review request: the files that can weaken the proof, and how to acknowledge them. */
+function surfaceBlock(changes: readonly SurfaceChange[], more = 0): string[] {
+  if (changes.length === 0) return [];
+  return [
+    '⚠ PROOF SURFACE CHANGED since the run started — these files can weaken the proof:',
+    ...changes.map(surfaceLine),
+    ...(more > 0 ? [`+${more} more`] : []),
+    'Approving? add "proofSurfaceReviewed": true to your review to acknowledge them.',
+  ];
+}
+
 /** A readable body for one message (used in terminals, `loop inbox` and `loop show`). */
 export function renderBody(envelope: Envelope): string {
   const p = envelope.payload as Record<string, unknown>;
@@ -32,7 +46,7 @@ export function renderBody(envelope: Envelope): string {
     case 'done':
       return [String(p.summary), ...((p.evidence as string[] | undefined) ?? []).map((e) => `- ${e}`)].join('\n');
     case 'review':
-      return [`verdict: ${String(p.verdict)}`, String(p.summary), ...((p.findings as Finding[]) ?? []).map(findingLine)].join('\n');
+      return [`verdict: ${String(p.verdict)}${p.proofSurfaceReviewed === true ? ' (proof surface reviewed)' : ''}`, String(p.summary), ...((p.findings as Finding[]) ?? []).map(findingLine)].join('\n');
     case 'proof': {
       const steps = (p.steps as ProofStep[]).map(stepLine);
       return [`proof ${p.passed ? 'PASSED' : 'FAILED'} on tree ${String(p.treeHash).slice(0, 12)}`, ...steps].join('\n');
@@ -41,6 +55,8 @@ export function renderBody(envelope: Envelope): string {
       const receipt = p.receipt as Receipt;
       const claims = (p.claims as string[]).map((c) => `- ${c}`);
       return [
+        ...(p.notice ? [String(p.notice)] : []),
+        ...surfaceBlock((p.proofSurface as SurfaceChange[] | undefined) ?? [], Number(p.proofSurfaceMore ?? 0)),
         String(p.summary),
         `proof ${receipt.passed ? 'PASSED' : 'FAILED'} on tree ${receipt.treeHash.slice(0, 12)}: ${receipt.steps.map(stepLine).join('; ') || 'no proof commands'}`,
         'changes:',

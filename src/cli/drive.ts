@@ -7,6 +7,7 @@ import type { Observer } from '../loop/observer.js';
 import type { RunContext } from '../loop/run-context.js';
 import type { LoopState } from '../loop/state.js';
 import { FILE_MODE } from '../run/fs-atomic.js';
+import { proofSurfaceFlag } from '../report/summary.js';
 import { idleGraceMs, isInteractive, useColor } from './env.js';
 import { liveStatusObserver } from './render/live-status.js';
 import { logLinesObserver } from './render/log-lines.js';
@@ -64,6 +65,8 @@ export async function drive(
 
   const word = EXIT_WORDS[outcome.exitCode] ?? 'finished';
   out(`loop: ${word} (exit ${outcome.exitCode}): ${outcome.reason}\n`);
+  const surface = proofSurfaceFlag(context.manifest.proofSurface);
+  if (surface) out(`loop: ${surface}\n`);
   out(`loop: run ${context.ref.id} stored in ${context.ref.dir}\n`);
   if (outcome.exitCode === 130) out(`loop: continue it with: loop resume ${context.ref.id}\n`);
   else out(`loop: details: loop show ${context.ref.id}\n`);

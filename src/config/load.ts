@@ -56,6 +56,8 @@ export function mergeConfig(base: Config, layer: ConfigFile | undefined): Config
     maxMinutes: layer.maxMinutes ?? base.maxMinutes,
     turnTimeoutMinutes: layer.turnTimeoutMinutes ?? base.turnTimeoutMinutes,
     proofTimeoutSeconds: layer.proofTimeoutSeconds ?? base.proofTimeoutSeconds,
+    reviewerMayEdit: layer.reviewerMayEdit ?? base.reviewerMayEdit,
+    proofSurface: layer.proofSurface ?? base.proofSurface,
     limits: { ...base.limits, ...layer.limits },
     terminal: { ...base.terminal, ...layer.terminal },
     isolation: layer.isolation ?? base.isolation,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_PROOF_SURFACE } from './proof-surface-defaults.js';
 
 /** A custom (command) agent, or an override of a built-in one. */
 export const AgentConfigSchema = z
@@ -41,6 +42,15 @@ export const ConfigSchema = z
     maxMinutes: z.number().min(0.1).max(10_080).optional().describe('Wall-clock budget for a run, in minutes.'),
     turnTimeoutMinutes: z.number().min(0.05).max(1_440).optional().describe('How long one agent turn may take before the run is stopped.'),
     proofTimeoutSeconds: z.number().min(1).max(86_400).optional().describe('Timeout for each proof command.'),
+    reviewerMayEdit: z
+      .boolean()
+      .optional()
+      .describe('Let the reviewer edit the tree (default false: a review on a tree that changed during the review does not count, and loop undoes the change).'),
+    proofSurface: z
+      .array(z.string().min(1).max(500))
+      .max(500)
+      .optional()
+      .describe('Globs of files whose change can weaken the proof (replaces the defaults); paths named in the proof commands and the proof section of PLAN.md always count.'),
     limits: z
       .strictObject({
         payloadBytes: z.number().int().min(256).max(1_048_576).optional(),
@@ -79,6 +89,8 @@ export interface Config {
   maxMinutes: number;
   turnTimeoutMinutes: number;
   proofTimeoutSeconds: number;
+  reviewerMayEdit: boolean;
+  proofSurface: string[];
   limits: { payloadBytes: number; envelopeBytes: number; findings: number };
   terminal: { cols: number; rows: number; recordingBytes: number };
   isolation: 'auto' | 'sandbox' | 'none';
@@ -94,6 +106,8 @@ export const DEFAULT_CONFIG: Config = {
   maxMinutes: 120,
   turnTimeoutMinutes: 30,
   proofTimeoutSeconds: 600,
+  reviewerMayEdit: false,
+  proofSurface: [...DEFAULT_PROOF_SURFACE],
   limits: { payloadBytes: 12 * 1024, envelopeBytes: 16 * 1024, findings: 50 },
   terminal: { cols: 200, rows: 50, recordingBytes: 8 * 1024 * 1024 },
   isolation: 'auto',

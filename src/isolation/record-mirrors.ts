@@ -2,7 +2,10 @@ import { closeSync, constants, lstatSync, openSync, readFileSync, rmSync, watch,
 import { join } from 'node:path';
 import type { Role } from '../bus/message.js';
 import { ensureDir, writeFileAtomic } from '../run/fs-atomic.js';
-import { viewDir } from './agent-area.js';
+import { createHash } from 'node:crypto';
+import { privateDir, viewDir } from './agent-area.js';
+
+const sha = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /** A write an agent made to its view of the run's records: refused (undone), kept as evidence, journaled. */
 export interface TamperAttempt {
@@ -57,12 +60,15 @@ export class RecordMirrors {
       ensureDir(viewDir(this.runDir, role));
       const events = readMirror(this.path(role, 'events.jsonl'));
       if (events !== undefined && !journalText.startsWith(events)) found.push([role, 'events.jsonl', events, 'left its view of the journal different from the journal (while loop was down)']);
+      // The manifest may have changed since (loop stop writes it): compare with the copy loop last wrote.
       const manifest = readMirror(this.path(role, 'manifest.json'));
-      if (manifest !== undefined && manifest !== '' && manifest !== manifestText) found.push([role, 'manifest.json', manifest, "left its view of the manifest different from loop's (while loop was down)"]);
+      const lastCopy = this.lastManifestCopy();
+      if (manifest !== undefined && lastCopy !== undefined && sha(manifest) !== lastCopy) found.push([role, 'manifest.json', manifest, "left its view of the manifest different from loop's (while loop was down)"]);
     }
     this.expected = { 'events.jsonl': journalText, 'manifest.json': manifestText };
     for (const role of ['worker', 'reviewer'] as const) {
       for (const file of ['events.jsonl', 'manifest.json'] as const) restore(this.path(role, file), this.expected[file]);
+      this.rememberManifestCopy(manifestText);
       // The folder, not the files: a copy replaced by a rename is still seen.
       const watcher = watch(viewDir(this.runDir, role), { persistent: false }, (_event, name) => {
         if (name === 'events.jsonl' || name === 'manifest.json') this.schedule(role, name);
@@ -93,6 +99,20 @@ export class RecordMirrors {
     this.verifyNow();
     this.expected['manifest.json'] = text;
     for (const role of ['worker', 'reviewer'] as const) writeFileAtomic(this.path(role, 'manifest.json'), text);
+    this.rememberManifestCopy(text);
+  }
+
+  /** The hash of the manifest copy loop last gave the agents, kept where they cannot reach (`private/`). */
+  private rememberManifestCopy(text: string): void {
+    writeFileAtomic(join(privateDir(this.runDir), 'manifest-copy.sha256'), sha(text));
+  }
+
+  private lastManifestCopy(): string | undefined {
+    try {
+      return readFileSync(join(privateDir(this.runDir), 'manifest-copy.sha256'), 'utf8');
+    } catch {
+      return undefined;
+    }
   }
 
   private schedule(role: Role, file: File): void {

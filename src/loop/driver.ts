@@ -5,15 +5,18 @@ import { Intake, type Arrival } from '../bus/intake.js';
 import type { Refusal } from '../bus/spool.js';
 import { admit, dropBoxes, watchRecords } from './admission.js';
 import { agentLaunchSetup } from './agent-env.js';
+import { runnerRecords } from './runner-records.js';
 import { newMessageId } from '../run/ids.js';
 import { treeHash } from '../proof/tree-hash.js';
 import { proveTree } from './prove-step.js';
+import { recordRequestedTree, restoreReviewedTree } from './review-tree-steps.js';
+import { manifestView } from './manifest-view.js';
 import { RunTimers } from './run-timers.js';
 import type { AgentActivity, IdleRule, PtySession, PtySpawnSpec } from '../pty/types.js';
 import { AgentRunner } from './agent-runner.js';
 import { advance, type Input, type Outgoing } from './machine.js';
 import type { Observer } from './observer.js';
-import { saveManifest, saveRoleInfo, writeLoopShim, type RunContext } from './run-context.js';
+import { saveManifest, writeLoopShim, type RunContext } from './run-context.js';
 import type { LoopState } from './state.js';
 import { describeInput } from './describe-input.js';
 
@@ -91,19 +94,16 @@ export class Driver {
         createSession: this.deps.createSession, idleGraceMs: this.deps.idleGraceMs ?? 5000,
       },
       {
-        started: (plan, pid, recording) => {
-          ctx.journal.append('agent.started', { role, agent: ctx.agents[role].card.name, pid, command: plan.command, args: plan.args, sessionId: plan.sessionId, recording, isolation: ctx.isolation.mode });
-          for (const notice of plan.notices ?? []) {
-            ctx.journal.append('agent.setup', { role, notice });
-            this.deps.observer({ type: 'info', text: `${role} setup: ${notice}` });
-          }
-          saveRoleInfo(ctx, role, plan.sessionId, pid);
-        },
+        ...runnerRecords(ctx, role, this.deps.observer, () => this.runners[role]),
         activity: (activity) => this.onActivity(role, activity),
         delivered: (envelope, attempts, via) => {
           ctx.journal.append('message.delivered', { id: envelope.id, to: role, attempts, via });
           this.deps.observer({ type: 'message', envelope, delivered: true });
           if (envelope.kind === 'task' || envelope.kind === 'review-request') this.timers.startTurn(role, ctx.config.turnTimeoutMinutes * 60_000, () => this.feed({ type: 'timeout', what: 'turn', role, minutes: ctx.config.turnTimeoutMinutes }));
+          if (envelope.kind === 'review-request') {
+            const requested = recordRequestedTree(ctx, envelope); // hashed now: the reviewer may start editing at once
+            void this.enqueueWork(async () => this.apply(await requested)); // queued now: ahead of the review that answers it
+          }
         },
         stuck: (envelope, detail, final) => {
           ctx.journal.append('message.stuck', { id: envelope.id, to: role, detail, final });
@@ -114,23 +114,7 @@ export class Driver {
           ctx.journal.append('agent.exited', { role, exitCode: info.exitCode, signal: info.signal });
           void this.enqueueWork(() => this.onAgentExit(role, info.exitCode));
         },
-        turnSignal: (signal) => {
-          ctx.journal.append('agent.turn-ended', { role, event: signal.event, sessionId: signal.sessionId, ...(signal.ignored ? { ignored: signal.ignored } : {}) });
-          const runner = this.runners[role];
-          if (!signal.ignored && runner.sessionId && ctx.manifest.roles[role].sessionId !== runner.sessionId) {
-            ctx.journal.append('agent.session', { role, sessionId: runner.sessionId });
-            saveRoleInfo(ctx, role, runner.sessionId, runner.session?.pid ?? null);
-          }
-        },
-        signalMissing: () => {
-          ctx.journal.append('agent.state', { role, state: 'unknown', detail: 'no turn-end signal from the harness within the watchdog; trusting the screen' });
-          this.deps.observer({ type: 'warning', text: `${role}: no turn-end signal from ${ctx.agents[role].card.name}; going by the screen` });
-        },
         idleAfterTurn: () => this.feed({ type: 'idle-without-reply', role }),
-        resubmitted: (envelopes, attempt, screenLine) => {
-          ctx.journal.append('message.resubmitted', { ids: envelopes.map((e) => e.id), to: role, attempt, screenLine });
-          this.deps.observer({ type: 'warning', text: `the ${role} had not submitted the typed message; pressed Enter again (${attempt})` });
-        },
         awaitingReply: () => (role === 'worker' ? this.state.phase === 'working' : this.state.phase === 'reviewing'),
       },
     );
@@ -262,7 +246,8 @@ export class Driver {
     this.state = step.state;
     await this.send(step.send, describeInput(input), true);
     if (step.forward && input.type === 'message') this.runners[input.envelope.to as Role]?.enqueue(input.envelope);
-    if (step.runProof) void this.prove();
+    if (step.runProof) this.background(proveTree(this.ctx, this.state.iteration, this.deps.observer), 'the proof could not be run');
+    if (step.restoreTree) this.background(restoreReviewedTree(this.ctx, this.state.iteration, step.restoreTree, this.deps.observer), 'the reviewed tree could not be restored');
     if (step.state.finished) await this.finish(step.state.finished);
   }
 
@@ -273,17 +258,10 @@ export class Driver {
       id: newMessageId(), runId: ctx.ref.id, seq: this.seq++, from: 'loop', to: o.to, kind: o.kind,
       iteration: this.state.iteration, at: new Date().toISOString(), payload: o.payload, ...(o.replyTo ? { replyTo: o.replyTo } : {}),
     }));
+    if (withState || messages.length > 0) ctx.journal.append('transition', { input, state: this.state, messages });
     if (withState) {
-      ctx.journal.append('transition', { input, state: this.state, messages });
-      saveManifest(ctx, {
-        phase: this.state.phase,
-        iteration: this.state.iteration,
-        lastProof: this.state.lastProof ? { passed: this.state.lastProof.passed, treeHash: this.state.lastProof.treeHash, at: this.state.lastProof.receipt.startedAt } : null,
-        lastVerdict: this.state.lastReview?.verdict ?? null,
-      });
+      saveManifest(ctx, manifestView(this.state));
       this.deps.observer({ type: 'state', state: this.state });
-    } else if (messages.length > 0) {
-      ctx.journal.append('transition', { input, state: this.state, messages });
     }
     for (const envelope of messages) {
       this.deps.observer({ type: 'message', envelope, delivered: false });
@@ -291,13 +269,12 @@ export class Driver {
     }
   }
 
-  private async prove(): Promise<void> {
-    try {
-      const { receipt, diffStat } = await proveTree(this.ctx, this.state.iteration, this.deps.observer);
-      if (!this.finishing) this.feed({ type: 'receipt', receipt, diffStat });
-    } catch (error) {
-      this.feed({ type: 'infra', reason: `the proof could not be run: ${(error as Error).message}` });
-    }
+  /** Feed the machine the outcome of an effect performed off the queue (proof, restore); a failure stops the run (exit 5). */
+  private background(job: Promise<Input>, failure: string): void {
+    void job.then(
+      (input) => (this.finishing ? undefined : this.feed(input)),
+      (error: unknown) => this.feed({ type: 'infra', reason: `${failure}: ${(error as Error).message}` }),
+    );
   }
 
   private async finish(result: { exitCode: number; reason: string; status?: string }): Promise<void> {

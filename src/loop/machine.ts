@@ -1,6 +1,9 @@
-import type { Envelope, Finding, Receipt, Role, Verdict } from '../bus/message.js';
+import { SURFACE_LIST_MAX, type Envelope, type Receipt, type Role, type SurfaceChange } from '../bus/message.js';
 import { ExitCode } from '../errors.js';
-import { firstTaskText, fixTaskText, reminderText, reviewSummary } from './prompts.js';
+import { finish, nack, reviewRequest, step, taskMessage, type Step } from './effects.js';
+import { notAcceptedReason } from './next-iteration.js';
+import { firstTaskText, fixTaskText, reminderText } from './prompts.js';
+import { onRestoreFailed, onReview, onReviewRequested, onTreeRestored } from './review-rules.js';
 import type { LoopState } from './state.js';
 
 /** What happens to the pair loop. */
@@ -8,7 +11,10 @@ export type Input =
   | { type: 'start' }
   | { type: 'resumed'; reissue: Record<Role, boolean> }
   | { type: 'message'; envelope: Envelope }
-  | { type: 'receipt'; receipt: Receipt; diffStat: string }
+  | { type: 'receipt'; receipt: Receipt; diffStat: string; proofSurface?: SurfaceChange[] }
+  | { type: 'review-requested'; id: string; treeHash: string }
+  | { type: 'tree-restored'; files: string[]; fileCount: number; patch: string }
+  | { type: 'restore-failed'; reason: string; patch?: string }
   | { type: 'idle-without-reply'; role: Role }
   | { type: 'agent-exited'; role: Role; exitCode: number | null; restarts: number }
   | { type: 'agent-restarted'; role: Role; reissue: boolean }
@@ -16,76 +22,7 @@ export type Input =
   | { type: 'infra'; reason: string }
   | { type: 'cancel'; reason: string };
 
-/** A message loop itself sends. */
-export interface Outgoing {
-  to: Role;
-  kind: 'task' | 'review-request' | 'proof' | 'nack' | 'abort';
-  payload: Record<string, unknown>;
-  replyTo?: string;
-}
-
-/** The machine's answer: the next state and the effects the driver must perform. */
-export interface Step {
-  state: LoopState;
-  send: Outgoing[];
-  /** Deliver the input envelope to its addressee as it is (notes, questions, answers). */
-  forward: boolean;
-  runProof: boolean;
-}
-
-const step = (state: LoopState, effects: Partial<Omit<Step, 'state'>> = {}): Step => ({
-  state,
-  send: effects.send ?? [],
-  forward: effects.forward ?? false,
-  runProof: effects.runProof ?? false,
-});
-
-const finish = (state: LoopState, exitCode: number, reason: string): Step => {
-  const status = exitCode === ExitCode.completed ? 'completed' : exitCode === ExitCode.cancelled ? 'stopped' : 'failed';
-  return step({ ...state, phase: 'finished', finished: { exitCode, reason, status } });
-};
-
-const nack = (envelope: Envelope, reason: string): Outgoing => ({
-  to: envelope.from as Role,
-  kind: 'nack',
-  payload: { reason, errors: [] },
-  replyTo: envelope.id,
-});
-
-const taskMessage = (state: LoopState, text: string): Outgoing => ({
-  to: 'worker',
-  kind: 'task',
-  payload: { text, iteration: state.iteration },
-});
-
-const reviewRequest = (state: LoopState, receipt: Receipt, diffStat: string): Outgoing => ({
-  to: 'reviewer',
-  kind: 'review-request',
-  payload: { summary: reviewSummary(state), diffStat, receipt, claims: state.lastDone?.evidence ?? [] },
-});
-
-/** Why an iteration did not complete, in words. */
-function notAcceptedReason(state: LoopState): string {
-  const parts: string[] = [];
-  const failing = state.lastProof?.receipt.steps.find((s) => s.exitCode !== 0);
-  if (state.lastProof && !state.lastProof.passed) {
-    parts.push(failing ? `proof failed: \`${failing.command}\` ${failing.timedOut ? 'timed out' : `exited ${failing.exitCode}`}` : 'proof failed');
-  }
-  const verdict = state.lastReview?.verdict;
-  if (verdict === 'changes') parts.push('the reviewer requested changes');
-  if (verdict === 'cannot-review') parts.push('the reviewer could not review');
-  return parts.join(' and ') || 'not approved';
-}
-
-/** Move to the next iteration, or stop at the cap. */
-function nextIteration(state: LoopState): Step {
-  const reason = notAcceptedReason(state);
-  if (state.iteration >= state.maxIterations) {
-    return finish(state, ExitCode.notProven, `not proven after ${state.iteration} iteration(s): ${reason} (raise --max-iterations to allow more)`);
-  }
-  const next: LoopState = { ...state, phase: 'working', iteration: state.iteration + 1, reproves: 0, reminders: { worker: 0, reviewer: 0 } };
-  return step(next, { send: [taskMessage(next, fixTaskText(next, reason))] });
-}
+export type { Outgoing, Step } from './effects.js';
 
 function onDone(state: LoopState, envelope: Envelope): Step {
   if (state.phase !== 'working') {
@@ -107,43 +44,22 @@ function onDone(state: LoopState, envelope: Envelope): Step {
   return step(next, { runProof: true });
 }
 
-function onReview(state: LoopState, envelope: Envelope): Step {
-  if (state.phase !== 'reviewing') {
-    return step(state, { send: [nack(envelope, `review ignored: loop is ${state.phase} (iteration ${state.iteration}), no review was requested`)] });
-  }
-  const payload = envelope.payload as { verdict: Verdict; summary: string; findings: Finding[] };
-  const reviewed: LoopState = {
-    ...state,
-    lastReview: { id: envelope.id, verdict: payload.verdict, summary: payload.summary, findings: payload.findings },
-    reminders: { worker: 0, reviewer: 0 },
-  };
-  const proof = reviewed.lastProof;
-  if (payload.verdict === 'approve' && proof?.passed) {
-    if (envelope.treeHash === undefined || envelope.treeHash === proof.treeHash) {
-      return finish(reviewed, ExitCode.completed, `approved and proof passed on tree ${proof.treeHash.slice(0, 12)}`);
-    }
-    if (reviewed.reproves < 1) {
-      // The tree changed between the proof and the approval: prove the tree that was approved.
-      return step({ ...reviewed, phase: 'proving', reproves: reviewed.reproves + 1 }, { runProof: true });
-    }
-  }
-  if (payload.verdict === 'cannot-review') {
-    const count = reviewed.cannotReview + 1;
-    if (count >= 2) return finish({ ...reviewed, cannotReview: count }, ExitCode.stalled, 'stalled: the reviewer answered cannot-review twice');
-    return nextIteration({ ...reviewed, cannotReview: count });
-  }
-  return nextIteration(reviewed);
-}
-
-function onReceipt(state: LoopState, receipt: Receipt, diffStat: string): Step {
+function onReceipt(state: LoopState, receipt: Receipt, diffStat: string, surface: SurfaceChange[]): Step {
   if (state.phase !== 'proving') return step(state);
-  const next: LoopState = { ...state, phase: 'reviewing', lastProof: { passed: receipt.passed, treeHash: receipt.treeHash, receipt } };
+  const next: LoopState = {
+    ...state,
+    phase: 'reviewing',
+    lastProof: { passed: receipt.passed, treeHash: receipt.treeHash, receipt, diffStat },
+    proofSurface: surface.length > 0 ? { files: surface.slice(0, SURFACE_LIST_MAX), total: surface.length, acknowledged: false } : undefined,
+    requestedTree: undefined,
+    surfaceAsks: 0,
+  };
   const proofPayload = { passed: receipt.passed, steps: receipt.steps, treeHash: receipt.treeHash };
   return step(next, {
     send: [
       { to: 'worker', kind: 'proof', payload: proofPayload },
       { to: 'reviewer', kind: 'proof', payload: proofPayload },
-      reviewRequest(next, receipt, diffStat),
+      reviewRequest(next, receipt),
     ],
   });
 }
@@ -161,7 +77,7 @@ function onIdle(state: LoopState, role: Role): Step {
   if (kind === 'task') return step(next, { send: [taskMessage(next, reminderText('worker', next))] });
   const receipt = next.lastProof?.receipt;
   if (!receipt) return step(next);
-  const request = reviewRequest(next, receipt, '');
+  const request = reviewRequest(next, receipt);
   request.payload.summary = `${reminderText('reviewer', next)}\n${String(request.payload.summary)}`;
   return step(next, { send: [request] });
 }
@@ -172,7 +88,7 @@ function reissue(state: LoopState, role: Role): Step {
     return step(state, { send: [taskMessage(state, `(loop restarted; this is your current task)\n${state.iteration === 1 ? firstTaskText(state) : fixTaskText(state, notAcceptedReason(state))}`)] });
   }
   if (role === 'reviewer' && state.phase === 'reviewing' && state.lastProof) {
-    return step(state, { send: [reviewRequest(state, state.lastProof.receipt, '')] });
+    return step(state, { send: [reviewRequest(state, state.lastProof.receipt)] });
   }
   return step(state);
 }
@@ -187,6 +103,7 @@ export function advance(state: LoopState, input: Input): Step {
     }
     case 'resumed': {
       if (state.phase === 'proving') return step(state, { runProof: true });
+      if (state.phase === 'restoring' && state.restore) return step(state, { restoreTree: state.restore });
       const role = state.phase === 'working' ? 'worker' : 'reviewer';
       return input.reissue[role] ? reissue(state, role) : step(state);
     }
@@ -203,7 +120,13 @@ export function advance(state: LoopState, input: Input): Step {
       return step(counted, { forward: true });
     }
     case 'receipt':
-      return onReceipt(state, input.receipt, input.diffStat);
+      return onReceipt(state, input.receipt, input.diffStat, input.proofSurface ?? []);
+    case 'review-requested':
+      return onReviewRequested(state, input.treeHash);
+    case 'tree-restored':
+      return onTreeRestored(state, input);
+    case 'restore-failed':
+      return onRestoreFailed(state, input);
     case 'idle-without-reply':
       return onIdle(state, input.role);
     case 'agent-exited': {

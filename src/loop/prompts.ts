@@ -1,6 +1,6 @@
 import { findingLine } from '../bus/render.js';
 import type { Finding, ProofStep, Role } from '../bus/message.js';
-import type { LoopState } from './state.js';
+import type { LoopState, SurfaceState } from './state.js';
 
 const proofLine = (proof: string[]) =>
   proof.length > 0 ? `loop will then run the proof itself: ${proof.map((c) => `\`${c}\``).join(', ')}.` : 'No proof commands are configured.';
@@ -28,7 +28,7 @@ export function fixTaskText(state: LoopState, reason: string): string {
     `Iteration ${state.iteration} of ${state.maxIterations}: the previous attempt was not accepted (${reason}).`,
     `Original task: ${state.task.length > 600 ? `${state.task.slice(0, 600)}…` : state.task}`,
   ];
-  if (review) lines.push('', `Reviewer verdict: ${review.verdict}. ${review.summary}`);
+  if (review) lines.push('', `Reviewer verdict: ${review.verdict}${review.notCounted ? ` (not counted: ${review.notCounted})` : ''}. ${review.summary}`);
   if (findings.length > 0) lines.push('Findings:', ...findings.map(findingLine));
   if (failing.length > 0) lines.push('', 'Failing proof steps:', ...failing.map(failingStep));
   lines.push('', 'Fix these, update PLAN.md, then send: loop msg done --text "<what you changed>".');
@@ -46,8 +46,40 @@ export function reminderText(role: Role, state: LoopState): string {
 export function reviewSummary(state: LoopState): string {
   const task = state.task.length > 1500 ? `${state.task.slice(0, 1500)}…` : state.task;
   return [
-    `You are the REVIEWER of a loop run (iteration ${state.iteration} of ${state.maxIterations}). Review the working tree (git diff, git status); do not edit files.`,
+    `You are the REVIEWER of a loop run (iteration ${state.iteration} of ${state.maxIterations}). Review the working tree (git diff, git status); do not edit files${state.reviewerMayEdit ? '' : ': a review on a tree that changed during the review does not count, and loop undoes the change'}.`,
     `Task: ${task}`,
     `Worker's summary: ${state.lastDone?.summary ?? '(none)'}`,
   ].join('\n');
+}
+
+/** Why a review did not count as given. */
+export const TREE_CHANGED = 'the tree changed during the review';
+export const SURFACE_NOT_ACKNOWLEDGED = 'the reviewer approved without acknowledging the proof-surface change';
+
+/** The line on top of a review request sent again because an approval lacked the proof-surface acknowledgement. */
+export const SURFACE_ASK_AGAIN =
+  'Asked again: you approved without "proofSurfaceReviewed": true, but this change touches the proof surface (listed below). Check those files, then approve with "proofSurfaceReviewed": true, or request changes.';
+
+const fileList = (files: readonly string[], total: number, shown = 5) => {
+  const rest = total - Math.min(files.length, shown);
+  return `${files.slice(0, shown).join(', ')}${rest > 0 ? `, +${rest} more` : ''}`;
+};
+const title = (text: string) => (text.length > 200 ? `${text.slice(0, 199)}…` : text);
+
+/** loop's finding for the worker when the tree changed during the review and loop put the reviewed tree back. */
+export function treeChangedFinding(files: readonly string[], total: number, patch: string): Finding {
+  return {
+    severity: 'medium',
+    title: title(`the tree changed during the review (files: ${fileList(files, total)})`),
+    body: `loop restored the reviewed tree and saved the change as ${patch}; apply it if you agree: git apply ${patch}`,
+  };
+}
+
+/** loop's finding for the worker when the reviewer approved a proof-surface change twice without acknowledging it. */
+export function surfaceFinding(surface: SurfaceState): Finding {
+  return {
+    severity: 'high',
+    title: title(`the reviewer did not acknowledge the proof-surface change (files: ${fileList(surface.files.map((f) => f.file), surface.total)})`),
+    body: 'these files can weaken the proof; the reviewer approved twice without "proofSurfaceReviewed": true, so loop counts the review as changes. Revert those changes, or explain in your done summary why they are needed.',
+  };
 }

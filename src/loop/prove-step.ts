@@ -1,12 +1,16 @@
 import { join } from 'node:path';
-import type { Receipt } from '../bus/message.js';
 import { runProof } from '../proof/run-proof.js';
+import { proofSurfaceChanges } from '../proof/proof-surface.js';
 import { diffStat } from '../proof/tree-hash.js';
+import type { Input } from './machine.js';
 import type { Observer } from './observer.js';
 import type { RunContext } from './run-context.js';
 
-/** Run the frozen proof commands on the tree as it is, journal the receipt, and diff the tree against the run's start. */
-export async function proveTree(ctx: RunContext, iteration: number, observer: Observer): Promise<{ receipt: Receipt; diffStat: string }> {
+/**
+ * Run the frozen proof commands on the tree as it is, journal the receipt, and diff the tree against the run's
+ * start: the diff stat, and the proof-surface files changed since then.
+ */
+export async function proveTree(ctx: RunContext, iteration: number, observer: Observer): Promise<Extract<Input, { type: 'receipt' }>> {
   const commands = ctx.manifest.proof;
   const index = ctx.journal.append('proof.started', { commands, iteration }).seq;
   observer({ type: 'proof-start', commands });
@@ -16,7 +20,8 @@ export async function proveTree(ctx: RunContext, iteration: number, observer: Ob
     onStep: (command, position) => observer({ type: 'proof-step', command, position }),
   });
   const stat = await diffStat(ctx.root, ctx.baseTree, receipt.treeHash);
+  const proofSurface = await proofSurfaceChanges(ctx.root, ctx.baseTree, receipt.treeHash, { globs: ctx.config.proofSurface, commands });
   ctx.journal.append('proof.receipt', { receipt });
   observer({ type: 'proof-done', receipt });
-  return { receipt, diffStat: stat };
+  return { type: 'receipt', receipt, diffStat: stat, proofSurface };
 }

@@ -64,7 +64,7 @@ export async function resumeRun(options: ResumeOptions): Promise<{ context: RunC
   const lastLive = [...transitions].reverse().find((e) => !(e.state as LoopState).finished);
   let state = (lastLive?.state as LoopState | undefined) ??
     initialState({ task: manifest.task, proof: manifest.proof, maxIterations: config.maxIterations, maxMessages: config.maxMessages });
-  state = { ...state, maxIterations: config.maxIterations };
+  state = { ...state, maxIterations: config.maxIterations, reviewerMayEdit: config.reviewerMayEdit };
 
   const envelopes = envelopesOf(events);
   const delivered = deliveredIds(events);

@@ -81,7 +81,7 @@ export async function startRun(options: StartOptions): Promise<{ context: RunCon
   journal.append('run.isolation', { ...isolation });
   const manifestFile = ManifestWriter.create(ref.dir, journal);
   const written = manifestFile.write(manifest);
-  const state = initialState({ task, proof: config.proof, maxIterations: config.maxIterations, maxMessages: config.maxMessages });
+  const state = initialState({ task, proof: config.proof, maxIterations: config.maxIterations, maxMessages: config.maxMessages, reviewerMayEdit: config.reviewerMayEdit });
   return {
     context: { ref, config, root: repo.root, journal, lock, manifest: written, manifestFile, agents, baseTree, ci: options.ci, env: options.env, isolation, keys, home: options.home },
     state,

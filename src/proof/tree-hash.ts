@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { execa } from 'execa';
@@ -15,7 +15,13 @@ export async function treeHash(root: string): Promise<string> {
   const index = join(tmp, 'index');
   try {
     const current = join(gitDir.stdout.trim(), 'index');
-    if (existsSync(current)) copyFileSync(current, index);
+    if (existsSync(current)) {
+      copyFileSync(current, index);
+      // Why: git re-reads a file whose mtime is not older than the index ("racy git"). A copy stamped "now" would
+      // make a same-size edit made in the index's last second look unchanged, and the hash would miss it.
+      const { atime, mtime } = statSync(current);
+      utimesSync(index, atime, mtime);
+    }
     const env = { GIT_INDEX_FILE: index };
     await execa('git', ['add', '-A', '--', ':/'], { cwd: root, env }); // ':/' = the whole tree, even from a subdirectory
     const tree = await execa('git', ['write-tree'], { cwd: root, env });

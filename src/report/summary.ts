@@ -31,12 +31,20 @@ export interface RunSummary {
   lastVerdict?: string | null;
   /** The isolation the agents ran under. */
   isolation?: Manifest['isolation'];
+  proofSurface?: Manifest['proofSurface'];
   error?: string;
   chain?: ChainSummary;
   tampered?: true;
   tamperReason?: string;
   /** What the manifest of a tampered run says its status is. */
   claimedStatus?: Manifest['status'];
+}
+
+/** The flag of a run whose proof surface changed: `proof surface changed (3 files), acknowledged by the reviewer`. */
+export function proofSurfaceFlag(surface: Manifest['proofSurface']): string | undefined {
+  if (!surface || surface.count === 0) return undefined;
+  const files = `${surface.count} file${surface.count === 1 ? '' : 's'}`;
+  return `proof surface changed (${files}), ${surface.acknowledged ? 'acknowledged' : 'NOT acknowledged'} by the reviewer`;
 }
 
 /** Summarise one run from its manifest, checked against its journal (and lock liveness). A broken manifest is reported, not thrown. */
@@ -50,7 +58,7 @@ export function summarize(ref: RunRef): RunSummary {
       iteration: m.iteration, maxIterations: m.maxIterations, worker: m.roles.worker.agent, reviewer: m.roles.reviewer.agent,
       sessions: { worker: m.roles.worker.sessionId, reviewer: m.roles.reviewer.sessionId },
       task: m.task, createdAt: m.createdAt, updatedAt: m.updatedAt, result: m.result, lastProof: m.lastProof, lastVerdict: m.lastVerdict, isolation: m.isolation,
-      chain: chainSummary(chain), ...(tampered ? { tampered: true as const, tamperReason: tampered, claimedStatus: m.status } : {}),
+      chain: chainSummary(chain), ...(m.proofSurface ? { proofSurface: m.proofSurface } : {}), ...(tampered ? { tampered: true as const, tamperReason: tampered, claimedStatus: m.status } : {}),
     };
   } catch (error) {
     return {

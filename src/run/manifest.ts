@@ -7,7 +7,7 @@ import { writeFileAtomic } from './fs-atomic.js';
 export const RunStatusSchema = z.enum(['running', 'completed', 'failed', 'stopped']);
 export type RunStatus = z.infer<typeof RunStatusSchema>;
 
-export const PhaseSchema = z.enum(['starting', 'working', 'proving', 'reviewing', 'finished']);
+export const PhaseSchema = z.enum(['starting', 'working', 'proving', 'reviewing', 'restoring', 'finished']);
 export type Phase = z.infer<typeof PhaseSchema>;
 
 const RoleInfoSchema = z.object({
@@ -38,6 +38,8 @@ export const ManifestSchema = z.object({
   config: z.record(z.string(), z.unknown()),
   lastProof: z.object({ passed: z.boolean(), treeHash: z.string(), at: z.string() }).nullable().optional(),
   lastVerdict: z.string().nullable().optional(),
+  /** When files that can weaken the proof changed since the start: which (capped list), how many, and whether the reviewer acknowledged them. */
+  proofSurface: z.object({ changed: z.array(z.string()), count: z.number().int().min(0), acknowledged: z.boolean() }).optional(),
   result: ResultSchema.optional(),
   /** The isolation in force for the agents (see src/isolation). */
   isolation: z.object({ mode: z.enum(['sandbox', 'none']), tool: z.string().optional(), program: z.string().optional(), why: z.string().optional() }).optional(),

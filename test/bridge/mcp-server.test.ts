@@ -51,6 +51,8 @@ describe('loop mcp', () => {
     assert.deepEqual(props.verdict.enum, ['approve', 'changes', 'cannot-review']);
     assert.deepEqual(props.findings.items.properties.severity.enum, ['critical', 'high', 'medium', 'low']);
     assert.deepEqual(review.inputSchema.required, ['verdict', 'summary']);
+    assert.equal(props.proofSurfaceReviewed.type, 'boolean');
+    assert.match(props.proofSurfaceReviewed.description, /^true when you approve a change whose review request lists PROOF SURFACE files/);
   });
 
   test('send_done spools a submission from the worker and returns its id', async () => {

@@ -54,6 +54,12 @@ describe('message schemas', () => {
     const r = receipt();
     assert.equal(PayloadSchemas.proof.safeParse({ passed: true, steps: r.steps, treeHash: r.treeHash }).success, true);
     assert.equal(PayloadSchemas['review-request'].safeParse({ summary: 's', diffStat: '', receipt: r, claims: [] }).success, true);
+    const surface = [{ file: 'test/a.test.js', status: 'deleted', added: 0, removed: 3 }];
+    assert.equal(PayloadSchemas['review-request'].safeParse({ subject: 'change', proofSurface: surface, proofSurfaceMore: 2, notice: 'again', summary: 's', diffStat: '', receipt: r, claims: [] }).success, true);
+    assert.equal(PayloadSchemas['review-request'].safeParse({ subject: 'code', summary: 's', diffStat: '', receipt: r, claims: [] }).success, false);
+    assert.equal(PayloadSchemas['review-request'].safeParse({ proofSurface: [{ ...surface[0], status: 'gone' }], summary: 's', diffStat: '', receipt: r, claims: [] }).success, false);
+    assert.equal(PayloadSchemas.review.safeParse({ verdict: 'approve', summary: 's', proofSurfaceReviewed: true }).success, true);
+    assert.equal(PayloadSchemas.review.safeParse({ verdict: 'approve', summary: 's', proofSurfaceReviewed: 'yes' }).success, false);
     assert.equal(PayloadSchemas.task.safeParse({ text: 't', iteration: 0 }).success, false);
     assert.equal(PayloadSchemas.nack.safeParse({ reason: 'r' }).success, false);
   });

@@ -53,6 +53,33 @@ describe('renderBlock', () => {
     assert.match(replyHint(request), /^answer: loop msg review --json /);
   });
 
+  test('a change review request shows the why-again line and the proof surface first, then the rest', () => {
+    const r = receipt();
+    const request = envelope({ kind: 'review-request', from: 'loop', to: 'reviewer', payload: {
+      subject: 'change', notice: 'Asked again: why.',
+      proofSurface: [
+        { file: 'test/a.test.js', status: 'deleted', added: 0, removed: 12 },
+        { file: 'src/b.js', status: 'renamed', added: 1, removed: 2, from: 'src/b.test.js' },
+      ],
+      proofSurfaceMore: 3, summary: 'Review this', diffStat: ' a | 1 +', receipt: r, claims: [],
+    } });
+    assert.deepEqual(renderBody(request).split('\n').slice(0, 7), [
+      'Asked again: why.',
+      '⚠ PROOF SURFACE CHANGED since the run started — these files can weaken the proof:',
+      '- test/a.test.js (deleted, +0 -12)',
+      '- src/b.js (renamed from src/b.test.js, +1 -2)',
+      '+3 more',
+      'Approving? add "proofSurfaceReviewed": true to your review to acknowledge them.',
+      'Review this',
+    ]);
+    assert.match(renderLine(request, 400), /\(iteration 1\): Asked again: why\. \| ⚠ PROOF SURFACE CHANGED since the run started/);
+  });
+
+  test('a review that acknowledges the proof surface says so', () => {
+    const e = envelope({ kind: 'review', from: 'reviewer', to: 'loop', payload: { verdict: 'approve', summary: 'ok', findings: [], proofSurfaceReviewed: true } });
+    assert.equal(renderBody(e), 'verdict: approve (proof surface reviewed)\nok');
+  });
+
   test('nack lists the errors', () => {
     const e = envelope({ kind: 'nack', from: 'loop', to: 'worker', payload: { reason: 'message m-1 refused', errors: ['payload.text: must not be empty'] } });
     assert.equal(renderBody(e), 'message m-1 refused\n- payload.text: must not be empty');

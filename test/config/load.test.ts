@@ -104,6 +104,17 @@ describe('loadConfig precedence', () => {
     loadConfig({ cwd, repoRoot: repo, home });
     assert.deepEqual(DEFAULT_CONFIG, snapshot);
   });
+
+  test('reviewerMayEdit defaults to false; proofSurface globs replace the default globs', () => {
+    const defaults = setup();
+    const plain = loadConfig({ cwd: defaults.cwd, repoRoot: defaults.repo, home: defaults.home }).config;
+    assert.equal(plain.reviewerMayEdit, false);
+    assert.ok(plain.proofSurface.includes('**/test/**') && plain.proofSurface.includes('.github/**'), plain.proofSurface.join(' '));
+    const { repo, home, cwd } = setup({ repo: { reviewerMayEdit: true, proofSurface: ['checks/**', '*.snap'] } });
+    const { config } = loadConfig({ cwd, repoRoot: repo, home });
+    assert.equal(config.reviewerMayEdit, true);
+    assert.deepEqual(config.proofSurface, ['checks/**', '*.snap']);
+  });
 });
 
 describe('loadConfig errors', () => {
@@ -201,6 +212,14 @@ describe('loadConfig errors', () => {
         '.loop.json: proof: expected array, received number',
         '.loop.json: …and 2 more problem(s)',
       ].join('\n'),
+    );
+  });
+
+  test('proofSurface and reviewerMayEdit: wrong types name the dotted path', () => {
+    const { repo, home, cwd } = setup({ repo: { proofSurface: ['test/**', 3], reviewerMayEdit: 'yes' } });
+    assert.equal(
+      configErrorMessage(() => loadConfig({ cwd, repoRoot: repo, home })),
+      '.loop.json: reviewerMayEdit: expected boolean, received string\n.loop.json: proofSurface.1: expected string, received number',
     );
   });
 

@@ -1,7 +1,7 @@
 import { execa, type ResultPromise } from 'execa';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after } from 'node:test';
 
@@ -26,7 +26,10 @@ export class World {
 
   constructor(files: Record<string, string> = { 'README.md': '# scratch\n' }) {
     mkdirSync(this.repo);
-    for (const [name, content] of Object.entries(files)) writeFileSync(join(this.repo, name), content);
+    for (const [name, content] of Object.entries(files)) {
+      mkdirSync(dirname(join(this.repo, name)), { recursive: true });
+      writeFileSync(join(this.repo, name), content);
+    }
   }
 
   async init(): Promise<this> {
@@ -127,12 +130,12 @@ export const envelopes = (events: Record<string, any>[]) =>
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Fresh initialised worlds for a test file, all cleaned up (processes killed, dirs removed) after it. */
-export function useWorlds(): () => Promise<World> {
+/** Fresh initialised worlds (optionally with committed files) for a test file, all cleaned up (processes killed, dirs removed) after it. */
+export function useWorlds(): (files?: Record<string, string>) => Promise<World> {
   const worlds: World[] = [];
   after(() => worlds.forEach((w) => w.cleanup()));
-  return async () => {
-    const w = await new World().init();
+  return async (files) => {
+    const w = await new World(files).init();
     worlds.push(w);
     return w;
   };

@@ -1,86 +1,9 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { advance, type Input, type Step } from '../../src/loop/machine.js';
-import { initialState, type LoopState } from '../../src/loop/state.js';
+import { advance, type Input } from '../../src/loop/machine.js';
 import { firstTaskText } from '../../src/loop/prompts.js';
 import type { Envelope, Receipt } from '../../src/bus/message.js';
-
-const TREE_A = 'a'.repeat(40);
-const TREE_B = 'b'.repeat(40);
-
-let seq = 0;
-const envelope = (fields: Partial<Envelope>): Envelope => {
-  seq++;
-  return {
-    id: `m-${String(seq).padStart(9, '0')}abcdefgh`,
-    runId: 'r',
-    seq,
-    from: 'worker',
-    to: 'loop',
-    kind: 'note',
-    iteration: 1,
-    at: '2026-01-01T00:00:00.000Z',
-    payload: {},
-    ...fields,
-  };
-};
-const done = (treeHash = TREE_A, evidence?: string[]): Input => ({
-  type: 'message',
-  envelope: envelope({ from: 'worker', to: 'loop', kind: 'done', treeHash, payload: { summary: 'implemented it', ...(evidence ? { evidence } : {}) } }),
-});
-const review = (verdict: 'approve' | 'changes' | 'cannot-review', treeHash: string | undefined = TREE_A, findings: unknown[] = []): Input => ({
-  type: 'message',
-  envelope: envelope({ from: 'reviewer', to: 'loop', kind: 'review', ...(treeHash ? { treeHash } : {}), payload: { verdict, summary: `verdict ${verdict}`, findings } }),
-});
-const note = (from: 'worker' | 'reviewer' = 'worker'): Input => ({
-  type: 'message',
-  envelope: envelope({ from, to: from === 'worker' ? 'reviewer' : 'worker', kind: 'note', payload: { text: 'fyi' } }),
-});
-const passing = (treeHash = TREE_A): Receipt => ({
-  passed: true,
-  steps: [{ command: 'npm test', exitCode: 0, durationMs: 10, outputTail: 'all good' }],
-  treeHash,
-  startedAt: '2026-01-01T00:00:00.000Z',
-  durationMs: 10,
-});
-const failing = (treeHash = TREE_A): Receipt => ({
-  passed: false,
-  steps: [
-    { command: 'npm run lint', exitCode: 0, durationMs: 5, outputTail: '' },
-    { command: 'npm test', exitCode: 1, durationMs: 10, outputTail: 'FAIL test/a.test.ts\nexpected 2, got 3' },
-  ],
-  treeHash,
-  startedAt: '2026-01-01T00:00:00.000Z',
-  durationMs: 15,
-});
-const receipt = (r: Receipt, diffStat = ' src/a.ts | 2 +-'): Input => ({ type: 'receipt', receipt: r, diffStat });
-
-/** Deep-freezes a value so that any mutation by the (pure) machine throws. */
-function freeze<T>(value: T): T {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const child of Object.values(value)) freeze(child);
-  }
-  return value;
-}
-
-/** Feeds inputs in order; returns every step. */
-function feed(state: LoopState, ...inputs: Input[]): Step[] {
-  const steps: Step[] = [];
-  let current = state;
-  for (const input of inputs) {
-    const step = advance(freeze(current), freeze(input));
-    steps.push(step);
-    current = step.state;
-  }
-  return steps;
-}
-const last = (steps: Step[]): Step => steps[steps.length - 1]!;
-const fresh = (options: Partial<{ maxIterations: number; maxMessages: number }> = {}) =>
-  initialState({ task: 'Add a --verbose flag', proof: ['npm test'], maxIterations: options.maxIterations ?? 5, maxMessages: options.maxMessages ?? 100 });
-/** A state in `reviewing` after start → done → receipt. */
-const reviewingWith = (r: Receipt, options: Partial<{ maxIterations: number; maxMessages: number }> = {}) =>
-  last(feed(fresh(options), { type: 'start' }, done(r.treeHash), receipt(r))).state;
+import { done, failing, feed, freeze, fresh, last, note, passing, receipt, review, reviewingWith, TREE_A, TREE_B } from './helpers.js';
 
 describe('advance: the happy path', () => {
   test('initial state', () => {
@@ -115,12 +38,14 @@ describe('advance: the happy path', () => {
     const step = last(feed(fresh(), { type: 'start' }, done(TREE_A, ['tests added']), receipt(r, ' src/a.ts | 2 +-')));
     assert.equal(step.state.phase, 'reviewing');
     assert.equal(step.runProof, false);
-    assert.deepEqual(step.state.lastProof, { passed: true, treeHash: TREE_A, receipt: r });
+    assert.deepEqual(step.state.lastProof, { passed: true, treeHash: TREE_A, receipt: r, diffStat: ' src/a.ts | 2 +-' });
     const proofPayload = { passed: true, steps: r.steps, treeHash: TREE_A };
     assert.deepEqual(step.send.map((m) => [m.to, m.kind]), [['worker', 'proof'], ['reviewer', 'proof'], ['reviewer', 'review-request']]);
     assert.deepEqual(step.send[0]!.payload, proofPayload);
     assert.deepEqual(step.send[1]!.payload, proofPayload);
     const request = step.send[2]!.payload;
+    assert.equal(request.subject, 'change');
+    assert.equal(request.proofSurface, undefined, 'no proof-surface list when none of its files changed');
     assert.equal(request.diffStat, ' src/a.ts | 2 +-');
     assert.deepEqual(request.receipt, r);
     assert.deepEqual(request.claims, ['tests added']);
@@ -223,32 +148,6 @@ describe('advance: another iteration', () => {
     );
     assert.equal(last(steps).state.iteration, 2);
     assert.deepEqual(last(steps).state.finished, { exitCode: 0, reason: `approved and proof passed on tree ${TREE_B.slice(0, 12)}`, status: 'completed' });
-  });
-});
-
-describe('advance: approval on another tree', () => {
-  test('approve on a different tree → re-prove once', () => {
-    const step = advance(freeze(reviewingWith(passing(TREE_A))), review('approve', TREE_B));
-    assert.equal(step.state.phase, 'proving');
-    assert.equal(step.runProof, true);
-    assert.equal(step.state.reproves, 1);
-    assert.equal(step.state.finished, undefined);
-    assert.deepEqual(step.send, []);
-  });
-
-  test('the re-proof on the approved tree then completes', () => {
-    const steps = feed(reviewingWith(passing(TREE_A)), review('approve', TREE_B), receipt(passing(TREE_B)), review('approve', TREE_B));
-    assert.equal(steps[1]!.state.phase, 'reviewing');
-    assert.equal(last(steps).state.finished?.exitCode, 0);
-  });
-
-  test('a second approval on yet another tree is not re-proved again', () => {
-    const steps = feed(reviewingWith(passing(TREE_A)), review('approve', TREE_B), receipt(passing(TREE_A)), review('approve', TREE_B));
-    const step = last(steps);
-    assert.equal(step.runProof, false);
-    assert.equal(step.state.phase, 'working');
-    assert.equal(step.state.iteration, 2);
-    assert.equal(step.state.reproves, 0);
   });
 });
 

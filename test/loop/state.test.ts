@@ -9,6 +9,7 @@ describe('initialState', () => {
       iteration: 0,
       maxIterations: 3,
       maxMessages: 40,
+      reviewerMayEdit: false,
       agentMessages: 0,
       lastInputSeq: 0,
       task: 'T',

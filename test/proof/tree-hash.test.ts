@@ -1,7 +1,7 @@
 import { test, describe, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { diffStat, treeHash } from '../../src/proof/tree-hash.js';
@@ -65,6 +65,19 @@ describe('treeHash in a git repo', () => {
     assert.notEqual(await treeHash(repo), before);
     writeFileSync(join(repo, 'tracked.txt'), 'one\n');
     assert.equal(await treeHash(repo), before);
+  });
+
+  test('sees a same-size edit made in the same second as the index was written ("racy git")', async () => {
+    const dir = newRepo();
+    git(dir, 'config', 'core.trustctime', 'false'); // so that only size and mtime tell git a file changed
+    const then = new Date('2020-01-01T00:00:00Z');
+    utimesSync(join(dir, 'tracked.txt'), then, then);
+    git(dir, 'add', 'tracked.txt'); // the index entry records that mtime
+    utimesSync(join(dir, '.git', 'index'), then, then); // …and the index was written in that same second
+    const before = await treeHash(dir);
+    writeFileSync(join(dir, 'tracked.txt'), 'two\n'); // same size as 'one\n'
+    utimesSync(join(dir, 'tracked.txt'), then, then);
+    assert.notEqual(await treeHash(dir), before);
   });
 
   test('ignores .gitignored files', async () => {

@@ -10,8 +10,11 @@ runScriptedAgent('demo-reviewer', async (message, say) => {
   say('reviewing the working tree');
   await pause(500);
   const test = readFileSync('test.js', 'utf8');
+  // The request lists first the changed files that can weaken the proof (here test.js, named in the proof command).
+  const surface = ((message.payload as { proofSurface?: { file: string }[] }).proofSurface ?? []).map((c) => c.file);
+  if (surface.length > 0) say(`proof surface changed: ${surface.join(', ')}; checked that the test only gained assertions`);
   const review = /add\(-\d/.test(test)
-    ? { verdict: 'approve', summary: 'add() is fixed and covered, negative numbers included.', findings: [] }
+    ? { verdict: 'approve', summary: 'add() is fixed and covered, negative numbers included.', findings: [], ...(surface.length > 0 ? { proofSurfaceReviewed: true } : {}) }
     : {
         verdict: 'changes',
         summary: 'The fix is right, but the task asked for a test with negative numbers.',

@@ -1,6 +1,6 @@
 import { renderBody } from '../../bus/render.js';
 import { RunStore } from '../../run/store.js';
-import { details, summarize } from '../../report/summary.js';
+import { details, proofSurfaceFlag, summarize } from '../../report/summary.js';
 import { firstLine } from '../../report/format.js';
 import type { ChainSummary } from '../../report/integrity.js';
 import { home } from '../env.js';
@@ -39,6 +39,11 @@ export async function showCommand(query: string, options: { json?: boolean }): P
     ...(summary.chain ? [`journal   ${journalLine(summary.chain, summary.id)}`] : []),
     `task      ${firstLine(summary.task, 100)}`,
   ];
+  const flag = proofSurfaceFlag(summary.proofSurface);
+  if (flag && summary.proofSurface) {
+    const more = summary.proofSurface.count - summary.proofSurface.changed.length;
+    lines.push(`surface   ${flag}`, `          ${summary.proofSurface.changed.join(', ')}${more > 0 ? `, +${more} more` : ''}`);
+  }
   if (summary.error) lines.push(`problem   ${summary.error}`);
   if (summary.status === 'interrupted' || summary.status === 'stopped') lines.push(`resume    loop resume ${summary.id}`);
   if (d.receipts.length > 0) {

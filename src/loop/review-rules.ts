@@ -1,0 +1,80 @@
+import type { Envelope, Payload } from '../bus/message.js';
+import { ExitCode } from '../errors.js';
+import { finish, nack, reviewRequest, step, type Step } from './effects.js';
+import { nextIteration } from './next-iteration.js';
+import { SURFACE_ASK_AGAIN, SURFACE_NOT_ACKNOWLEDGED, surfaceFinding, TREE_CHANGED, treeChangedFinding } from './prompts.js';
+import type { LoopState } from './state.js';
+
+/** The review request was handed to the reviewer on `treeHash`: the first hand-over of a round sets the reviewed tree. */
+export function onReviewRequested(state: LoopState, treeHash: string): Step {
+  if (state.phase !== 'reviewing' || state.requestedTree !== undefined) return step(state);
+  return step({ ...state, requestedTree: treeHash });
+}
+
+/** A review arrived: the reviewer never edits, an approval of a proof-surface change acknowledges it, then the verdict. */
+export function onReview(state: LoopState, envelope: Envelope): Step {
+  if (state.phase !== 'reviewing') {
+    return step(state, { send: [nack(envelope, `review ignored: loop is ${state.phase} (iteration ${state.iteration}), no review was requested`)] });
+  }
+  const payload = envelope.payload as Payload<'review'>;
+  const lastReview = { id: envelope.id, verdict: payload.verdict, summary: payload.summary, findings: payload.findings };
+  // The tree the reviewer was handed (the proved tree when the hand-over was not recorded, e.g. after a resume).
+  const requested = state.requestedTree ?? state.lastProof?.treeHash;
+  if (!state.reviewerMayEdit && requested !== undefined && envelope.treeHash !== undefined && envelope.treeHash !== requested) {
+    // Whatever its verdict, this review is not of the tree it was asked about: undo the change, then go on.
+    const restore = { requestedTree: requested, reviewTree: envelope.treeHash };
+    const voided: LoopState = { ...state, phase: 'restoring', lastReview: { ...lastReview, notCounted: TREE_CHANGED }, restore, reminders: { worker: 0, reviewer: 0 } };
+    return step(voided, { restoreTree: restore });
+  }
+  const acknowledged = payload.verdict === 'approve' && payload.proofSurfaceReviewed === true;
+  const reviewed: LoopState = {
+    ...state,
+    lastReview,
+    ...(state.proofSurface ? { proofSurface: { ...state.proofSurface, acknowledged } } : {}),
+    reminders: { worker: 0, reviewer: 0 },
+  };
+  const proof = reviewed.lastProof;
+  if (payload.verdict === 'approve' && proof?.passed) {
+    if (envelope.treeHash === undefined || envelope.treeHash === proof.treeHash) {
+      const surface = reviewed.proofSurface;
+      if (surface && surface.total > 0 && !acknowledged) {
+        if ((reviewed.surfaceAsks ?? 0) < 1) {
+          const again: LoopState = { ...reviewed, surfaceAsks: (reviewed.surfaceAsks ?? 0) + 1 };
+          return step(again, { send: [reviewRequest(again, proof.receipt, { notice: SURFACE_ASK_AGAIN })] });
+        }
+        return nextIteration({ ...reviewed, lastReview: { ...lastReview, notCounted: SURFACE_NOT_ACKNOWLEDGED, findings: [...lastReview.findings, surfaceFinding(surface)] } });
+      }
+      return finish(reviewed, ExitCode.completed, `approved and proof passed on tree ${proof.treeHash.slice(0, 12)}`);
+    }
+    if (reviewed.reproves < 1) {
+      // The tree changed between the proof and the approval: prove the tree that was approved.
+      return step({ ...reviewed, phase: 'proving', reproves: reviewed.reproves + 1 }, { runProof: true });
+    }
+  }
+  return afterReview(reviewed);
+}
+
+/** A review that does not complete the run: count a cannot-review, then the next iteration. */
+function afterReview(state: LoopState): Step {
+  if (state.lastReview?.verdict === 'cannot-review') {
+    const count = state.cannotReview + 1;
+    if (count >= 2) return finish({ ...state, cannotReview: count }, ExitCode.stalled, 'stalled: the reviewer answered cannot-review twice');
+    return nextIteration({ ...state, cannotReview: count });
+  }
+  return nextIteration(state);
+}
+
+/** The reviewed tree is back: the worker's next task carries the saved change as a finding. */
+export function onTreeRestored(state: LoopState, restored: { files: string[]; fileCount: number; patch: string }): Step {
+  if (state.phase !== 'restoring' || !state.lastReview) return step(state);
+  const finding = treeChangedFinding(restored.files, restored.fileCount, restored.patch);
+  const lastReview = { ...state.lastReview, findings: [...state.lastReview.findings, finding] };
+  return afterReview({ ...state, restore: undefined, lastReview });
+}
+
+/** The reviewed tree could not be put back: nothing can be trusted any more, so the run stops (exit 5). */
+export function onRestoreFailed(state: LoopState, failure: { reason: string; patch?: string }): Step {
+  if (state.phase !== 'restoring') return step(state);
+  const saved = failure.patch ? `; the change is saved as ${failure.patch}` : '';
+  return finish(state, ExitCode.couldNotRun, `${TREE_CHANGED} and loop could not restore the reviewed tree: ${failure.reason}${saved}`);
+}
