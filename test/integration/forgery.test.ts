@@ -63,9 +63,10 @@ for (const isolation of ['sandbox', 'none'] as const) {
     });
 
     test('loop mcp started with LOOP_ROLE=reviewer', async () => {
-      const { w, result, run } = await attackRun(isolation, [{ sh: `node ${join(ATTACKS, 'mcp-review.mjs')} > mcp-answer.txt 2>&1` }]);
+      // The answer goes outside the repository: a file written there during the review would void the review.
+      const { w, result, run } = await attackRun(isolation, [{ sh: `node ${join(ATTACKS, 'mcp-review.mjs')} > ../mcp-answer.txt 2>&1` }]);
       assertNotCompleted(result, run);
-      assert.match(readFileSync(join(w.repo, 'mcp-answer.txt'), 'utf8'), /^sent review m-/);
+      assert.match(readFileSync(join(w.base, 'mcp-answer.txt'), 'utf8'), /^sent review m-/);
       const [event] = forged(run);
       assert.equal(event?.claimed, 'reviewer');
       assert.match(event.record, /"via":"mcp"/);

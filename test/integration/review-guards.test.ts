@@ -33,7 +33,7 @@ describe('loop run: the reviewer never edits the tree', () => {
     const reviews = envelopes(run.events).filter((e) => e.kind === 'review');
     const changed = run.events.filter((e) => e.type === 'review.tree-changed');
     assert.equal(changed.length, 1);
-    const { seq: _seq, at: _at, ...event } = changed[0]!;
+    const { seq: _seq, at: _at, prev: _prev, ...event } = changed[0]!;
     assert.deepEqual(event, {
       type: 'review.tree-changed', requestedTree: requested[0]!.treeHash, reviewTree: reviews[0].treeHash, files: ['work.txt'], patch, restored: true,
     });
