@@ -1,4 +1,5 @@
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join, relative } from 'node:path';
+import { loopLauncher } from './launcher.js';
 import { fallbackSocketDir } from '../attach/attach-server.js';
 import type { Role } from '../bus/message.js';
 import { sandboxArgs } from '../isolation/sandbox-args.js';
@@ -12,6 +13,29 @@ import type { RunContext } from './run-context.js';
  * (the handlers are reset for the agent, which gets them as usual), waits, and passes on the exit code.
  */
 const SANDBOX_INIT = 'trap : HUP TERM INT; "$@"; exit $?';
+
+/**
+ * loop's own installation (its code, and the node_modules it loads lazily during a run): an agent that could
+ * rewrite it would rewrite the other agent's `loop msg`, or loop's proof step. Left writable only when the
+ * agents work on loop itself (the repository is inside the installation).
+ */
+function loopOwnCode(cwd: string): string[] {
+  const root = dirname(dirname(loopLauncher()));
+  const rel = relative(root, cwd);
+  const inside = rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+  return inside ? [] : [root];
+}
+
+/**
+ * git settings that make git run commands (hooks, core.fsmonitor, diff and filter drivers): loop itself runs
+ * git on the tree (tree hash, proof surface, restore, verify), so an agent that planted one there would run
+ * code outside its sandbox.
+ */
+function gitCommandSettings(root: string, home: string | undefined): string[] {
+  const paths = [join(root, '.git', 'config'), join(root, '.git', 'hooks')];
+  if (home) paths.push(join(home, '.gitconfig'), join(home, '.config', 'git'));
+  return paths;
+}
 
 /** How one agent is started: its environment, and under the sandbox the bubblewrap wrapper around its command. */
 export interface AgentLaunchSetup {
@@ -37,6 +61,8 @@ export function agentLaunchSetup(ctx: RunContext, role: Role, shimDir: string): 
   const where = { cwd: ctx.manifest.cwd, env: ctx.env };
   const readOnly = [
     join(ctx.home, 'config.json'),
+    ...loopOwnCode(ctx.manifest.cwd),
+    ...gitCommandSettings(ctx.root, ctx.env.HOME),
     ...ctx.agents.worker.protectedPaths?.(where) ?? [],
     ...ctx.agents.reviewer.protectedPaths?.(where) ?? [],
   ];

@@ -2,7 +2,7 @@
 // is reviewing (so an accepted forgery would complete the run), and the reviewer only ever asks for changes.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { execa } from 'execa';
 import { join } from 'node:path';
 import { ROOT, envelopes, useWorlds, type Action, type World } from './helpers.js';
@@ -131,6 +131,27 @@ describe('under the sandbox, the reviewer cannot be reached at all', () => {
     assert.equal(tamper[0].file, 'events.jsonl');
     assert.match(readFileSync(tamper[0].savedTo, 'utf8'), /m-0000000000forged3/);
     assert.equal(run.events.some((e) => e.seq === 90), false, 'the forged line is not in the journal');
+  });
+
+  test("the worker cannot change loop's own code, or plant a git hook or command that loop would run", async () => {
+    const w = await newWorld();
+    const probe = join(ROOT, 'dist', '.sandbox-probe');
+    const tries = [
+      `touch ${probe}; echo $? > ${w.base}/code.rc`,
+      `git config core.fsmonitor "touch ${w.base}/pwned"; echo $? > ${w.base}/config.rc`,
+      `printf '#!/bin/sh\\ntouch ${w.base}/pwned\\n' > .git/hooks/post-checkout; echo $? > ${w.base}/hook.rc`,
+    ];
+    stage(w, 'sandbox', tries.map((sh) => ({ sh })));
+    const result = await w.loop(['run', 'task', '--ci']);
+    const exists = existsSync(probe);
+    if (exists) rmSync(probe);
+    assertNotCompleted(result, w.onlyRun());
+    assert.equal(exists, false, "loop's installation is read-only for the agents");
+    for (const name of ['code', 'config', 'hook']) assert.notEqual(readFileSync(join(w.base, `${name}.rc`), 'utf8').trim(), '0', name);
+    const fsmonitor = await execa('git', ['config', 'core.fsmonitor'], { cwd: w.repo, reject: false });
+    assert.equal(fsmonitor.stdout, '');
+    assert.equal(existsSync(join(w.repo, '.git', 'hooks', 'post-checkout')), false);
+    assert.equal(existsSync(join(w.base, 'pwned')), false);
   });
 
   test('manifest.json edited to completed is refused; the run ends failed', async () => {
