@@ -16,7 +16,8 @@ export interface SandboxView {
   readOnly: string[];
 }
 
-const inside = (parent: string, child: string) => {
+/** Is `child` the folder `parent` or somewhere below it? */
+export const isInside = (parent: string, child: string): boolean => {
   const rel = relative(parent, child);
   return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
 };
@@ -54,7 +55,7 @@ export function sandboxArgs(view: SandboxView): string[] {
   for (const dir of view.hidden) if (existsSync(dir)) args.push('--tmpfs', dir);
   for (const path of view.readOnly) if (existsSync(path)) args.push('--ro-bind', path, path);
   // A repository under a hidden folder (a worktree under $LOOP_HOME/runs) stays the agent's to work in.
-  if (inside(view.runsDir, view.cwd)) args.push('--bind', view.cwd, view.cwd);
+  if (isInside(view.runsDir, view.cwd)) args.push('--bind', view.cwd, view.cwd);
   args.push('--chdir', view.cwd);
   return args;
 }

@@ -1,8 +1,8 @@
-import { dirname, isAbsolute, join, relative } from 'node:path';
+import { dirname, join } from 'node:path';
 import { loopLauncher } from './launcher.js';
 import { fallbackSocketDir } from '../attach/attach-server.js';
 import type { Role } from '../bus/message.js';
-import { sandboxArgs } from '../isolation/sandbox-args.js';
+import { isInside, sandboxArgs } from '../isolation/sandbox-args.js';
 import { ensureDir } from '../run/fs-atomic.js';
 import type { RunContext } from './run-context.js';
 
@@ -21,9 +21,7 @@ const SANDBOX_INIT = 'trap : HUP TERM INT; "$@"; exit $?';
  */
 function loopOwnCode(cwd: string): string[] {
   const root = dirname(dirname(loopLauncher()));
-  const rel = relative(root, cwd);
-  const inside = rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
-  return inside ? [] : [root];
+  return isInside(root, cwd) ? [] : [root];
 }
 
 /**

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { execa } from 'execa';
 import { join } from 'node:path';
-import { ROOT, envelopes, useWorlds, type Action, type World } from './helpers.js';
+import { ROOT, envelopes, killLoopWhen, useWorlds, type Action, type World } from './helpers.js';
 
 const newWorld = useWorlds();
 const ATTACKS = join(ROOT, 'test', 'fixtures', 'attacks');
@@ -112,14 +112,7 @@ describe('under the sandbox, the reviewer cannot be reached at all', () => {
     const gate = join(w.base, 'resumed');
     stage(w, 'sandbox', [{ sh: forgeJournal }], gate);
     const first = w.loop(['run', 'task', '--ci']);
-    const started = Date.now();
-    const journal = () => (w.runDirs().length === 0 ? '' : readFileSync(join(w.runDirs()[0]!, 'events.jsonl'), { encoding: 'utf8', flag: 'a+' }));
-    while (!journal().includes('tamper.refused')) {
-      assert.ok(Date.now() - started < 60_000, 'the tampering was journaled');
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    first.kill('SIGKILL');
-    await first;
+    await killLoopWhen(w, first, (events) => events.some((e) => e.type === 'tamper.refused'));
     writeFileSync(gate, '');
     const resumed = await w.loop(['resume', w.onlyRun().manifest.id, '--ci', '--isolation', 'sandbox']);
     const run = w.onlyRun();

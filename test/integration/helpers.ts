@@ -1,5 +1,5 @@
 import { execa, type ResultPromise } from 'execa';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -139,4 +139,30 @@ export function useWorlds(): (files?: Record<string, string>) => Promise<World> 
     worlds.push(w);
     return w;
   };
+}
+
+/** Wait until the run's journal satisfies `predicate` (a torn last line is skipped); returns the run directory. */
+export async function waitForJournal(w: World, predicate: (events: Record<string, any>[]) => boolean, timeoutMs = 30_000): Promise<string> {
+  const started = Date.now();
+  while (Date.now() - started < timeoutMs) {
+    const dir = w.runDirs()[0];
+    if (dir && existsSync(join(dir, 'events.jsonl'))) {
+      const events = readFileSync(join(dir, 'events.jsonl'), 'utf8').split('\n').filter((l) => l.trim()).flatMap((l) => { try { return [JSON.parse(l)]; } catch { return []; } });
+      if (predicate(events)) return dir;
+    }
+    await sleep(50);
+  }
+  throw new Error('timed out waiting for the journal');
+}
+
+/** Has the review request been delivered to the reviewer? */
+export const reviewRequested = (events: Record<string, any>[]) =>
+  events.some((e) => e.type === 'message.delivered' && envelopes(events).find((m) => m.id === e.id)?.kind === 'review-request');
+
+/** SIGKILL a running `loop run` once the journal satisfies `predicate`; returns the run as the dead process left it. */
+export async function killLoopWhen(w: World, running: ReturnType<World['loop']>, predicate: (events: Record<string, any>[]) => boolean) {
+  const dir = await waitForJournal(w, predicate);
+  running.kill('SIGKILL');
+  await running;
+  return readRun(dir);
 }

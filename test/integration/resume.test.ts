@@ -1,8 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { agentPids, envelopes, isAlive, readRun, sleep, useWorlds, type World } from './helpers.js';
+import { agentPids, envelopes, isAlive, killLoopWhen, readRun, reviewRequested, sleep, useWorlds, waitForJournal, type World } from './helpers.js';
 
 const world = useWorlds();
 
@@ -10,20 +8,6 @@ const done = { msg: ['done', '--text', 'did it'] };
 const approve = { msg: ['review', '--json', '{"verdict":"approve","summary":"good"}'] };
 const writeWork = { write: ['work.txt', 'work\n'] };
 
-/** Wait until the run's journal satisfies `predicate`. */
-async function waitForJournal(w: World, predicate: (events: Record<string, any>[]) => boolean, timeoutMs = 30_000) {
-  const started = Date.now();
-  while (Date.now() - started < timeoutMs) {
-    const dir = w.runDirs()[0];
-    if (dir && existsSync(join(dir, 'events.jsonl'))) {
-      const text = readFileSync(join(dir, 'events.jsonl'), 'utf8');
-      const events = text.split('\n').filter((l) => l.trim()).flatMap((l) => { try { return [JSON.parse(l)]; } catch { return []; } });
-      if (predicate(events)) return dir;
-    }
-    await sleep(50);
-  }
-  throw new Error('timed out waiting for the journal');
-}
 
 function assertNoDoubleDelivery(w: World, events: Record<string, any>[]) {
   const delivered = events.filter((e) => e.type === 'message.delivered').map((e) => e.id);
@@ -36,11 +20,8 @@ describe('loop resume after the loop process is killed', () => {
   test('killed while the reviewer works: resume completes, nothing delivered twice', async () => {
     const w = await world();
     w.configure({ on: { task: [[writeWork, done]] } }, { on: { 'review-request': [[{ sleep: 2500 }, approve]] } });
-    const first = w.loop(['run', '--ci', 'do it']);
-    const dir = await waitForJournal(w, (events) => events.some((e) => e.type === 'message.delivered' && envelopes(events).find((m) => m.id === e.id)?.kind === 'review-request'));
-    first.kill('SIGKILL');
-    await first;
-    const killed = readRun(dir);
+    const killed = await killLoopWhen(w, w.loop(['run', '--ci', 'do it']), reviewRequested);
+    const { dir } = killed;
     assert.equal(killed.manifest.status, 'running');
     for (const pid of agentPids(killed.events)) {
       for (let i = 0; i < 50 && isAlive(pid); i++) await sleep(100);
