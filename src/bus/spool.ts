@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 import { macOf } from '../isolation/role-keys.js';
@@ -36,9 +36,14 @@ export function writeSpoolRecord(dir: string, id: string, record: SpoolRecord, k
 /** A parsed spool file, with what provenance needs: the MAC it carried and the exact body it covers. */
 export type SpoolRead = { ok: true; record: SpoolRecord; mac?: string; body: string } | { ok: false; error: string };
 
+/** Larger spool files are not read at all: `loop msg` never writes one near it (envelopes are ≤ 2 MiB even at the widest limits). */
+export const MAX_SPOOL_FILE_BYTES = 4 * 1024 * 1024;
+
 /** Parse one spool file. */
 export function readSpoolRecord(path: string): SpoolRead {
   try {
+    const size = statSync(path).size;
+    if (size > MAX_SPOOL_FILE_BYTES) return { ok: false, error: `the file is ${size} bytes; loop reads at most ${MAX_SPOOL_FILE_BYTES}` };
     const raw: unknown = JSON.parse(readFileSync(path, 'utf8'));
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { ok: false, error: '(root): expected a JSON object' };
     const { mac, ...rest } = raw as Record<string, unknown>;

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  pendingSpoolFiles, readSpoolRecord, retireSpoolFile, writeSpoolRecord, type SpoolRecord,
+  MAX_SPOOL_FILE_BYTES, pendingSpoolFiles, readSpoolRecord, retireSpoolFile, writeSpoolRecord, type SpoolRecord,
 } from '../../src/bus/spool.js';
 import { freshDirs } from '../helpers/shared.js';
 import { macMatches } from '../../src/isolation/role-keys.js';
@@ -103,5 +103,13 @@ describe('spool', () => {
     mkdirSync(join(spoolDir(dir), 'rejected'));
     writeFileSync(join(spoolDir(dir), 'rejected', 'm-000000001aaaaaaaa.json'), 'garbage');
     assert.deepEqual(pendingSpoolFiles(spoolDir(dir)), [path]);
+  });
+
+  test('a file over the size bound is not read: reported as unreadable with its size', () => {
+    const dir = newRunDir();
+    mkdirSync(spoolDir(dir));
+    const big = join(spoolDir(dir), 'm-000000007aaaaaaaa.json');
+    writeFileSync(big, ' '.repeat(MAX_SPOOL_FILE_BYTES + 1));
+    assert.deepEqual(readSpoolRecord(big), { ok: false, error: `the file is ${MAX_SPOOL_FILE_BYTES + 1} bytes; loop reads at most ${MAX_SPOOL_FILE_BYTES}` });
   });
 });
