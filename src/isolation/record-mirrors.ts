@@ -40,6 +40,8 @@ function readMirror(path: string): string | undefined {
  */
 export class RecordMirrors {
   private expected: Record<File, string> = { 'events.jsonl': '', 'manifest.json': '' };
+  /** Bytes of the journal copy, kept as it grows (the cheap check before each append). */
+  private journalBytes = 0;
   private watchers: FSWatcher[] = [];
   private pending = new Set<string>();
   private closed = false;
@@ -66,9 +68,9 @@ export class RecordMirrors {
       if (manifest !== undefined && lastCopy !== undefined && sha(manifest) !== lastCopy) found.push([role, 'manifest.json', manifest, "left its view of the manifest different from loop's (while loop was down)"]);
     }
     this.expected = { 'events.jsonl': journalText, 'manifest.json': manifestText };
+    this.journalBytes = Buffer.byteLength(journalText);
     for (const role of ['worker', 'reviewer'] as const) {
       for (const file of ['events.jsonl', 'manifest.json'] as const) restore(this.path(role, file), this.expected[file]);
-      this.rememberManifestCopy(manifestText);
       // The folder, not the files: a copy replaced by a rename is still seen.
       const watcher = watch(viewDir(this.runDir, role), { persistent: false }, (_event, name) => {
         if (name === 'events.jsonl' || name === 'manifest.json') this.schedule(role, name);
@@ -76,6 +78,7 @@ export class RecordMirrors {
       watcher.on('error', () => undefined); // the view folder went with the run: nothing left to watch
       this.watchers.push(watcher);
     }
+    this.rememberManifestCopy(manifestText);
     for (const [role, file, content, reason] of found) this.refuse(role, file, content, reason);
   }
 
@@ -83,6 +86,7 @@ export class RecordMirrors {
   appendJournal(line: string): void {
     this.verifyNow();
     this.expected['events.jsonl'] += line;
+    this.journalBytes += Buffer.byteLength(line);
     for (const role of ['worker', 'reviewer'] as const) {
       // O_NOFOLLOW: a symlink an agent put there since the check is not followed out of the view.
       const fd = openSync(this.path(role, 'events.jsonl'), constants.O_WRONLY | constants.O_APPEND | constants.O_NOFOLLOW);
@@ -128,7 +132,12 @@ export class RecordMirrors {
   /** Check every mirror now (before loop writes to them, so that no foreign write is folded in). */
   verifyNow(): void {
     if (this.closed) return;
-    for (const role of ['worker', 'reviewer'] as const) for (const file of ['events.jsonl', 'manifest.json'] as const) this.check(role, file);
+    for (const role of ['worker', 'reviewer'] as const) {
+      // The journal copy grows with the run: a size check here; the folder watch compares the content.
+      const stat = lstatSync(this.path(role, 'events.jsonl'), { throwIfNoEntry: false });
+      if (!stat?.isFile() || stat.size !== this.journalBytes) this.check(role, 'events.jsonl');
+      this.check(role, 'manifest.json');
+    }
   }
 
   private check(role: Role, file: File): void {

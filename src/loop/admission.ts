@@ -7,7 +7,6 @@ import { dropBoxDir, sharedSpoolDir } from '../isolation/agent-area.js';
 import { establishRole } from '../isolation/provenance.js';
 import { RecordMirrors } from '../isolation/record-mirrors.js';
 import type { Outgoing } from './machine.js';
-import type { Observer } from './observer.js';
 import type { RunContext } from './run-context.js';
 
 /** Every place a message can be dropped: each agent's own drop-box, and the contract's shared `spool/`. */
@@ -54,11 +53,9 @@ export function admit(ctx: RunContext, arrival: Arrival): Admission {
  * Under the sandbox: give each agent its own copy of the journal and manifest, keep the copies in step, and
  * journal any write an agent makes to them as `tamper.refused`. Call before the agents start.
  */
-export function watchRecords(ctx: RunContext, observer: Observer): void {
-  const mirrors = new RecordMirrors(ctx.ref.dir, (attempt) => {
-    ctx.journal.append('tamper.refused', { ...attempt });
-    observer({ type: 'warning', text: `refused: ${attempt.reason} (kept as ${attempt.savedTo})` });
-  });
+export function watchRecords(ctx: RunContext): void {
+  // Journaled like any other refused change to the records: the journal's onTamper tells the user.
+  const mirrors = new RecordMirrors(ctx.ref.dir, (attempt) => ctx.journal.recordTamper(attempt));
   mirrors.start(readFileSync(ctx.journal.path, 'utf8'), readFileSync(join(ctx.ref.dir, 'manifest.json'), 'utf8'));
   ctx.journal.onWrite = (line) => mirrors.appendJournal(line);
   ctx.mirrors = mirrors;

@@ -164,7 +164,7 @@ export class Driver {
   async run(): Promise<RunOutcome> {
     const { ctx } = this;
     const minutes = ctx.config.maxMinutes;
-    if (ctx.isolation.mode === 'sandbox') watchRecords(ctx, this.deps.observer);
+    if (ctx.isolation.mode === 'sandbox') watchRecords(ctx);
     this.timers.startWall(minutes * 60_000, () => this.feed({ type: 'timeout', what: 'wall-clock', minutes }));
     // Messages for the agents are queued before they start, so a harness that takes its first prompt on the
     // command line gets it there (faster and surer than typing); the rest is typed once the agent is idle.

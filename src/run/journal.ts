@@ -123,7 +123,7 @@ export class Journal {
   }
 
   /** Journal a `tamper.refused` event (for this file or another run record) and tell `onTamper`. */
-  recordTamper(fields: { file: string; savedTo: string | null; reason: string; bytes?: number }, now = new Date()): TamperEvent {
+  recordTamper(fields: { file: string; savedTo: string | null; reason: string; bytes?: number; role?: string }, now = new Date()): TamperEvent {
     const event = this.write('tamper.refused', fields, now) as TamperEvent;
     this.onTamper?.(event);
     return event;
