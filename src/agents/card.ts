@@ -68,4 +68,10 @@ export interface AgentAdapter {
    * may not have.) Absent: assume it has.
    */
   hasSession?(sessionId: string, where: { cwd: string; env: Record<string, string> }): boolean;
+  /**
+   * Does the harness's own saved session already hold this message (its id appears in a user turn of the
+   * transcript)? Used after a relaunch on the agent's own session, so a message typed before a crash is not
+   * typed again. Absent (command agents): it does not, and the message is sent again.
+   */
+  sessionHolds?(sessionId: string, messageId: string, where: { cwd: string; env: Record<string, string> }): boolean;
 }
