@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Role } from '../bus/message.js';
 import type { IdleRule } from '../pty/types.js';
+import type { TurnSignal } from './signals.js';
 
 /** What loop knows about driving one harness (contract: DESIGN.md "words" → capability card). */
 export const AgentCardSchema = z.strictObject({
@@ -15,6 +16,8 @@ export const AgentCardSchema = z.strictObject({
   initialPromptOnCommandLine: z.boolean(),
   /** How the end of a turn is detected. */
   turnEnd: z.array(z.enum(['hook', 'notify', 'screen'])),
+  /** How loop learns that a typed message was submitted (the turn started): a hook, the harness's session file, the screen. */
+  turnStart: z.array(z.enum(['hook', 'session-file', 'screen'])),
   /** Is the MCP bridge registered with the agent? */
   mcp: z.boolean(),
 });
@@ -48,6 +51,28 @@ export interface LaunchPlan {
   initialPromptOnCommandLine?: boolean;
   /** What loop changed or set up for this launch, for the user to see (e.g. a pre-accepted trust dialog). */
   notices?: string[];
+  /** False when the harness will not run loop's hooks for this launch (then the screen alone tells turns apart). */
+  signals?: boolean;
+}
+
+/** Where a harness keeps its sessions: the agent's working directory and environment. */
+export interface SessionWhere {
+  cwd: string;
+  env: Record<string, string>;
+}
+
+/** What `loop doctor` checks for a harness: its npm package, its login, and how to log in. */
+export interface HarnessDoctor {
+  package: string;
+  /** How the harness can authenticate, from the environment and its config home; undefined: it cannot. */
+  auth(env: Record<string, string | undefined>): string | undefined;
+  loginFix: string;
+}
+
+/** The harness's own signals: the `loop hook <event>` events its launch registers, and how each payload reads. */
+export interface HarnessSignals {
+  events: readonly string[];
+  parse(event: string, payload: Record<string, unknown>): TurnSignal;
 }
 
 /** One harness: launch, resume and idle detection. Built-in harnesses and custom commands alike. */
@@ -67,11 +92,20 @@ export interface AgentAdapter {
    * Has the harness saved this session, so that it can be resumed? (A harness killed early in its first turn
    * may not have.) Absent: assume it has.
    */
-  hasSession?(sessionId: string, where: { cwd: string; env: Record<string, string> }): boolean;
+  hasSession?(sessionId: string, where: SessionWhere): boolean;
   /**
    * Does the harness's own saved session already hold this message (its id appears in a user turn of the
    * transcript)? Used after a relaunch on the agent's own session, so a message typed before a crash is not
    * typed again. Absent (command agents): it does not, and the message is sent again.
    */
-  sessionHolds?(sessionId: string, messageId: string, where: { cwd: string; env: Record<string, string> }): boolean;
+  sessionHolds?(sessionId: string, messageId: string, where: SessionWhere): boolean;
+  /**
+   * The agent's own session id, found in the harness's files, for a harness that chooses it itself (Codex): the
+   * session started since `since` (epoch ms) whose record holds one of `messageIds`. Null: not (yet) found.
+   */
+  discoverSession?(where: SessionWhere & { since: number; messageIds: string[] }): string | null;
+  /** Keys that empty the composer, harmless while a turn runs or when it is already empty. */
+  readonly clearInput?: string;
+  readonly signals?: HarnessSignals;
+  readonly doctor?: HarnessDoctor;
 }

@@ -19,6 +19,7 @@ export function commandAgent(name: string, config: AgentConfig, kind: AgentCard[
     resume: false,
     initialPromptOnCommandLine: false,
     turnEnd: ['screen'],
+    turnStart: ['screen'],
     mcp: false,
   };
   return {

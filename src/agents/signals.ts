@@ -4,36 +4,46 @@ import type { Role } from '../bus/message.js';
 import { ensureDir } from '../run/fs-atomic.js';
 import { agentAreaDir } from '../isolation/agent-area.js';
 
-/** A harness's own turn-end signal (Claude `Stop`, Codex `notify`, Gemini `AfterAgent`), as `loop hook` records it. */
+/** What a harness's own signal says: a turn started (the prompt was submitted), a turn ended, or a session began. */
+export type SignalKind = 'turn-start' | 'turn-end' | 'session-start';
+
+/**
+ * A harness's own signal (Claude `UserPromptSubmit`/`Stop`, Gemini `BeforeAgent`/`AfterAgent`, Codex `notify`),
+ * as `loop hook` records it, already parsed by the harness's adapter.
+ */
 export interface TurnSignal {
   at: string;
   event: string;
+  kind: SignalKind;
   /** The agent's own session id, when the payload carries one. */
   sessionId?: string;
   /** Signals that are not about the agent's main conversation (Codex's title sub-turn). */
   ignored?: string;
   lastMessage?: string;
+  /** For a turn start: the loop message ids found in the submitted prompt. */
+  ids?: string[];
+}
+
+/** Loop message ids (`m-` + 17 base36 characters, see run/ids.ts) found in a prompt, in order, at most 50. */
+export function messageIdsIn(text: string): string[] {
+  return [...new Set(text.match(/\bm-[0-9a-z]{17}\b/g) ?? [])].slice(0, 50);
+}
+
+/** A signal's common fields from a hook payload (`session_id`, `prompt`, `last_assistant_message`). */
+export function hookSignal(event: string, kind: SignalKind, payload: Record<string, unknown>, lastMessage?: unknown): TurnSignal {
+  const str = (v: unknown) => (typeof v === 'string' && v.length > 0 ? v : undefined);
+  const prompt = str(payload.prompt);
+  const last = str(lastMessage);
+  return {
+    at: new Date().toISOString(), event, kind,
+    ...(str(payload.session_id) ? { sessionId: str(payload.session_id) } : {}),
+    ...(last ? { lastMessage: last.slice(0, 500) } : {}),
+    ...(prompt !== undefined ? { ids: messageIdsIn(prompt) } : {}),
+  };
 }
 
 /** In the agent's own area, the one part of the run it may write under the sandbox. */
 export const signalsPath = (runDir: string, role: Role) => join(agentAreaDir(runDir, role), 'signals.jsonl');
-
-const str = (v: unknown) => (typeof v === 'string' && v.length > 0 ? v : undefined);
-
-/** Normalise a hook payload into a turn signal. */
-export function parseHookPayload(event: string, payload: Record<string, unknown>): TurnSignal {
-  const at = new Date().toISOString();
-  if (event === 'codex-notify') {
-    const inputs = Array.isArray(payload['input-messages']) ? (payload['input-messages'] as unknown[]) : [];
-    // Why: codex 0.169 also notifies for its title-generation sub-turn, on another thread (FINDINGS §3).
-    const title = typeof inputs[0] === 'string' && inputs[0].startsWith('Generate a concise, single-line task title');
-    return {
-      at, event, sessionId: str(payload['thread-id']), lastMessage: str(payload['last-assistant-message'])?.slice(0, 500),
-      ...(title ? { ignored: 'title sub-turn' } : {}),
-    };
-  }
-  return { at, event, sessionId: str(payload.session_id), lastMessage: str(payload.last_assistant_message ?? payload.prompt_response)?.slice(0, 500) };
-}
 
 /** Append a signal for the run's agent in `role` (called by `loop hook` inside the agent's process tree). */
 export function recordSignal(runDir: string, role: Role, signal: TurnSignal): void {
@@ -41,7 +51,9 @@ export function recordSignal(runDir: string, role: Role, signal: TurnSignal): vo
   appendFileSync(signalsPath(runDir, role), `${JSON.stringify(signal)}\n`, { mode: 0o600 });
 }
 
-/** Signals recorded after byte `offset`, and the new offset. */
+const KINDS = new Set<string>(['turn-start', 'turn-end', 'session-start']);
+
+/** Signals recorded after byte `offset`, and the new offset. Lines that are not signals are skipped. */
 export function readSignals(runDir: string, role: Role, offset: number): { signals: TurnSignal[]; offset: number } {
   const path = signalsPath(runDir, role);
   if (!existsSync(path)) return { signals: [], offset };
@@ -50,9 +62,10 @@ export function readSignals(runDir: string, role: Role, offset: number): { signa
   if (end <= offset) return { signals: [], offset };
   const signals = text.subarray(offset, end).toString('utf8').split('\n').filter(Boolean).flatMap((line) => {
     try {
-      return [JSON.parse(line) as TurnSignal];
+      const signal = JSON.parse(line) as TurnSignal;
+      return typeof signal === 'object' && signal !== null && KINDS.has(signal.kind) && typeof signal.event === 'string' ? [signal] : [];
     } catch {
-      return [];
+      return []; // a torn or foreign line: the agent may write this file; it is a hint, never a message
     }
   });
   return { signals, offset: end };

@@ -1,12 +1,15 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { AgentAdapter, LaunchPlan } from '../agents/card.js';
 import { AttachServer } from '../attach/attach-server.js';
-import { readSignals, type TurnSignal } from '../agents/signals.js';
+import type { TurnSignal } from '../agents/signals.js';
 import type { Envelope, Role } from '../bus/message.js';
-import { renderBlocks, renderLines } from '../bus/render.js';
-import { watchSubmission } from './submit-watch.js';
+import { typedBlock } from '../bus/typed-block.js';
+import { isIdleScreen } from '../pty/activity-tracker.js';
 import type { AgentActivity, ExitInfo, PtySession, PtySpawnSpec, IdleRule } from '../pty/types.js';
+import { handOff, type ConfirmBy, type HandOffPlan } from './hand-off.js';
+import { TurnWatch } from './turn-watch.js';
 
 export interface AgentRunnerOptions {
   role: Role;
@@ -26,61 +29,83 @@ export interface AgentRunnerOptions {
   wrap?: (command: string, args: string[]) => { command: string; args: string[] };
 }
 
+/** How a message reached the agent: typed, on its command line, or named in a notice to read it with `loop inbox`. */
+export interface DeliveryInfo {
+  attempts: number;
+  via: 'terminal' | 'command-line' | 'notice';
+  /** What showed that the agent took it: its hook, its session record, the screen, or the launch itself. */
+  confirmedBy: string;
+  /** Size of the block typed (or put on the command line) in bytes. */
+  bytes: number;
+}
+
 export interface AgentRunnerEvents {
   started(plan: LaunchPlan, pid: number, recording: string): void;
   activity(activity: AgentActivity): void;
-  delivered(envelope: Envelope, attempts: number, via: 'terminal' | 'command-line'): void;
-  /** A delivery could not be made (the agent never became idle, or Enter was not taken). */
+  delivered(envelope: Envelope, info: DeliveryInfo): void;
+  /** A delivery could not be made (the agent never became idle, or never started the turn). */
   stuck(envelope: Envelope, detail: string, final: boolean): void;
   exited(info: ExitInfo): void;
-  /** The harness reported the end of a turn (hook or notify). */
+  /** The harness reported a turn start or end (hook or notify). */
   turnSignal(signal: TurnSignal): void;
+  /** The agent's own session id became known after launch (Codex: from its session file). */
+  sessionFound(sessionId: string, how: string): void;
   /** A turn-end signal was expected but did not come within the watchdog: the state is unknown. */
   signalMissing(): void;
   /** The agent finished a turn and sat idle for idleGraceMs while loop awaits its reply. */
   idleAfterTurn(): void;
-  /** A typed message sat unsent in the composer, and Enter was pressed again. */
-  resubmitted(envelopes: Envelope[], attempt: number, screenLine: string): void;
+  /** A typed message was not submitted in time; the screen as it was, before the composer is cleared and it is typed again. */
+  unsubmitted(envelopes: Envelope[], attempt: number, screen: string): void;
   /** Is loop waiting for a reply from this agent right now? */
   awaitingReply(): boolean;
+  /** The runner itself failed unexpectedly (a bug or the machine): the run must stop. */
+  fault(error: unknown): void;
 }
 
 const IDLE_WAIT_MS = 30_000;
-const MAX_NOT_SUBMITTED = 3;
-/** After a delivery, wait this long for the harness's own turn-end signal before trusting the screen alone. */
+/** A screen that looks idle this long while the harness's turn-end signal is awaited: the signal is missing. */
 const TURN_SIGNAL_WATCHDOG_MS = 15_000;
-
+/** After the turn-end signal: longest wait for the screen to show the prompt before typing anyway. */
+const PROMPT_SHOW_MS = 2000;
+/** How long to look for a harness-chosen session id (Codex) after launch. */
+const DISCOVERY_MS = 120_000;
 /** A human who typed into an attached terminal this recently is still typing: loop waits. */
 const HUMAN_TYPING_MS = 5_000;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** One agent in its terminal: launch, ordered delivery when idle, turn tracking from hooks and the screen. */
+/** One agent in its terminal: launch, ordered hand-off when it is ready, turn tracking from its own signals and the screen. */
 export class AgentRunner {
   session?: PtySession;
   plan?: LaunchPlan;
-  /** The agent's own session id (assigned at launch, or captured from a turn signal). */
+  /** The agent's own session id (assigned at launch, found in its session file, or captured from a turn signal). */
   sessionId: string | null = null;
   private queue: Envelope[] = [];
   private delivering = false;
   private stopping = false;
   private idleSince = 0;
   private turnPending = false;
-  /** A delivered turn whose harness signal (Stop/notify/AfterAgent) has not come yet. */
-  private awaitingSignal = false;
-  private signalOffset = 0;
+  private launchedAt = 0;
+  /** Ids put on the command line at launch, by which a harness-chosen session is found. */
+  private discoverIds: string[] = [];
+  private readonly watch: TurnWatch;
   private ticker?: NodeJS.Timeout;
   private attach?: AttachServer;
-  private stopSubmitWatch?: () => void;
 
-  constructor(private readonly options: AgentRunnerOptions, private readonly events: AgentRunnerEvents) {}
+  constructor(private readonly options: AgentRunnerOptions, private readonly events: AgentRunnerEvents) {
+    this.watch = new TurnWatch(options.runDir, options.role, (signal) => this.onSignal(signal));
+  }
 
   get role(): Role {
     return this.options.role;
   }
 
+  /** Does this launch report its turns (hooks or notify that loop's launch registered)? */
   private get usesSignals(): boolean {
-    return this.options.adapter.card.turnEnd.some((t) => t === 'hook' || t === 'notify');
+    return this.plan?.signals !== false && this.options.adapter.card.turnEnd.some((t) => t === 'hook' || t === 'notify');
+  }
+
+  private get confirmBy(): ConfirmBy {
+    const first = this.options.adapter.card.turnStart[0] ?? 'screen';
+    return this.usesSignals ? first : 'screen';
   }
 
   /** A recording file that does not exist yet: `worker.cast`, then `worker.2.cast` after a relaunch… */
@@ -99,16 +124,18 @@ export class AgentRunner {
   async launch(resumeSessionId?: string): Promise<void> {
     const o = this.options;
     const card = o.adapter.card;
-    const initial = card.initialPromptOnCommandLine && this.queue.length > 0 ? [...this.queue] : [];
+    const initial = card.initialPromptOnCommandLine && this.queue.length > 0 ? typedBlock(this.queue, true) : undefined;
     const plan = await o.adapter.plan({
       role: o.role, runId: o.runId, runDir: o.runDir, cwd: o.cwd, env: o.env, ci: o.ci, resumeSessionId,
-      ...(initial.length > 0 ? { initialPrompt: renderBlocks(initial) } : {}),
+      ...(initial ? { initialPrompt: initial.text } : {}),
     });
     this.plan = plan;
     this.sessionId = plan.sessionId;
-    this.signalOffset = readSignals(o.runDir, o.role, 0).offset;
+    this.watch.skipRecorded();
+    this.watch.awaitingEnd = false;
     const recording = this.recordingPath();
     const launched = o.wrap ? o.wrap(plan.command, plan.args) : { command: plan.command, args: plan.args };
+    this.launchedAt = Date.now();
     const session = await o.createSession(
       { command: launched.command, args: launched.args, cwd: o.cwd, env: plan.env, cols: o.cols, rows: o.rows, recordPath: recording, recordMaxBytes: o.recordingBytes },
       plan.idle,
@@ -118,117 +145,175 @@ export class AgentRunner {
     session.onActivity((activity) => {
       if (!this.stopping && this.session === session) this.events.activity(activity);
     });
-    void session.exited.then((info) => {
+    session.exited.then((info) => {
       if (!this.stopping && this.session === session) this.events.exited(info);
-    });
+    }, (error: unknown) => this.events.fault(error));
     if (!this.attach) {
       this.attach = new AttachServer(o.runDir, o.role, { cols: o.cols, rows: o.rows });
       await this.attach.start(() => this.session);
     }
     this.events.started(plan, session.pid, recording);
-    if (plan.initialPromptOnCommandLine && initial.length > 0) {
-      this.queue.splice(0, initial.length);
+    this.discoverIds = [];
+    if (plan.initialPromptOnCommandLine && initial) {
+      this.queue.splice(0, initial.envelopes.length);
       this.markTurnStarted();
-      for (const envelope of initial) this.events.delivered(envelope, 0, 'command-line');
+      const bytes = Buffer.byteLength(initial.text);
+      initial.envelopes.forEach((envelope, index) => this.events.delivered(envelope, {
+        attempts: 0, via: index < initial.envelopes.length - initial.notified ? 'command-line' : 'notice', confirmedBy: 'launch', bytes,
+      }));
+      if (!this.sessionId && o.adapter.discoverSession) this.discoverIds = initial.envelopes.map((e) => e.id);
     }
     // An agent back on its own session owes loop whatever it was doing: if it sits idle, it is reminded.
     if (resumeSessionId) this.turnPending = true;
     clearInterval(this.ticker);
-    this.ticker = setInterval(() => this.tick(), 250);
+    this.ticker = setInterval(() => this.guard(() => this.tick()), 250);
     this.ticker.unref();
-    if (this.queue.length > 0) setImmediate(() => void this.pump());
+    if (this.queue.length > 0) setImmediate(() => this.startPump());
   }
 
-  /** Queue a message for delivery; it is typed only when the agent is idle. */
+  /** Queue a message for delivery; it is typed only when the agent is ready. */
   enqueue(envelope: Envelope): void {
     this.queue.push(envelope);
     // Start on the next tick, so that messages queued together are delivered together.
-    setImmediate(() => void this.pump());
+    setImmediate(() => this.startPump());
+  }
+
+  private guard(work: () => void): void {
+    try {
+      work();
+    } catch (error) {
+      this.events.fault(error);
+    }
+  }
+
+  private startPump(): void {
+    this.pump().catch((error: unknown) => this.events.fault(error));
   }
 
   private markTurnStarted(): void {
     this.turnPending = true;
     this.idleSince = 0;
-    this.awaitingSignal = this.usesSignals;
+    this.watch.awaitingEnd = this.usesSignals;
+  }
+
+  private onSignal(signal: TurnSignal): void {
+    if (!signal.ignored && signal.sessionId && !this.sessionId) {
+      this.sessionId = signal.sessionId;
+      this.discoverIds = [];
+    }
+    this.events.turnSignal(signal);
+  }
+
+  /** Is the hand-off in `session` still wanted? */
+  private live(session: PtySession): boolean {
+    return !this.stopping && this.session === session && session.activity() !== 'exited';
   }
 
   /**
-   * Wait before typing: with a harness signal available, for the turn to end (the screen can look idle);
-   * and while a human attached with `loop attach` is typing, for them to stop.
+   * Wait until the agent can take input. With harness signals: until the turn-end signal (no quiet window), then,
+   * briefly, until the screen shows its prompt. If the screen has looked idle for the watchdog without the signal,
+   * the signal is missing: say so and go by the screen. Returns whether delivery must still wait for a quiet, idle screen.
    */
-  private async turnSettled(): Promise<void> {
-    const started = Date.now();
-    while (this.awaitingSignal && !this.stopping && Date.now() - started < TURN_SIGNAL_WATCHDOG_MS) await sleep(100);
-    if (this.awaitingSignal && !this.stopping) {
-      // The harness's own turn-end signal never came: say so, then fall back on the screen alone.
-      this.events.activity('unknown');
-      this.events.signalMissing();
+  private async readyForInput(session: PtySession): Promise<boolean> {
+    let waitIdle = !this.usesSignals;
+    let idleFrom = 0;
+    while (this.usesSignals && this.watch.awaitingEnd && this.live(session)) {
+      this.watch.poll();
+      if (!this.watch.awaitingEnd) break;
+      const now = Date.now();
+      idleFrom = session.activity() === 'idle' ? idleFrom || now : 0;
+      if (idleFrom && now - idleFrom >= TURN_SIGNAL_WATCHDOG_MS) {
+        this.watch.awaitingEnd = false;
+        this.events.activity('unknown');
+        this.events.signalMissing();
+        waitIdle = true;
+        break;
+      }
+      await sleep(50);
     }
-    this.awaitingSignal = false;
-    while (this.attach && this.attach.attached > 0 && Date.now() - this.attach.lastHumanInput < HUMAN_TYPING_MS && !this.stopping) await sleep(250);
+    if (!waitIdle && this.plan) {
+      const probe = { text: () => session.screenText(), cursorLine: () => session.cursorLine(), flushed: async () => undefined };
+      const until = Date.now() + PROMPT_SHOW_MS;
+      while (Date.now() < until && this.live(session) && !isIdleScreen(this.plan.idle, probe)) await sleep(20);
+      if (session.activity() === 'needs-input') waitIdle = true; // a dialog: wait until it is answered
+    }
+    while (this.attach && this.attach.attached > 0 && Date.now() - this.attach.lastHumanInput < HUMAN_TYPING_MS && this.live(session)) await sleep(250);
+    return waitIdle;
+  }
+
+  /** Does the harness's own session record hold one of these messages (finding a harness-chosen session on the way)? */
+  private recorded(ids: readonly string[]): boolean {
+    const { adapter, cwd } = this.options;
+    const where = { cwd, env: this.plan?.env ?? this.options.env };
+    if (this.sessionId) return adapter.sessionHolds ? ids.some((id) => adapter.sessionHolds!(this.sessionId!, id, where)) : false;
+    const found = adapter.discoverSession?.({ ...where, since: this.launchedAt, messageIds: [...ids] });
+    if (!found) return false;
+    this.foundSession(found, 'session file');
+    return true;
+  }
+
+  private foundSession(sessionId: string, how: string): void {
+    this.sessionId = sessionId;
+    this.discoverIds = [];
+    this.events.sessionFound(sessionId, how);
   }
 
   private async pump(): Promise<void> {
     if (this.delivering || !this.session || this.stopping) return;
     this.delivering = true;
     try {
-      let notSubmitted = 0;
       let warned = false;
       while (this.queue.length > 0 && !this.stopping) {
-        await this.turnSettled();
-        // Everything queued goes in one delivery: one turn for the agent, in order.
-        const batch = [...this.queue];
         const session: PtySession = this.session;
-        const text = session.bracketedPaste() ? renderBlocks(batch) : renderLines(batch);
-        const result = await session.deliver(text, { idleTimeoutMs: IDLE_WAIT_MS });
-        if (this.stopping || this.session !== session) return;
+        const waitIdle = await this.readyForInput(session);
+        if (!this.live(session)) return;
+        // Everything queued goes in one hand-off (one turn for the agent, in order), up to the typed-block cap.
+        const block = typedBlock(this.queue, session.bracketedPaste());
+        const plan: HandOffPlan = {
+          confirmBy: this.confirmBy, watch: this.watch, waitIdle, settleMs: 0, idleTimeoutMs: IDLE_WAIT_MS,
+          ...(this.options.adapter.clearInput ? { clearInput: this.options.adapter.clearInput } : {}),
+          recorded: (ids) => this.recorded(ids),
+          unsubmitted: (attempt, screen) => this.events.unsubmitted(block.envelopes, attempt, screen),
+          live: () => this.live(session),
+        };
+        const result = await handOff(session, block, plan);
+        if (!this.live(session)) return;
         if (result.ok) {
-          this.queue.splice(0, batch.length);
-          notSubmitted = 0;
+          this.queue.splice(0, block.envelopes.length);
           this.markTurnStarted();
-          for (const envelope of batch) this.events.delivered(envelope, result.attempts, 'terminal');
-          if (this.usesSignals && this.plan) {
-            this.stopSubmitWatch?.();
-            this.stopSubmitWatch = watchSubmission(session, this.plan.idle, () => !this.awaitingSignal || this.stopping || this.session !== session,
-              (attempt, line) => this.events.resubmitted(batch, attempt, line)).stop;
-          }
+          const bytes = Buffer.byteLength(block.text);
+          const full = block.envelopes.length - block.notified;
+          block.envelopes.forEach((envelope, index) => this.events.delivered(envelope, {
+            attempts: result.attempts, via: index < full ? 'terminal' : 'notice', confirmedBy: result.confirmedBy, bytes,
+          }));
           continue;
         }
         if (result.reason === 'exited') return;
         if (result.reason === 'timeout-waiting-idle') {
           if (!warned) {
             warned = true;
-            this.events.stuck(batch[0]!, `waiting for the ${this.role} to become idle (cursor line: ${JSON.stringify(session.cursorLine())}, idle pattern: /${this.plan?.idle.pattern.source}/)`, false);
+            this.events.stuck(block.envelopes[0]!, `waiting for the ${this.role} to become idle (cursor line: ${JSON.stringify(session.cursorLine())}, idle pattern: /${this.plan?.idle.pattern.source}/)`, false);
           }
           continue;
         }
-        notSubmitted++;
-        this.events.stuck(batch[0]!, `the ${this.role} did not start a turn after Enter (${result.detail})`, notSubmitted >= MAX_NOT_SUBMITTED);
-        if (notSubmitted >= MAX_NOT_SUBMITTED) return;
+        this.events.stuck(block.envelopes[0]!, `the ${this.role} did not submit the message: ${result.detail}`, true);
+        return;
       }
     } finally {
       this.delivering = false;
     }
   }
 
-  private pollSignals(): void {
-    const { signals, offset } = readSignals(this.options.runDir, this.options.role, this.signalOffset);
-    this.signalOffset = offset;
-    for (const signal of signals) {
-      if (!signal.ignored) {
-        this.awaitingSignal = false;
-        if (signal.sessionId && !this.sessionId) this.sessionId = signal.sessionId;
-      }
-      this.events.turnSignal(signal);
-    }
-  }
-
   private tick(): void {
     const session = this.session;
     if (!session || this.stopping) return;
-    if (this.usesSignals) this.pollSignals();
+    if (this.usesSignals) this.watch.poll();
+    if (this.discoverIds.length > 0) {
+      if (Date.now() - this.launchedAt > DISCOVERY_MS) this.discoverIds = [];
+      else if (!this.sessionId) this.recorded(this.discoverIds);
+    }
     if (!this.turnPending) return;
-    const idle = session.activity() === 'idle' && this.queue.length === 0 && !this.delivering && !this.awaitingSignal;
+    const idle = session.activity() === 'idle' && this.queue.length === 0 && !this.delivering && !this.watch.awaitingEnd;
     if (!idle || !this.events.awaitingReply()) {
       this.idleSince = 0;
       return;
@@ -246,7 +331,6 @@ export class AgentRunner {
   async restart(onOwnSession: boolean): Promise<void> {
     const resume = onOwnSession && this.sessionId ? this.sessionId : undefined;
     await this.session?.kill(1000);
-    this.awaitingSignal = false;
     await this.launch(resume);
   }
 
@@ -254,7 +338,6 @@ export class AgentRunner {
   async stop(): Promise<void> {
     this.stopping = true;
     clearInterval(this.ticker);
-    this.stopSubmitWatch?.();
     await this.attach?.close();
     await this.session?.kill(2000);
   }

@@ -96,8 +96,8 @@ export class Driver {
       {
         ...runnerRecords(ctx, role, this.deps.observer, () => this.runners[role]),
         activity: (activity) => this.onActivity(role, activity),
-        delivered: (envelope, attempts, via) => {
-          ctx.journal.append('message.delivered', { id: envelope.id, to: role, attempts, via });
+        delivered: (envelope, info) => {
+          ctx.journal.append('message.delivered', { id: envelope.id, to: role, ...info });
           this.deps.observer({ type: 'message', envelope, delivered: true });
           if (envelope.kind === 'task' || envelope.kind === 'review-request') this.timers.startTurn(role, ctx.config.turnTimeoutMinutes * 60_000, () => this.feed({ type: 'timeout', what: 'turn', role, minutes: ctx.config.turnTimeoutMinutes }));
           if (envelope.kind === 'review-request') {
@@ -115,6 +115,7 @@ export class Driver {
           void this.enqueueWork(() => this.onAgentExit(role, info.exitCode));
         },
         idleAfterTurn: () => this.feed({ type: 'idle-without-reply', role }),
+        fault: (error) => this.feed({ type: 'infra', reason: `the ${role}'s runner failed: ${(error as Error)?.message ?? String(error)}` }),
         awaitingReply: () => (role === 'worker' ? this.state.phase === 'working' : this.state.phase === 'reviewing'),
       },
     );

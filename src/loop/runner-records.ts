@@ -17,20 +17,26 @@ export function runnerRecords(ctx: RunContext, role: Role, observer: Observer, r
       saveRoleInfo(ctx, role, plan.sessionId, pid);
     },
     turnSignal(signal: TurnSignal): void {
-      ctx.journal.append('agent.turn-ended', { role, event: signal.event, sessionId: signal.sessionId, ...(signal.ignored ? { ignored: signal.ignored } : {}) });
+      const type = signal.kind === 'turn-start' ? 'agent.turn-started' : signal.kind === 'turn-end' ? 'agent.turn-ended' : 'agent.session-started';
+      ctx.journal.append(type, { role, event: signal.event, sessionId: signal.sessionId, ...(signal.ids ? { ids: signal.ids } : {}), ...(signal.ignored ? { ignored: signal.ignored } : {}) });
       const { sessionId, session } = runner();
       if (!signal.ignored && sessionId && ctx.manifest.roles[role].sessionId !== sessionId) {
-        ctx.journal.append('agent.session', { role, sessionId });
+        ctx.journal.append('agent.session', { role, sessionId, how: `${signal.event} signal` });
         saveRoleInfo(ctx, role, sessionId, session?.pid ?? null);
       }
+    },
+    sessionFound(sessionId: string, how: string): void {
+      if (ctx.manifest.roles[role].sessionId === sessionId) return;
+      ctx.journal.append('agent.session', { role, sessionId, how });
+      saveRoleInfo(ctx, role, sessionId, runner().session?.pid ?? null);
     },
     signalMissing(): void {
       ctx.journal.append('agent.state', { role, state: 'unknown', detail: 'no turn-end signal from the harness within the watchdog; trusting the screen' });
       observer({ type: 'warning', text: `${role}: no turn-end signal from ${ctx.agents[role].card.name}; going by the screen` });
     },
-    resubmitted(envelopes: Envelope[], attempt: number, screenLine: string): void {
-      ctx.journal.append('message.resubmitted', { ids: envelopes.map((e) => e.id), to: role, attempt, screenLine });
-      observer({ type: 'warning', text: `the ${role} had not submitted the typed message; pressed Enter again (${attempt})` });
+    unsubmitted(envelopes: Envelope[], attempt: number, screen: string): void {
+      ctx.journal.append('message.unsubmitted', { ids: envelopes.map((e) => e.id), to: role, attempt, screen });
+      observer({ type: 'warning', text: `the ${role} did not start a turn for the typed message (attempt ${attempt}); clearing its input and typing it again` });
     },
   };
 }

@@ -3,18 +3,22 @@ import { PASTE_END, PASTE_START, chunkByBytes, preparePayload } from './paste-pa
 import type { AgentActivity, DeliverOptions, DeliveryResult } from './types.js';
 
 /** Defaults of deliver() options. */
-export const DELIVER_DEFAULTS: Required<DeliverOptions> = {
+export const DELIVER_DEFAULTS: Required<Omit<DeliverOptions, 'marker'>> = {
   idleTimeoutMs: 60_000,
-  settleMs: 150,
+  settleMs: 0,
   confirmMs: 1500,
   maxEnterRetries: 2,
+  waitIdle: true,
+  confirm: true,
 };
 
 const CHUNK_PAUSE_MS = 20;
 const POLL_MS = 40;
-/** Longest extra wait for the echo of typed text to stop before pressing Enter. */
-const MAX_EXTRA_SETTLE_MS = 2000;
-/** Longest wait for the typed text to show at all (a program that does not echo costs this once per delivery). */
+/** Echo polling: fine enough that Enter follows the echo closely. */
+const ECHO_POLL_MS = 10;
+/** Output quiet this long after the echo started means the echo is complete (when no marker shows it). */
+const ECHO_QUIET_MS = 50;
+/** Longest wait for the echo of typed text (a program that does not echo costs this once per delivery). */
 const MAX_ECHO_WAIT_MS = 3000;
 
 /** What delivery needs from a session (PtySession plus its screen and output counters). */
@@ -24,6 +28,7 @@ export interface DeliveryTarget {
   waitForIdle(timeoutMs: number): Promise<boolean>;
   bracketedPaste(): boolean;
   cursorLine(): string;
+  screenText(): string;
   /** Resolves once the screen model has parsed all output received so far. */
   flushed(): Promise<void>;
   /** Changes whenever output arrives. */
@@ -53,21 +58,22 @@ const typeText = async (target: DeliveryTarget, text: string, bracketed: boolean
 };
 
 /**
- * Waits settleMs after typing, and until output (the echo) has been quiet that long, bounded.
- * Why: Codex treats an Enter within ~120 ms of pasted characters as a newline (paste_burst.rs),
- * and an echo arriving after Enter would be mistaken for the turn starting.
+ * Waits until the typed text has shown: the screen holds `marker`, or output began after typing and has been
+ * quiet for a moment; bounded. Then at least `settleMs` more. No fixed delay: Enter follows the echo.
+ * Why: on a busy machine a TUI can take longer than any fixed delay to show a paste; an Enter that reaches it
+ * with (or before) the paste is taken as part of the paste, and the message sits unsent in the composer (seen
+ * with gemini 0.61 and claude 2.1.197 under load), and an echo arriving after Enter would pass for a turn start.
  */
-const settle = async (target: DeliveryTarget, settleMs: number, now: () => number, seqBeforeTyping: number): Promise<void> => {
-  // Why: on a busy machine a TUI can take longer than settleMs to show a paste; an Enter that reaches it
-  // with (or before) the paste is taken as part of the paste, and the message sits unsent in the composer
-  // (seen with gemini 0.61 and claude 2.1.197 under load). So first wait for the echo to start.
-  const echoDeadline = now() + MAX_ECHO_WAIT_MS;
-  while (target.outputSeq() === seqBeforeTyping && now() < echoDeadline && !target.isExited()) await sleep(POLL_MS);
-  await sleep(settleMs);
-  const deadline = now() + MAX_EXTRA_SETTLE_MS;
-  while (now() - target.lastOutputAt() < settleMs && now() < deadline && !target.isExited()) {
-    await sleep(POLL_MS);
+const awaitEcho = async (target: DeliveryTarget, now: () => number, seqBeforeTyping: number, marker: string | undefined, settleMs: number): Promise<void> => {
+  const deadline = now() + MAX_ECHO_WAIT_MS;
+  while (now() < deadline && !target.isExited()) {
+    await sleep(ECHO_POLL_MS);
+    if (target.outputSeq() === seqBeforeTyping) continue;
+    await target.flushed();
+    if (marker !== undefined && target.screenText().includes(marker)) break;
+    if (now() - target.lastOutputAt() >= ECHO_QUIET_MS) break;
   }
+  if (settleMs > 0) await sleep(settleMs);
 };
 
 type Confirmation = 'confirmed' | 'no-effect' | 'exited';
@@ -98,9 +104,9 @@ const pressEnter = async (target: DeliveryTarget, confirmMs: number, now: () => 
 };
 
 /**
- * Types one message into an idle agent: bracketed paste when enabled, else a single line; Enter
- * after a settle delay; then confirms the turn started, pressing Enter again a bounded number of
- * times. Failures are results, never exceptions.
+ * Types one message into an idle agent: bracketed paste when enabled, else a single line; Enter once the
+ * echo shows; then (unless the caller confirms by the harness's own signal) confirms the turn started from
+ * the screen, pressing Enter again a bounded number of times. Failures are results, never exceptions.
  */
 export const deliverText = async (
   target: DeliveryTarget,
@@ -112,7 +118,7 @@ export const deliverText = async (
   if (target.isExited()) return exitedResult('before delivery');
   const idleDeadline = now() + opts.idleTimeoutMs;
   // Idle must still hold once the screen has caught up: output may have arrived meanwhile.
-  do {
+  if (opts.waitIdle) do {
     if (!(await target.waitForIdle(Math.max(0, idleDeadline - now())))) {
       if (target.isExited()) return exitedResult('while waiting for it to become idle');
       return {
@@ -126,7 +132,12 @@ export const deliverText = async (
   const bracketed = target.bracketedPaste();
   const seqBeforeTyping = target.outputSeq();
   await typeText(target, preparePayload(text, bracketed), bracketed);
-  await settle(target, opts.settleMs, now, seqBeforeTyping);
+  await awaitEcho(target, now, seqBeforeTyping, options.marker, opts.settleMs);
+  if (!opts.confirm) {
+    if (target.isExited()) return exitedResult('before Enter was pressed');
+    target.write('\r');
+    return { ok: true, attempts: 1, bracketed };
+  }
   const presses = 1 + Math.max(0, opts.maxEnterRetries);
   for (let attempt = 1; attempt <= presses; attempt += 1) {
     if (target.isExited()) return exitedResult('before Enter was pressed');

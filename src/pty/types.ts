@@ -44,8 +44,20 @@ export type DeliveryResult =
 export interface DeliverOptions {
   /** How long to wait for the agent to become idle before typing (default 60 000 ms). */
   idleTimeoutMs?: number;
-  /** Pause between typing and Enter, so paste-burst heuristics settle (default 150 ms). */
+  /**
+   * Least pause between the echo of the typed text and Enter (default 0: Enter follows the echo). A harness
+   * whose paste heuristics need a gap sets it.
+   */
   settleMs?: number;
+  /** Wait for the agent to look idle on the screen before typing (default true; false once its own turn-end signal came). */
+  waitIdle?: boolean;
+  /**
+   * Confirm the turn started from the screen, pressing Enter again a bounded number of times (default true).
+   * False for a harness whose own signal confirms it: Enter is pressed once and the caller confirms.
+   */
+  confirm?: boolean;
+  /** A string of the typed text (a message id): once the screen shows it, the echo is complete. */
+  marker?: string;
   /** How long after each Enter to look for evidence that the turn started (default 1500 ms). */
   confirmMs?: number;
   /** Extra Enter presses when the first one shows no effect (default 2). */

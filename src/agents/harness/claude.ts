@@ -2,9 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AgentConfig } from '../../config/schema.js';
-import type { AgentAdapter, AgentCard, LaunchContext, LaunchPlan } from '../card.js';
+import type { AgentAdapter, AgentCard, HarnessDoctor, HarnessSignals, LaunchContext, LaunchPlan } from '../card.js';
+import { hookSignal } from '../signals.js';
 import { hookShellCommand, mcpServerEntry, writeRunFile } from './bridge-files.js';
 import { applyJsonEdits, type ConfigEdit } from './config-ledger.js';
+import { contentText, recordHolds } from './session-files.js';
 
 export const CLAUDE_CARD: AgentCard = {
   name: 'claude',
@@ -14,7 +16,45 @@ export const CLAUDE_CARD: AgentCard = {
   resume: true,
   initialPromptOnCommandLine: true,
   turnEnd: ['hook', 'screen'],
+  turnStart: ['hook'],
   mcp: true,
+};
+
+/** `UserPromptSubmit` says a prompt was submitted (the turn started), `Stop` that the turn ended (claude-code 2.1.x). */
+export const CLAUDE_SIGNALS: HarnessSignals = {
+  events: ['claude-prompt', 'claude-stop'],
+  parse: (event, payload) => hookSignal(event, event === 'claude-prompt' ? 'turn-start' : 'turn-end', payload, payload.last_assistant_message),
+};
+
+const fileText = (path: string) => {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
+};
+
+export const CLAUDE_DOCTOR: HarnessDoctor = {
+  package: '@anthropic-ai/claude-code',
+  auth(env) {
+    if (env.ANTHROPIC_API_KEY) return 'ANTHROPIC_API_KEY is set';
+    if (env.ANTHROPIC_AUTH_TOKEN) return 'ANTHROPIC_AUTH_TOKEN is set';
+    const home = env.HOME ?? '/root';
+    const dir = env.CLAUDE_CONFIG_DIR ?? join(home, '.claude');
+    if (existsSync(join(dir, '.credentials.json'))) return `logged in (${join(dir, '.credentials.json')})`;
+    const state = env.CLAUDE_CONFIG_DIR ? join(dir, '.claude.json') : join(home, '.claude.json');
+    if (fileText(state).includes('"oauthAccount"')) return `logged in (${state})`;
+    return undefined;
+  },
+  loginFix: 'run `claude` once and log in, or set ANTHROPIC_API_KEY',
+};
+
+const projectsDir = (env: Record<string, string>) => join(env.CLAUDE_CONFIG_DIR ?? join(env.HOME ?? '/root', '.claude'), 'projects');
+
+/** A prompt line of a Claude transcript: `{"type":"user","message":{"role":"user","content":…}}` without tool results. */
+const claudePrompt = (line: Record<string, unknown>): string | undefined => {
+  const message = line.message as { role?: unknown; content?: unknown } | undefined;
+  return line.type === 'user' && message?.role === 'user' ? contentText(message.content) : undefined;
 };
 
 /**
@@ -43,13 +83,21 @@ export function claudeAdapter(config: AgentConfig = {}): AgentAdapter {
     card: CLAUDE_CARD,
     command: config.command ?? 'claude',
     installHint: 'npm install -g @anthropic-ai/claude-code',
+    signals: CLAUDE_SIGNALS,
+    doctor: CLAUDE_DOCTOR,
+    // Why: Ctrl-U deletes the composer's text up to the cursor (claude-code 2.1.197); with the cursor at the end of
+    // a paste that is all of it. It does nothing while a turn runs or on an empty composer.
+    clearInput: '\x15',
+    sessionHolds(sessionId, messageId, { env }) {
+      return transcriptPaths(projectsDir(env), sessionId).some((path) => recordHolds(path, messageId, claudePrompt));
+    },
     protectedPaths({ cwd, env }) {
       const home = env.HOME ?? '/root';
       const dir = env.CLAUDE_CONFIG_DIR ?? join(home, '.claude');
       return [join(dir, 'settings.json'), join(home, '.claude', 'settings.json'), join(cwd, '.claude', 'settings.json'), join(cwd, '.claude', 'settings.local.json'), join(cwd, '.mcp.json')];
     },
     hasSession(sessionId, { env }) {
-      return hasClaudeTranscript(join(env.CLAUDE_CONFIG_DIR ?? join(env.HOME ?? '/root', '.claude'), 'projects'), sessionId);
+      return transcriptPaths(projectsDir(env), sessionId).some((path) => fileText(path).includes('"type":"user"'));
     },
     async plan(context: LaunchContext): Promise<LaunchPlan> {
       const env: Record<string, string> = { ...context.env, DISABLE_AUTOUPDATER: '1', ...config.env };
@@ -58,7 +106,10 @@ export function claudeAdapter(config: AgentConfig = {}): AgentAdapter {
       const { file, edits } = dialogEdits(context, env);
       const changes = applyJsonEdits(file, edits, context.runDir);
       const settings = writeRunFile(context, 'claude-settings.json', {
-        hooks: { Stop: [{ hooks: [{ type: 'command', command: hookShellCommand('claude-stop') }] }] },
+        hooks: {
+          Stop: [{ hooks: [{ type: 'command', command: hookShellCommand('claude-stop') }] }],
+          UserPromptSubmit: [{ hooks: [{ type: 'command', command: hookShellCommand('claude-prompt') }] }],
+        },
       });
       const mcp = writeRunFile(context, 'claude-mcp.json', { mcpServers: { loop: { type: 'stdio', ...mcpServerEntry(context) } } });
       const sessionId = context.resumeSessionId ?? randomUUID();
@@ -93,14 +144,11 @@ export function claudeAdapter(config: AgentConfig = {}): AgentAdapter {
  * message. Why: claude 2.1.197 killed in the first seconds of its first turn has written only a title line,
  * and then exits with "No conversation found with session ID" on --resume.
  */
-function hasClaudeTranscript(projects: string, sessionId: string): boolean {
+function transcriptPaths(projects: string, sessionId: string): string[] {
   try {
-    return readdirSync(projects).some((folder) => {
-      const path = join(projects, folder, `${sessionId}.jsonl`);
-      return existsSync(path) && readFileSync(path, 'utf8').includes('"type":"user"');
-    });
+    return readdirSync(projects).map((folder) => join(projects, folder, `${sessionId}.jsonl`)).filter((path) => existsSync(path));
   } catch {
-    return false;
+    return []; // no projects folder yet: no session saved
   }
 }
 

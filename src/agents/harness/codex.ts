@@ -1,7 +1,10 @@
-import { join } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import type { AgentConfig } from '../../config/schema.js';
-import type { AgentAdapter, AgentCard, LaunchContext, LaunchPlan } from '../card.js';
+import type { AgentAdapter, AgentCard, HarnessDoctor, HarnessSignals, LaunchContext, LaunchPlan, SessionWhere } from '../card.js';
+import type { TurnSignal } from '../signals.js';
 import { loopCommand, mcpServerEntry } from './bridge-files.js';
+import { contentText, listFiles, recordHolds } from './session-files.js';
 import { tomlArray, tomlString, tomlTable } from './toml.js';
 
 export const CODEX_CARD: AgentCard = {
@@ -12,19 +15,121 @@ export const CODEX_CARD: AgentCard = {
   resume: true,
   initialPromptOnCommandLine: true,
   turnEnd: ['notify', 'screen'],
+  turnStart: ['session-file'],
   mcp: true,
 };
+
+const str = (v: unknown) => (typeof v === 'string' && v.length > 0 ? v : undefined);
+
+/** `notify` runs at the end of each turn with `{type:"agent-turn-complete", "thread-id", …}` (codex 0.169). */
+export const CODEX_SIGNALS: HarnessSignals = {
+  events: ['codex-notify'],
+  parse(event, payload): TurnSignal {
+    const inputs = Array.isArray(payload['input-messages']) ? (payload['input-messages'] as unknown[]) : [];
+    // Why: codex 0.169 also notifies for its title-generation sub-turn, on another thread (FINDINGS §3).
+    const title = typeof inputs[0] === 'string' && inputs[0].startsWith('Generate a concise, single-line task title');
+    const sessionId = str(payload['thread-id']);
+    const lastMessage = str(payload['last-assistant-message'])?.slice(0, 500);
+    return {
+      at: new Date().toISOString(), event, kind: 'turn-end',
+      ...(sessionId ? { sessionId } : {}), ...(lastMessage ? { lastMessage } : {}), ...(title ? { ignored: 'title sub-turn' } : {}),
+    };
+  },
+};
+
+export const CODEX_DOCTOR: HarnessDoctor = {
+  package: '@openai/codex',
+  auth(env) {
+    const dir = env.CODEX_HOME ?? join(env.HOME ?? '/root', '.codex');
+    if (existsSync(join(dir, 'auth.json'))) return `logged in (${join(dir, 'auth.json')})`;
+    if (env.OPENAI_API_KEY) return 'OPENAI_API_KEY is set';
+    let config = '';
+    try {
+      config = readFileSync(join(dir, 'config.toml'), 'utf8');
+    } catch {
+      return undefined; // no config: no custom provider either
+    }
+    if (/^\s*model_provider\s*=/m.test(config) && /\[model_providers\./.test(config)) return `custom model provider in ${join(dir, 'config.toml')}`;
+    return undefined;
+  },
+  loginFix: 'run `codex login`, or set OPENAI_API_KEY',
+};
+
+const sessionsDir = (env: Record<string, string>) => join(env.CODEX_HOME ?? join(env.HOME ?? '/root', '.codex'), 'sessions');
+/** `rollout-2026-11-30T10-00-00-<thread id>.jsonl` → the thread id (a UUID). */
+const threadOf = (path: string) => /-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.jsonl$/.exec(basename(path))?.[1];
+
+/** Codex's day folders (`sessions/YYYY/MM/DD`) that can hold a session started at `time`, local and UTC, and the day before. */
+function dayDirs(env: Record<string, string>, time: number): string[] {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const dirs = new Set<string>();
+  for (const t of [time, time - 86_400_000, Date.now()]) {
+    const d = new Date(t);
+    dirs.add(join(sessionsDir(env), String(d.getFullYear()), pad(d.getMonth() + 1), pad(d.getDate())));
+    dirs.add(join(sessionsDir(env), String(d.getUTCFullYear()), pad(d.getUTCMonth() + 1), pad(d.getUTCDate())));
+  }
+  return [...dirs];
+}
+
+/** The rollout file of a thread, wherever its day folder is. */
+function rolloutOf(env: Record<string, string>, threadId: string): string | undefined {
+  for (const year of listFiles(sessionsDir(env)).sort().reverse()) {
+    for (const month of listFiles(year).sort().reverse()) {
+      for (const day of listFiles(month).sort().reverse()) {
+        const found = listFiles(day).find((path) => threadOf(path) === threadId);
+        if (found) return found;
+      }
+    }
+  }
+  return undefined;
+}
+
+/**
+ * A user prompt in a Codex rollout: `{"type":"response_item","payload":{"type":"message","role":"user","content":[…]}}`
+ * or the `{"type":"event_msg","payload":{"type":"user_message","message":…}}` twin (codex 0.169).
+ */
+const codexPrompt = (line: Record<string, unknown>): string | undefined => {
+  const payload = line.payload as Record<string, unknown> | undefined;
+  if (!payload) return undefined;
+  if (line.type === 'response_item' && payload.type === 'message' && payload.role === 'user') return contentText(payload.content);
+  if (line.type === 'event_msg' && payload.type === 'user_message') return str(payload.message);
+  return undefined;
+};
+
+/** The thread Codex started since `since` whose rollout holds one of the ids as a user prompt. */
+function discoverThread(where: SessionWhere & { since: number; messageIds: string[] }): string | null {
+  for (const day of dayDirs(where.env, where.since)) {
+    for (const path of listFiles(day)) {
+      const thread = threadOf(path);
+      if (!thread) continue;
+      const modified = statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? 0;
+      if (modified < where.since - 2000) continue;
+      if (where.messageIds.some((id) => recordHolds(path, id, codexPrompt))) return thread;
+    }
+  }
+  return null;
+}
 
 /**
  * The built-in Codex adapter. Everything is passed as `-c` overrides for this process only: the bridge MCP
  * server (auto-approved), the `notify` turn-end program, and trust for this folder. The user's
- * config.toml is never written. The thread id is captured from the first `notify`.
+ * config.toml is never written. The thread id is found in the rollout file Codex writes when a prompt is
+ * submitted (the first one is on the command line, at launch), and confirmed by each `notify`.
  */
 export function codexAdapter(config: AgentConfig = {}): AgentAdapter {
   return {
     card: CODEX_CARD,
     command: config.command ?? 'codex',
     installHint: 'npm install -g @openai/codex',
+    signals: CODEX_SIGNALS,
+    doctor: CODEX_DOCTOR,
+    // Why: Ctrl-U deletes the composer's text before the cursor (codex 0.169 textarea); Ctrl-C would interrupt a turn.
+    clearInput: '\x15',
+    sessionHolds(sessionId, messageId, { env }) {
+      const path = rolloutOf(env, sessionId);
+      return path !== undefined && recordHolds(path, messageId, codexPrompt);
+    },
+    discoverSession: discoverThread,
     protectedPaths({ cwd, env }) {
       return [join(env.CODEX_HOME ?? join(env.HOME ?? '/root', '.codex'), 'config.toml'), join(cwd, '.codex', 'config.toml')];
     },

@@ -3,8 +3,10 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'no
 import { userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { AgentConfig } from '../../config/schema.js';
-import type { AgentAdapter, AgentCard, LaunchContext, LaunchPlan } from '../card.js';
+import type { AgentAdapter, AgentCard, HarnessDoctor, HarnessSignals, LaunchContext, LaunchPlan, SessionWhere } from '../card.js';
+import { hookSignal } from '../signals.js';
 import { hookShellCommand, mcpServerEntry } from './bridge-files.js';
+import { contentText, listFiles, readTail, recordHolds } from './session-files.js';
 
 export const GEMINI_CARD: AgentCard = {
   name: 'gemini',
@@ -14,8 +16,49 @@ export const GEMINI_CARD: AgentCard = {
   resume: true,
   initialPromptOnCommandLine: true,
   turnEnd: ['hook', 'screen'],
+  turnStart: ['hook'],
   mcp: true,
 };
+
+/** `BeforeAgent` says a prompt was submitted (the turn started), `AfterAgent` that the turn ended (gemini-cli 0.61). */
+export const GEMINI_SIGNALS: HarnessSignals = {
+  events: ['gemini-before-agent', 'gemini-after-agent'],
+  parse: (event, payload) => hookSignal(event, event === 'gemini-before-agent' ? 'turn-start' : 'turn-end', payload, payload.prompt_response),
+};
+
+const fileText = (path: string) => {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
+};
+
+export const GEMINI_DOCTOR: HarnessDoctor = {
+  package: '@google/gemini-cli',
+  auth(env) {
+    const dir = join(env.GEMINI_CLI_HOME ?? env.HOME ?? '/root', '.gemini');
+    const settings = fileText(join(dir, 'settings.json'));
+    if (env.GEMINI_API_KEY || env.GOOGLE_API_KEY) return /"selectedType"/.test(settings) ? 'GEMINI_API_KEY is set' : undefined;
+    if (existsSync(join(dir, 'oauth_creds.json'))) return `signed in (${join(dir, 'oauth_creds.json')})`;
+    if (env.GOOGLE_GENAI_USE_VERTEXAI) return 'Vertex AI configured';
+    return undefined;
+  },
+  loginFix: 'run `gemini` once and sign in, or set GEMINI_API_KEY and "security": {"auth": {"selectedType": "gemini-api-key"}} in ~/.gemini/settings.json',
+};
+
+/**
+ * Gemini keeps a session as `.gemini/tmp/<project>/chats/session-<time>-<first 8 of the id>.jsonl`, whose first
+ * line names the whole id (gemini-cli 0.61).
+ */
+function chatFiles({ env }: SessionWhere, sessionId: string): string[] {
+  const tmp = join(env.GEMINI_CLI_HOME ?? env.HOME ?? '/root', '.gemini', 'tmp');
+  return listFiles(tmp).flatMap((project) => listFiles(join(project, 'chats')))
+    .filter((path) => path.endsWith(`${sessionId.slice(0, 8)}.jsonl`) && readTail(path).includes(sessionId));
+}
+
+/** A prompt line of a Gemini chat record: `{"type":"user","content":…}` with text parts only (no function responses). */
+const geminiPrompt = (line: Record<string, unknown>): string | undefined => (line.type === 'user' ? contentText(line.content) : undefined);
 
 const DEFAULT_SYSTEM_SETTINGS = '/etc/gemini-cli/settings.json';
 
@@ -65,6 +108,13 @@ export function geminiAdapter(config: AgentConfig = {}): AgentAdapter {
     card: GEMINI_CARD,
     command: config.command ?? 'gemini',
     installHint: 'npm install -g @google/gemini-cli',
+    signals: GEMINI_SIGNALS,
+    doctor: GEMINI_DOCTOR,
+    // Why: Ctrl-U deletes the input line up to the cursor in gemini-cli 0.61's text buffer; harmless while it works.
+    clearInput: '\x15',
+    sessionHolds(sessionId, messageId, where) {
+      return chatFiles(where, sessionId).some((path) => recordHolds(path, messageId, geminiPrompt));
+    },
     protectedPaths({ cwd, env }) {
       const home = env.HOME ?? '/root';
       return [join(home, '.gemini', 'settings.json'), join(cwd, '.gemini', 'settings.json'), join(home, '.cache', 'loop', 'gemini')];
@@ -78,6 +128,7 @@ export function geminiAdapter(config: AgentConfig = {}): AgentAdapter {
         hooks: {
           ...(current.hooks as object | undefined),
           AfterAgent: [{ hooks: [{ name: 'loop-turn-end', type: 'command', command: hookShellCommand('gemini-after-agent') }] }],
+          BeforeAgent: [{ hooks: [{ name: 'loop-turn-start', type: 'command', command: hookShellCommand('gemini-before-agent') }] }],
         },
       });
       const env = {
@@ -108,6 +159,7 @@ export function geminiAdapter(config: AgentConfig = {}): AgentAdapter {
         sessionId,
         initialPromptOnCommandLine: Boolean(context.initialPrompt),
         notices,
+        signals: !insecure,
       };
     },
   };

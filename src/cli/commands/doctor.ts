@@ -1,9 +1,9 @@
-import { isBuiltin } from '../../agents/registry.js';
+import { BUILTIN_HARNESSES, isBuiltin } from '../../agents/registry.js';
 import { readLedger, revertChanges } from '../../agents/harness/config-ledger.js';
 import { loadConfig } from '../../config/load.js';
 import { DEFAULT_CONFIG, type Config } from '../../config/schema.js';
 import type { CheckResult } from '../../doctor/check.js';
-import { checkHarness, HARNESSES } from '../../doctor/harness-checks.js';
+import { checkHarness } from '../../doctor/harness-checks.js';
 import { checkIsolation } from '../../doctor/isolation-check.js';
 import { checkBridge, checkNode, checkPty } from '../../doctor/runtime-checks.js';
 import { resolveRepo } from '../../run/repo-id.js';
@@ -37,9 +37,9 @@ export async function doctorCommand(options: { json?: boolean; revert?: boolean 
   const env = process.env;
   const { check: config, config: effective } = await configCheck();
   const used = new Set([effective.worker, effective.reviewer]);
-  const harnessChecks = await Promise.all(HARNESSES.map((info) => {
-    const command = effective.agents[info.name]?.command ?? info.name;
-    return checkHarness(info, command, env, used.has(info.name));
+  const harnessChecks = await Promise.all(Object.entries(BUILTIN_HARNESSES).map(([name, adapter]) => {
+    const { doctor, command } = adapter(effective.agents[name]);
+    return doctor ? checkHarness(name, doctor, command, env, used.has(name)) : [];
   }));
   const checks: CheckResult[] = [checkNode(), await checkPty(), await checkBridge(env.PATH ?? ''), config, await checkIsolation(effective.isolation, env.PATH ?? ''), ...harnessChecks.flat()];
   for (const name of used) {

@@ -1,0 +1,104 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { TypedBlock } from '../bus/typed-block.js';
+import type { DeliveryResult, PtySession } from '../pty/types.js';
+import type { TurnMark } from './turn-watch.js';
+
+/** How a typed message is known to have been submitted: the harness's hook, its session file, or the screen. */
+export type ConfirmBy = 'hook' | 'session-file' | 'screen';
+
+/** What one hand-off needs besides the session: how to confirm, and the harness's record of its session. */
+export interface HandOffPlan {
+  confirmBy: ConfirmBy;
+  /** Keys that empty the composer before a retry (none: the text is typed again after the old one). */
+  clearInput?: string;
+  /** The harness's signals (see TurnWatch): read new ones, mark a point, ask what happened since. */
+  watch: {
+    poll(): unknown;
+    mark(): TurnMark;
+    startedSince(mark: TurnMark, ids: readonly string[]): 'turn-start' | 'turn-end' | undefined;
+  };
+  /** Does the harness's own session record already hold one of the ids (and, for discovery, which session)? */
+  recorded(ids: readonly string[]): boolean;
+  /** Wait for the agent to look idle on the screen before typing (false: its own turn-end signal came). */
+  waitIdle: boolean;
+  settleMs: number;
+  idleTimeoutMs: number;
+  /** How long the turn may take to start after Enter (default TURN_START_TIMEOUT_MS). */
+  startTimeoutMs?: number;
+  /** A retry is about to happen: what the screen shows now, for the journal. */
+  unsubmitted(attempt: number, screen: string): void;
+  /** Is the hand-off still wanted (the runner is not stopping, the session is the same)? */
+  live(): boolean;
+}
+
+export type HandOffResult =
+  | { ok: true; attempts: number; confirmedBy: string }
+  | Extract<DeliveryResult, { ok: false }>;
+
+/** Hand-off attempts (type, Enter, wait for the turn to start) before the run stops with exit 5. */
+export const MAX_HAND_OFF_ATTEMPTS = 3;
+/** How long a turn may take to start after Enter before the message counts as not submitted. */
+export const TURN_START_TIMEOUT_MS = 15_000;
+const POLL_MS = 50;
+
+const screenTail = (session: PtySession) => session.screenText().split('\n').filter((l) => l.trim()).slice(-6).join(' | ').slice(0, 400);
+
+/** Wait until the harness says the turn started (or the session record shows the message), bounded. */
+async function awaitStart(plan: HandOffPlan, ids: readonly string[], mark: TurnMark): Promise<string | undefined> {
+  const deadline = Date.now() + (plan.startTimeoutMs ?? TURN_START_TIMEOUT_MS);
+  let polls = 0;
+  while (Date.now() < deadline && plan.live()) {
+    await sleep(POLL_MS);
+    plan.watch.poll();
+    const signal = plan.watch.startedSince(mark, ids);
+    if (signal) return signal;
+    // Reading the harness's record costs more than the signal file: every fourth poll.
+    if ((plan.confirmBy === 'session-file' || polls % 4 === 3) && plan.recorded(ids)) return 'session record';
+    polls++;
+  }
+  return undefined;
+}
+
+/** Send the clearing keys, then wait (bounded) until the screen no longer shows the typed message. */
+async function clearComposer(session: PtySession, keys: string, marker: string | undefined): Promise<void> {
+  session.write(keys);
+  const deadline = Date.now() + 2000;
+  while (Date.now() < deadline && marker !== undefined && session.screenText().includes(marker)) await sleep(POLL_MS);
+}
+
+/**
+ * Types one block into an agent and makes sure the agent submitted it. With a harness signal, the turn start is
+ * taken from the harness itself (a hook, or the message in its own session file), never guessed from the
+ * screen. When the turn has not started in time: the screen is journaled, the composer cleared, the block typed
+ * again; after MAX_HAND_OFF_ATTEMPTS it is `not-submitted`. Command agents are confirmed from the screen.
+ */
+export async function handOff(session: PtySession, block: TypedBlock, plan: HandOffPlan): Promise<HandOffResult> {
+  const ids = block.envelopes.map((e) => e.id);
+  const marker = ids[0];
+  if (plan.confirmBy === 'screen') {
+    const result = await session.deliver(block.text, { idleTimeoutMs: plan.idleTimeoutMs, waitIdle: true, ...(marker ? { marker } : {}) });
+    return result.ok ? { ok: true, attempts: result.attempts, confirmedBy: 'screen' } : result;
+  }
+  for (let attempt = 1; attempt <= MAX_HAND_OFF_ATTEMPTS; attempt++) {
+    if (attempt > 1) {
+      // It may have arrived after all (a slow hook): never type a message twice into a session that holds it.
+      if (plan.recorded(ids)) return { ok: true, attempts: attempt - 1, confirmedBy: 'session record' };
+      plan.unsubmitted(attempt - 1, screenTail(session));
+      if (plan.clearInput) await clearComposer(session, plan.clearInput, marker);
+    }
+    const mark = plan.watch.mark();
+    const result = await session.deliver(block.text, {
+      // A retry types over a composer loop just cleared: the screen need not look idle (it may show the old text).
+      idleTimeoutMs: plan.idleTimeoutMs, waitIdle: plan.waitIdle && attempt === 1, confirm: false, settleMs: plan.settleMs, ...(marker ? { marker } : {}),
+    });
+    if (!result.ok) return result;
+    const confirmedBy = await awaitStart(plan, ids, mark);
+    if (confirmedBy) return { ok: true, attempts: attempt, confirmedBy };
+    if (!plan.live()) return { ok: false, reason: 'exited', detail: 'the agent was stopped during the hand-off' };
+  }
+  return {
+    ok: false,
+    reason: 'not-submitted',
+    detail: `the turn did not start within ${(plan.startTimeoutMs ?? TURN_START_TIMEOUT_MS) / 1000} s of Enter, ${MAX_HAND_OFF_ATTEMPTS} times (screen: ${screenTail(session)})`,
+  };
+}
