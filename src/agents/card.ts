@@ -104,8 +104,10 @@ export interface AgentAdapter {
    * session started since `since` (epoch ms) whose record holds one of `messageIds`. Null: not (yet) found.
    */
   discoverSession?(where: SessionWhere & { since: number; messageIds: string[] }): string | null;
-  /** Keys that empty the composer, harmless while a turn runs or when it is already empty. */
-  readonly clearInput?: string;
+  /** Keys that empty the composer holding `typed`, harmless while a turn runs or when it is already empty. */
+  clearInput?(typed: string): string;
+  /** Least pause between a paste and its Enter that this harness needs (ms; default 0: Enter follows the echo). */
+  readonly enterDelayMs?: number;
   readonly signals?: HarnessSignals;
   readonly doctor?: HarnessDoctor;
 }

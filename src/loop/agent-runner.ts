@@ -270,8 +270,8 @@ export class AgentRunner {
         // Everything queued goes in one hand-off (one turn for the agent, in order), up to the typed-block cap.
         const block = typedBlock(this.queue, session.bracketedPaste());
         const plan: HandOffPlan = {
-          confirmBy: this.confirmBy, watch: this.watch, waitIdle, settleMs: 0, idleTimeoutMs: IDLE_WAIT_MS,
-          ...(this.options.adapter.clearInput ? { clearInput: this.options.adapter.clearInput } : {}),
+          confirmBy: this.confirmBy, watch: this.watch, waitIdle, settleMs: this.options.adapter.enterDelayMs ?? 0, idleTimeoutMs: IDLE_WAIT_MS,
+          ...(this.options.adapter.clearInput ? { clearInput: (typed: string) => this.options.adapter.clearInput!(typed) } : {}),
           recorded: (ids) => this.recorded(ids),
           unsubmitted: (attempt, screen) => this.events.unsubmitted(block.envelopes, attempt, screen),
           live: () => this.live(session),
@@ -290,6 +290,11 @@ export class AgentRunner {
         }
         if (result.reason === 'exited') return;
         if (result.reason === 'timeout-waiting-idle') {
+          // A harness whose composer still holds text (an earlier paste left behind) never looks idle: empty it.
+          if (this.usesSignals && this.options.adapter.clearInput && session.activity() === 'busy' && !this.watch.awaitingEnd) {
+            this.events.unsubmitted([], 0, `composer not empty before typing: ${session.cursorLine().slice(0, 200)}`);
+            session.write(this.options.adapter.clearInput(' '.repeat(4000)));
+          }
           if (!warned) {
             warned = true;
             this.events.stuck(block.envelopes[0]!, `waiting for the ${this.role} to become idle (cursor line: ${JSON.stringify(session.cursorLine())}, idle pattern: /${this.plan?.idle.pattern.source}/)`, false);

@@ -9,8 +9,8 @@ export type ConfirmBy = 'hook' | 'session-file' | 'screen';
 /** What one hand-off needs besides the session: how to confirm, and the harness's record of its session. */
 export interface HandOffPlan {
   confirmBy: ConfirmBy;
-  /** Keys that empty the composer before a retry (none: the text is typed again after the old one). */
-  clearInput?: string;
+  /** Keys that empty the composer holding the typed text, before a retry (none: typed again after the old one). */
+  clearInput?: (typed: string) => string;
   /** The harness's signals (see TurnWatch): read new ones, mark a point, ask what happened since. */
   watch: {
     poll(): unknown;
@@ -84,7 +84,7 @@ export async function handOff(session: PtySession, block: TypedBlock, plan: Hand
       // It may have arrived after all (a slow hook): never type a message twice into a session that holds it.
       if (plan.recorded(ids)) return { ok: true, attempts: attempt - 1, confirmedBy: 'session record' };
       plan.unsubmitted(attempt - 1, screenTail(session));
-      if (plan.clearInput) await clearComposer(session, plan.clearInput, marker);
+      if (plan.clearInput) await clearComposer(session, plan.clearInput(block.text), marker);
     }
     const mark = plan.watch.mark();
     const result = await session.deliver(block.text, {

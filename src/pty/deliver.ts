@@ -59,13 +59,14 @@ const typeText = async (target: DeliveryTarget, text: string, bracketed: boolean
 
 /**
  * Waits until the typed text has shown: the screen holds `marker`, or output began after typing and has been
- * quiet for a moment; bounded. Then at least `settleMs` more. No fixed delay: Enter follows the echo.
+ * quiet for a moment; bounded; and at least `settleMs` after the text was written (a harness's known need).
  * Why: on a busy machine a TUI can take longer than any fixed delay to show a paste; an Enter that reaches it
  * with (or before) the paste is taken as part of the paste, and the message sits unsent in the composer (seen
  * with gemini 0.61 and claude 2.1.197 under load), and an echo arriving after Enter would pass for a turn start.
  */
 const awaitEcho = async (target: DeliveryTarget, now: () => number, seqBeforeTyping: number, marker: string | undefined, settleMs: number): Promise<void> => {
-  const deadline = now() + MAX_ECHO_WAIT_MS;
+  const typedAt = now();
+  const deadline = typedAt + MAX_ECHO_WAIT_MS;
   while (now() < deadline && !target.isExited()) {
     await sleep(ECHO_POLL_MS);
     if (target.outputSeq() === seqBeforeTyping) continue;
@@ -73,7 +74,8 @@ const awaitEcho = async (target: DeliveryTarget, now: () => number, seqBeforeTyp
     if (marker !== undefined && target.screenText().includes(marker)) break;
     if (now() - target.lastOutputAt() >= ECHO_QUIET_MS) break;
   }
-  if (settleMs > 0) await sleep(settleMs);
+  const gap = typedAt + settleMs - now();
+  if (gap > 0) await sleep(gap);
 };
 
 type Confirmation = 'confirmed' | 'no-effect' | 'exited';

@@ -45,8 +45,8 @@ export interface DeliverOptions {
   /** How long to wait for the agent to become idle before typing (default 60 000 ms). */
   idleTimeoutMs?: number;
   /**
-   * Least pause between the echo of the typed text and Enter (default 0: Enter follows the echo). A harness
-   * whose paste heuristics need a gap sets it.
+   * Least pause between writing the text and Enter (default 0: Enter follows the echo). A harness whose paste
+   * handling needs a gap sets it.
    */
   settleMs?: number;
   /** Wait for the agent to look idle on the screen before typing (default true; false once its own turn-end signal came). */

@@ -25,7 +25,7 @@ async function hookAgent(t: TestContext, swallow: string) {
   const watch = new TurnWatch(runDir, 'worker', (signal) => seen.push(signal.kind));
   const unsubmitted: string[] = [];
   const plan = (startTimeoutMs: number): HandOffPlan => ({
-    confirmBy: 'hook', watch, waitIdle: true, settleMs: 0, idleTimeoutMs: LONG_MS, startTimeoutMs, clearInput: '\x15',
+    confirmBy: 'hook', watch, waitIdle: true, settleMs: 0, idleTimeoutMs: LONG_MS, startTimeoutMs, clearInput: () => '\x15',
     recorded: () => false,
     unsubmitted: (_attempt, screen) => unsubmitted.push(screen),
     live: () => session.activity() !== 'exited',

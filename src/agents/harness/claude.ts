@@ -6,7 +6,7 @@ import type { AgentAdapter, AgentCard, HarnessDoctor, HarnessSignals, LaunchCont
 import { hookSignal } from '../signals.js';
 import { hookShellCommand, mcpServerEntry, writeRunFile } from './bridge-files.js';
 import { applyJsonEdits, type ConfigEdit } from './config-ledger.js';
-import { contentText, recordHolds } from './session-files.js';
+import { backspaces, contentText, recordHolds } from './session-files.js';
 
 export const CLAUDE_CARD: AgentCard = {
   name: 'claude',
@@ -85,9 +85,13 @@ export function claudeAdapter(config: AgentConfig = {}): AgentAdapter {
     installHint: 'npm install -g @anthropic-ai/claude-code',
     signals: CLAUDE_SIGNALS,
     doctor: CLAUDE_DOCTOR,
-    // Why: Ctrl-U deletes the composer's text up to the cursor (claude-code 2.1.197); with the cursor at the end of
-    // a paste that is all of it. It does nothing while a turn runs or on an empty composer.
-    clearInput: '\x15',
+    // Why: one Backspace per typed character empties the composer whether it shows the text or a placeholder
+    // ("[Pasted text #1 +9 lines]" goes with one); Ctrl-U clears one line only, Esc and Ctrl-C would interrupt a
+    // turn or quit (claude 2.1.197, codex 0.169, gemini 0.61; test/e2e/FINDINGS.md §7).
+    clearInput: backspaces,
+    // Why: an Enter within ~100 ms of a paste is sometimes lost, or submits the text and also leaves it in the
+    // composer (claude 2.1.197 on a loaded 2-core machine: 3 of 11 wrong at 0 ms, 0 of 6 at 300 ms; test/e2e/FINDINGS.md §7).
+    enterDelayMs: 300,
     sessionHolds(sessionId, messageId, { env }) {
       return transcriptPaths(projectsDir(env), sessionId).some((path) => recordHolds(path, messageId, claudePrompt));
     },

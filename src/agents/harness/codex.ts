@@ -4,7 +4,7 @@ import type { AgentConfig } from '../../config/schema.js';
 import type { AgentAdapter, AgentCard, HarnessDoctor, HarnessSignals, LaunchContext, LaunchPlan, SessionWhere } from '../card.js';
 import type { TurnSignal } from '../signals.js';
 import { loopCommand, mcpServerEntry } from './bridge-files.js';
-import { contentText, listFiles, recordHolds } from './session-files.js';
+import { backspaces, contentText, listFiles, recordHolds } from './session-files.js';
 import { tomlArray, tomlString, tomlTable } from './toml.js';
 
 export const CODEX_CARD: AgentCard = {
@@ -123,8 +123,10 @@ export function codexAdapter(config: AgentConfig = {}): AgentAdapter {
     installHint: 'npm install -g @openai/codex',
     signals: CODEX_SIGNALS,
     doctor: CODEX_DOCTOR,
-    // Why: Ctrl-U deletes the composer's text before the cursor (codex 0.169 textarea); Ctrl-C would interrupt a turn.
-    clearInput: '\x15',
+    // Why: one Backspace per typed character empties the composer whether it shows the text or a placeholder
+    // ("[Pasted text #1 +9 lines]" goes with one); Ctrl-U clears one line only, Esc and Ctrl-C would interrupt a
+    // turn or quit (claude 2.1.197, codex 0.169, gemini 0.61; test/e2e/FINDINGS.md §7).
+    clearInput: backspaces,
     sessionHolds(sessionId, messageId, { env }) {
       const path = rolloutOf(env, sessionId);
       return path !== undefined && recordHolds(path, messageId, codexPrompt);

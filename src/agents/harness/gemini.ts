@@ -6,7 +6,7 @@ import type { AgentConfig } from '../../config/schema.js';
 import type { AgentAdapter, AgentCard, HarnessDoctor, HarnessSignals, LaunchContext, LaunchPlan, SessionWhere } from '../card.js';
 import { hookSignal } from '../signals.js';
 import { hookShellCommand, mcpServerEntry } from './bridge-files.js';
-import { contentText, listFiles, readTail, recordHolds } from './session-files.js';
+import { backspaces, contentText, listFiles, readTail, recordHolds } from './session-files.js';
 
 export const GEMINI_CARD: AgentCard = {
   name: 'gemini',
@@ -110,8 +110,13 @@ export function geminiAdapter(config: AgentConfig = {}): AgentAdapter {
     installHint: 'npm install -g @google/gemini-cli',
     signals: GEMINI_SIGNALS,
     doctor: GEMINI_DOCTOR,
-    // Why: Ctrl-U deletes the input line up to the cursor in gemini-cli 0.61's text buffer; harmless while it works.
-    clearInput: '\x15',
+    // Why: one Backspace per typed character empties the composer whether it shows the text or a placeholder
+    // ("[Pasted text #1 +9 lines]" goes with one); Ctrl-U clears one line only, Esc and Ctrl-C would interrupt a
+    // turn or quit (claude 2.1.197, codex 0.169, gemini 0.61; test/e2e/FINDINGS.md §7).
+    clearInput: backspaces,
+    // Why: gemini 0.61 drops an Enter that follows a paste within ~300 ms (0 of 5 submitted at 0 ms, 4 of 5 at
+    // 100 ms, 5 of 5 at 300 ms, under load; test/e2e/FINDINGS.md §7).
+    enterDelayMs: 400,
     sessionHolds(sessionId, messageId, where) {
       return chatFiles(where, sessionId).some((path) => recordHolds(path, messageId, geminiPrompt));
     },

@@ -59,3 +59,6 @@ export function listFiles(dir: string): string[] {
     return [];
   }
 }
+
+/** Backspaces enough to delete `typed` from a composer (and a few more): harmless on an empty one. */
+export const backspaces = (typed: string): string => '\x7f'.repeat(Math.min(typed.length, 40_000) + 8);
