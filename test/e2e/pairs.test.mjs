@@ -92,6 +92,14 @@ describe('real harnesses as a pair', { concurrency: 1 }, () => {
     assert.equal(done.payload.summary, 'wrote work.txt');
     const tools = w.server.requests().filter((q) => q.reply?.kind === 'tool').map((q) => q.reply.name);
     assert.ok(tools.includes('mcp__loop__send_done'), tools.join(', '));
+    // Issue 7: the codex reviewer's thread id is known (found in its session file) before its first approval.
+    const found = run.events.find((e) => e.type === 'agent.session' && e.role === 'reviewer');
+    const review = run.events.find((e) => e.type === 'message' && e.envelope.kind === 'review');
+    assert.ok(found && found.seq < review.seq, 'reviewer session recorded before the approval');
+    assert.equal(run.manifest.roles.reviewer.sessionId, found.sessionId);
+    // Every typed hand-off was confirmed by the harness itself, never by the screen.
+    const typed = run.events.filter((e) => e.type === 'message.delivered' && e.via === 'terminal');
+    assert.ok(typed.length > 0 && typed.every((e) => ['turn-start', 'turn-end', 'session record'].includes(e.confirmedBy)), JSON.stringify(typed));
   });
 
   test('codex worker × gemini reviewer, through `loop msg` from the shell tool', async () => {
@@ -162,6 +170,22 @@ describe('real harnesses as a pair', { concurrency: 1 }, () => {
     assert.deepEqual(relaunch.args.slice(0, 2), ['--resume', started.sessionId]);
     const show = JSON.parse(execFileSync(process.execPath, [LOOP_BIN, 'show', '--json', started.sessionId], { env: w.env, encoding: 'utf8' }));
     assert.equal(show.status, 'completed');
+  });
+
+  test('a codex worker killed in its first turn: `loop resume <codex thread id>` continues it on its own session', async () => {
+    const w = await world(pairScript({ via: 'mcp', workerDelayMs: 6000 }));
+    w.configure({ worker: 'codex', reviewer: 'claude', proof: ['test -f work.txt'], maxIterations: 2 });
+    const first = w.loop(['run', '--ci', 'Create work.txt']);
+    const found = await waitForEvent(w, (e) => e.type === 'agent.session' && e.role === 'worker');
+    const before = w.run();
+    assert.equal(before.events.some((e) => e.type === 'agent.turn-ended' && e.role === 'worker' && !e.ignored), false, 'still in its first turn');
+    assert.equal(before.manifest.roles.worker.sessionId, found.sessionId);
+    first.child.kill('SIGKILL');
+    await first;
+    const result = await w.loop(['resume', '--ci', found.sessionId]);
+    const run = assertCompleted(w, result);
+    const relaunch = run.events.filter((e) => e.type === 'agent.started' && e.role === 'worker')[1];
+    assert.ok(relaunch.args.includes('resume') && relaunch.args.at(-1) === found.sessionId, relaunch.args.join(' '));
   });
 
   test('loop killed before claude saved its session: resume starts claude afresh with the task, and completes', async () => {
