@@ -270,7 +270,7 @@ export class AgentRunner {
         // Everything queued goes in one hand-off (one turn for the agent, in order), up to the typed-block cap.
         const block = typedBlock(this.queue, session.bracketedPaste());
         const plan: HandOffPlan = {
-          confirmBy: this.confirmBy, watch: this.watch, waitIdle, settleMs: this.options.adapter.enterDelayMs ?? 0, idleTimeoutMs: IDLE_WAIT_MS,
+          confirmBy: this.confirmBy, ...(this.plan ? { idle: this.plan.idle } : {}), watch: this.watch, waitIdle, settleMs: this.options.adapter.enterDelayMs ?? 0, idleTimeoutMs: IDLE_WAIT_MS,
           ...(this.options.adapter.clearInput ? { clearInput: (typed: string) => this.options.adapter.clearInput!(typed) } : {}),
           recorded: (ids) => this.recorded(ids),
           unsubmitted: (attempt, screen) => this.events.unsubmitted(block.envelopes, attempt, screen),

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { TypedBlock } from '../bus/typed-block.js';
-import type { DeliveryResult, PtySession } from '../pty/types.js';
+import { isIdleScreen } from '../pty/activity-tracker.js';
+import type { DeliveryResult, IdleRule, PtySession } from '../pty/types.js';
 import type { TurnMark } from './turn-watch.js';
 
 /** How a typed message is known to have been submitted: the harness's hook, its session file, or the screen. */
@@ -9,6 +10,8 @@ export type ConfirmBy = 'hook' | 'session-file' | 'screen';
 /** What one hand-off needs besides the session: how to confirm, and the harness's record of its session. */
 export interface HandOffPlan {
   confirmBy: ConfirmBy;
+  /** The harness's screen rules: an empty composer (idle pattern) and a running turn (busy pattern). */
+  idle?: IdleRule;
   /** Keys that empty the composer holding the typed text, before a retry (none: typed again after the old one). */
   clearInput?: (typed: string) => string;
   /** The harness's signals (see TurnWatch): read new ones, mark a point, ask what happened since. */
@@ -40,23 +43,54 @@ export const MAX_HAND_OFF_ATTEMPTS = 3;
 /** How long a turn may take to start after Enter before the message counts as not submitted. */
 export const TURN_START_TIMEOUT_MS = 15_000;
 const POLL_MS = 50;
+/** No turn start this long after Enter, a still screen and text in the composer: press Enter again (at most twice). */
+const REPRESS_AFTER_MS = 2000;
+const MAX_REPRESSES = 2;
 
 const screenTail = (session: PtySession) => session.screenText().split('\n').filter((l) => l.trim()).slice(-6).join(' | ').slice(0, 400);
 
-/** Wait until the harness says the turn started (or the session record shows the message), bounded. */
-async function awaitStart(plan: HandOffPlan, ids: readonly string[], mark: TurnMark): Promise<string | undefined> {
-  const deadline = Date.now() + (plan.startTimeoutMs ?? TURN_START_TIMEOUT_MS);
+/**
+ * Does the composer still hold the typed text? The screen is still, shows no running turn (busy marker), and
+ * does not show the empty prompt (Claude's and Gemini's idle patterns match an empty composer only).
+ */
+function textSitsInComposer(session: PtySession, idle: IdleRule | undefined, lastOutputAt: number): boolean {
+  if (!idle || Date.now() - lastOutputAt < 1000) return false;
+  const probe = { text: () => session.screenText(), cursorLine: () => session.cursorLine(), flushed: async () => undefined };
+  idle.busyPattern && (idle.busyPattern.lastIndex = 0);
+  if (idle.busyPattern?.test(session.screenText())) return false;
+  return !isIdleScreen(idle, probe);
+}
+
+/**
+ * Wait until the harness says the turn started (or the session record shows the message), bounded. Meanwhile, an
+ * Enter the harness took into the paste (the text sits in a still composer) is pressed again, twice at most.
+ * Why: gemini 0.61 and claude 2.1.197 under load sometimes drop the Enter after a paste (test/e2e/FINDINGS.md §7).
+ */
+async function awaitStart(session: PtySession, plan: HandOffPlan, ids: readonly string[], mark: TurnMark): Promise<string | undefined> {
+  const started = Date.now();
+  const deadline = started + (plan.startTimeoutMs ?? TURN_START_TIMEOUT_MS);
   let polls = 0;
-  while (Date.now() < deadline && plan.live()) {
-    await sleep(POLL_MS);
-    plan.watch.poll();
-    const signal = plan.watch.startedSince(mark, ids);
-    if (signal) return signal;
-    // Reading the harness's record costs more than the signal file: every fourth poll.
-    if ((plan.confirmBy === 'session-file' || polls % 4 === 3) && plan.recorded(ids)) return 'session record';
-    polls++;
+  let presses = 0;
+  let lastOutputAt = Date.now();
+  const off = session.onData(() => (lastOutputAt = Date.now()));
+  try {
+    while (Date.now() < deadline && plan.live()) {
+      await sleep(POLL_MS);
+      plan.watch.poll();
+      const signal = plan.watch.startedSince(mark, ids);
+      if (signal) return signal;
+      // Reading the harness's record costs more than the signal file: every fourth poll.
+      if ((plan.confirmBy === 'session-file' || polls % 4 === 3) && plan.recorded(ids)) return 'session record';
+      polls++;
+      if (presses < MAX_REPRESSES && Date.now() - started >= REPRESS_AFTER_MS * (presses + 1) && textSitsInComposer(session, plan.idle, lastOutputAt)) {
+        presses++;
+        session.write('\r');
+      }
+    }
+    return undefined;
+  } finally {
+    off();
   }
-  return undefined;
 }
 
 /** Send the clearing keys, then wait (bounded) until the screen no longer shows the typed message. */
@@ -92,7 +126,7 @@ export async function handOff(session: PtySession, block: TypedBlock, plan: Hand
       idleTimeoutMs: plan.idleTimeoutMs, waitIdle: plan.waitIdle && attempt === 1, confirm: false, settleMs: plan.settleMs, ...(marker ? { marker } : {}),
     });
     if (!result.ok) return result;
-    const confirmedBy = await awaitStart(plan, ids, mark);
+    const confirmedBy = await awaitStart(session, plan, ids, mark);
     if (confirmedBy) return { ok: true, attempts: attempt, confirmedBy };
     if (!plan.live()) return { ok: false, reason: 'exited', detail: 'the agent was stopped during the hand-off' };
   }

@@ -7,7 +7,7 @@ import { typedBlock } from '../../src/bus/typed-block.js';
 import { handOff, type HandOffPlan } from '../../src/loop/hand-off.js';
 import { TurnWatch } from '../../src/loop/turn-watch.js';
 import { newMessageId } from '../../src/run/ids.js';
-import { LONG_MS, startFixture, tempDir } from '../pty/helpers.js';
+import { LONG_MS, promptIdle, startFixture, tempDir } from '../pty/helpers.js';
 
 const note = (text: string): Envelope => ({
   id: newMessageId(), runId: 'r', seq: 1, from: 'reviewer', to: 'worker', kind: 'note', iteration: 1, at: new Date().toISOString(), payload: { text },
@@ -61,6 +61,15 @@ test('an Enter taken into the paste: the composer is cleared, the message typed 
   const prompts = agent.submitted().filter((p) => p.includes(message.id));
   assert.equal(prompts.length, 1, 'submitted exactly once');
   assert.equal(prompts[0]!.split(message.id).length, 2, 'the cleared text was not submitted along with the retyped one');
+});
+
+test('an Enter dropped after the paste, with the text still in a quiet composer, is pressed again: one submission', async (t) => {
+  const agent = await hookAgent(t, '1');
+  const message = note('press again');
+  const result = await handOff(agent.session, typedBlock([message], true), { ...agent.plan(LONG_MS), idle: promptIdle });
+  assert.deepEqual(result, { ok: true, attempts: 1, confirmedBy: 'turn-start' });
+  assert.equal(agent.unsubmitted.length, 0, 'no retype needed');
+  assert.equal(agent.submitted().filter((p) => p.includes(message.id)).length, 1);
 });
 
 test('a message never submitted fails after the bounded attempts, naming what the screen shows', async (t) => {
