@@ -166,3 +166,9 @@ export async function killLoopWhen(w: World, running: ReturnType<World['loop']>,
   await running;
   return readRun(dir);
 }
+
+/** A fake-agent action that waits until the test calls `openGate(w, name)`: a condition, never a fixed sleep. */
+export const gate = (w: World, name: string): Action => ({ sh: `while [ ! -e '${join(w.base, `gate-${name}`)}' ]; do sleep 0.05; done` });
+
+/** Let every agent waiting at `gate(w, name)` go on. */
+export const openGate = (w: World, name: string): void => writeFileSync(join(w.base, `gate-${name}`), '');
