@@ -178,3 +178,12 @@ export const gate = (w: World, name: string): Action => ({ sh: `while [ ! -e '${
 
 /** Let every agent waiting at `gate(w, name)` go on. */
 export const openGate = (w: World, name: string): void => writeFileSync(join(w.base, `gate-${name}`), '');
+
+/** Wait until `condition()` holds (polled); fails after `timeoutMs` naming `what`. */
+export async function waitFor(condition: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
+  const started = Date.now();
+  while (!condition()) {
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
