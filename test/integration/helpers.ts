@@ -15,6 +15,8 @@ export interface AgentScript {
   prompt?: string;
   bracketedPaste?: boolean;
   startDelay?: number;
+  /** A file to wait for before the first prompt (see gatePath). */
+  startGate?: string;
 }
 
 /** A scratch world: a git repository, a LOOP_HOME, and scripts for the two fake agents. */
@@ -174,10 +176,13 @@ export async function killLoopWhen(w: World, running: ReturnType<World['loop']>,
 }
 
 /** A fake-agent action that waits until the test calls `openGate(w, name)`: a condition, never a fixed sleep. */
-export const gate = (w: World, name: string): Action => ({ sh: `while [ ! -e '${join(w.base, `gate-${name}`)}' ]; do sleep 0.05; done` });
+export const gate = (w: World, name: string): Action => ({ sh: `while [ ! -e '${gatePath(w, name)}' ]; do sleep 0.05; done` });
+
+/** The file behind a gate (for the fake agent's `startGate`: it shows its first prompt only once the gate is open). */
+export const gatePath = (w: World, name: string): string => join(w.base, `gate-${name}`);
 
 /** Let every agent waiting at `gate(w, name)` go on. */
-export const openGate = (w: World, name: string): void => writeFileSync(join(w.base, `gate-${name}`), '');
+export const openGate = (w: World, name: string): void => writeFileSync(gatePath(w, name), '');
 
 /** Wait until `condition()` holds (polled); fails after `timeoutMs` naming `what`. */
 export async function waitFor(condition: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
