@@ -20,12 +20,16 @@ const isDir = (path: string) => {
   }
 };
 
-/** A file-system error in the store (permissions, a file in the way) as one line naming the path: exit 2. */
+/** Errors that mean LOOP_HOME is set up wrong (permissions, a file in the way): the user's to fix, exit 2. */
+const SETUP_ERRORS = new Set(['EACCES', 'EPERM', 'EEXIST', 'ENOTDIR', 'EROFS']);
+
+/** A file-system error in the store as one line naming the path: exit 2 for a setup problem, else 5 (e.g. a full disk). */
 function storeError(what: string, home: string, error: unknown): unknown {
   const code = (error as NodeJS.ErrnoException).code;
   if (typeof code !== 'string') return error;
   return new LoopError('store', `${what} (${(error as Error).message})`, {
-    exitCode: ExitCode.usage, hint: `check that LOOP_HOME (${home}) is a folder you can write, or point LOOP_HOME elsewhere`, cause: error,
+    exitCode: SETUP_ERRORS.has(code) ? ExitCode.usage : ExitCode.couldNotRun,
+    hint: `check that LOOP_HOME (${home}) is a folder you can write, or point LOOP_HOME elsewhere`, cause: error,
   });
 }
 

@@ -42,6 +42,17 @@ describe('a LOOP_HOME loop cannot use', () => {
     }
   });
 
+  test("a file where its runs folder goes: run says which folder it cannot create, and why", async () => {
+    const w = await world();
+    w.configure({ on: {} }, { on: {} });
+    mkdirSync(w.home);
+    writeFileSync(join(w.home, 'runs'), 'precious\n');
+    const result = await w.loop(['run', '--ci', 'do it']);
+    assert.equal(result.exitCode, 2, result.all);
+    assert.match(result.stderr, new RegExp(`^loop: cannot create the run folder under ${join(w.home, 'runs')}/repo-[0-9a-f]{12} \\(EEXIST: file already exists, mkdir '${join(w.home, 'runs')}'\\)\n  hint: check that LOOP_HOME \\(${w.home}\\) is a folder you can write, or point LOOP_HOME elsewhere$`));
+    assert.equal(readFileSync(join(w.home, 'runs'), 'utf8'), 'precious\n');
+  });
+
   // Root may read and write anything: as root the commands run as nobody (setpriv), with the folder root's.
   const root = process.getuid?.() === 0;
   test('a folder you may not write (or not read): run and resume refuse, ls refuses only what it cannot read', async () => {
