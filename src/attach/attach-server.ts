@@ -7,6 +7,7 @@ import type { Role } from '../bus/message.js';
 import type { PtySession } from '../pty/types.js';
 import { privateDir } from '../isolation/agent-area.js';
 import { ensureDir } from '../run/fs-atomic.js';
+import { sweepDeadOwners } from '../run/owned-temp.js';
 
 /** Where the attach socket of a role is announced: `<run>/attach-<role>.json` → `{ socket }`. */
 export const attachInfoPath = (runDir: string, role: Role) => join(runDir, `attach-${role}.json`);
@@ -17,17 +18,24 @@ export const attachInfoPath = (runDir: string, role: Role) => join(runDir, `atta
  */
 export const fallbackSocketDir = () => join(tmpdir(), `loop-sockets-${process.getuid?.() ?? 'user'}`);
 
+/** A socket in `fallbackSocketDir()`: `<pid of the loop process serving it>-<hash of the run's own path>.sock`. */
+const FALLBACK_SOCKET = /^(\d+)-[0-9a-f]{16}\.sock$/;
+
 /**
  * A socket path short enough for the OS limit (~107 bytes), in the run's `private/` folder, which sandboxed
- * agents cannot see; long run paths fall back to a hashed name in `fallbackSocketDir()`.
+ * agents cannot see; long run paths fall back to a hashed name in `fallbackSocketDir()`, which carries the pid
+ * of the loop process so that a later run can remove it if that process was killed (see sweepDeadSockets).
  */
 function socketPath(runDir: string, role: Role): string {
   const direct = join(privateDir(runDir), `${role}.sock`);
   ensureDir(privateDir(runDir));
   if (Buffer.byteLength(direct) < 100) return direct;
   ensureDir(fallbackSocketDir());
-  return join(fallbackSocketDir(), `${createHash('sha256').update(direct).digest('hex').slice(0, 16)}.sock`);
+  return join(fallbackSocketDir(), `${process.pid}-${createHash('sha256').update(direct).digest('hex').slice(0, 16)}.sock`);
 }
+
+/** Remove the fallback sockets of loop processes that are gone (killed before they could); returns their paths. */
+export const sweepDeadSockets = (): string[] => sweepDeadOwners(fallbackSocketDir(), FALLBACK_SOCKET);
 
 /**
  * Serves one agent's terminal to `loop attach` clients: output is streamed to them, their keystrokes go to

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { destination, pino } from 'pino';
 import { isolationStatement } from '../isolation/isolation.js';
 import { Driver, type ResumePoint } from '../loop/driver.js';
+import { removeRunTemp, sweepLeftoverFiles } from '../loop/leftover-files.js';
 import type { Observer } from '../loop/observer.js';
 import type { RunContext } from '../loop/run-context.js';
 import type { LoopState } from '../loop/state.js';
@@ -29,10 +30,13 @@ export async function drive(
     text: `refused a change to ${event.file} that loop did not make (${event.reason})${event.savedTo ? `; saved to ${event.savedTo}` : ''}`,
   });
   const log = pino({ level: 'debug', base: { run: context.ref.id } }, destination({ dest: logFile, sync: true }));
+  const swept = sweepLeftoverFiles(context.ref.dir);
+  if (swept.length > 0) log.info({ swept }, 'removed what killed loop processes left in the temp folder');
   const { createPtySession } = await import('../pty/session.js');
   const { killAllSessions, killAllSessionsNow } = await import('../pty/process-tree.js');
   // Whatever ends this process (a crash included), its agents go with it: some TUIs survive the PTY hangup.
   process.once('exit', killAllSessionsNow);
+  process.once('exit', () => removeRunTemp(context.ref.dir)); // a forced exit too leaves nothing in the run's scratch folder
 
   const driver = new Driver(prepared.context, prepared.state, { createSession: createPtySession, observer, log, idleGraceMs: idleGraceMs() }, prepared.resume);
   let signals = 0;
@@ -58,6 +62,7 @@ export async function drive(
   else observer({ type: 'warning', text: `isolation: ${statement.summary}. Not protected: ${statement.exposes.join('; ')}` });
   if (context.manifest.proof.length === 0) observer({ type: 'warning', text: 'no proof commands configured (--proof or "proof" in .loop.json): approval alone will complete the run' });
   const outcome = await driver.run();
+  removeRunTemp(context.ref.dir);
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
   process.off('SIGHUP', onSignal);

@@ -1,4 +1,4 @@
-import { loopHome } from '../config/paths.js';
+import { usableHome, type HomeUse } from '../config/home-check.js';
 import { RoleSchema, type Role } from '../bus/message.js';
 import { usageError } from '../errors.js';
 
@@ -7,8 +7,8 @@ export function userEnv(): Record<string, string> {
   return Object.fromEntries(Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined));
 }
 
-/** `$LOOP_HOME`. */
-export const home = () => loopHome(process.env);
+/** `$LOOP_HOME`, checked for the use a command makes of it (a file there, or no access, is a usage error). */
+export const home = (use: HomeUse = 'read') => usableHome(process.env, use);
 
 /** Whether output may use colour and a live screen. */
 export const isInteractive = () => Boolean(process.stdout.isTTY) && !process.env.CI;

@@ -1,5 +1,6 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ExitCode, isLoopError } from '../errors.js';
+import { dropOutputToClosedPipes } from './closed-pipe.js';
 
 const VERSION = '0.1.0';
 
@@ -123,6 +124,7 @@ function buildProgram(): Command {
 
 /** Entry point: parse, run, and map every failure to one line and an exit code. */
 export async function main(argv: string[]): Promise<void> {
+  dropOutputToClosedPipes();
   const program = buildProgram();
   const crash = (error: unknown) => {
     process.exitCode = report(error);

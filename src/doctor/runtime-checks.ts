@@ -1,10 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { loopLauncher } from '../loop/launcher.js';
 import type { CheckResult } from './check.js';
+import { makeTempDir } from '../run/owned-temp.js';
 
 /** node-pty loads and runs a program in a pseudo-terminal. */
 export async function checkPty(): Promise<CheckResult> {
@@ -26,7 +26,7 @@ export async function checkPty(): Promise<CheckResult> {
 
 /** `loop mcp` answers an MCP client (started with this PATH): initialize, tools/list, tools/call status. */
 export async function checkBridge(path: string): Promise<CheckResult> {
-  const runDir = mkdtempSync(join(tmpdir(), 'loop-doctor-'));
+  const runDir = makeTempDir('doctor');
   const client = new Client({ name: 'loop-doctor', version: '1' });
   try {
     const transport = new StdioClientTransport({

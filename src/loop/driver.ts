@@ -8,6 +8,7 @@ import { agentLaunchSetup } from './agent-env.js';
 import { runnerRecords } from './runner-records.js';
 import { newMessageId } from '../run/ids.js';
 import { treeHash } from '../proof/tree-hash.js';
+import { runTempDir } from '../run/owned-temp.js';
 import { proveTree } from './prove-step.js';
 import { recordRequestedTree, restoreReviewedTree } from './review-tree-steps.js';
 import { manifestView } from './manifest-view.js';
@@ -215,7 +216,7 @@ export class Driver {
     const { ctx } = this;
     if (this.finishing) return;
     const sealed = await seal(submission, {
-      runId: ctx.ref.id, seq: this.seq, iteration: this.state.iteration, limits: ctx.config.limits, treeHash: () => treeHash(ctx.root),
+      runId: ctx.ref.id, seq: this.seq, iteration: this.state.iteration, limits: ctx.config.limits, treeHash: () => treeHash(ctx.root, runTempDir(ctx.ref.dir)),
     });
     if (!sealed.ok) return this.refuse(submission, sealed.reasons);
     const { envelope } = sealed;

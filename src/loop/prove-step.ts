@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { runProof } from '../proof/run-proof.js';
 import { proofSurfaceChanges } from '../proof/proof-surface.js';
 import { diffStat } from '../proof/tree-hash.js';
+import { runTempDir } from '../run/owned-temp.js';
 import type { Input } from './machine.js';
 import type { Observer } from './observer.js';
 import type { RunContext } from './run-context.js';
@@ -16,7 +17,7 @@ export async function proveTree(ctx: RunContext, iteration: number, observer: Ob
   observer({ type: 'proof-start', commands });
   const receipt = await runProof({
     commands, cwd: ctx.root, timeoutMs: ctx.config.proofTimeoutSeconds * 1000,
-    logDir: join(ctx.ref.dir, 'proof'), index, env: ctx.env,
+    logDir: join(ctx.ref.dir, 'proof'), index, env: ctx.env, scratchDir: runTempDir(ctx.ref.dir),
     onStep: (command, position) => observer({ type: 'proof-step', command, position }),
   });
   const stat = await diffStat(ctx.root, ctx.baseTree, receipt.treeHash);

@@ -12,6 +12,7 @@ import { ManifestWriter } from '../run/manifest-writer.js';
 import { RunStore } from '../run/store.js';
 import type { ResumePoint } from './driver.js';
 import { endLeftoverAgents } from './leftover-agents.js';
+import { requireJournal } from './require-journal.js';
 import type { RunContext } from './run-context.js';
 import { prepareAgentAreas } from '../isolation/agent-area.js';
 import { resolveIsolation, type IsolationSetting } from '../isolation/isolation.js';
@@ -30,9 +31,10 @@ export interface ResumeOptions {
 }
 
 /** Re-open a run whose driving process died or was stopped, and work out where to pick up. */
-export async function resumeRun(options: ResumeOptions): Promise<{ context: RunContext; state: LoopState; resume: ResumePoint }> {
+export async function resumeRun(options: ResumeOptions): Promise<{ context: RunContext; state: LoopState; resume?: ResumePoint }> {
   const ref = new RunStore(options.home).resolve(options.query);
   const journalPath = join(ref.dir, 'events.jsonl');
+  requireJournal(ref.id, journalPath);
   // Nothing is touched (not even the lock) before the journal's hash chain is known to be whole.
   const chain = readChain(journalPath);
   if (!chain.ok) {
@@ -87,5 +89,7 @@ export async function resumeRun(options: ResumeOptions): Promise<{ context: RunC
     agents, baseTree: String(started?.baseTree ?? ''), ci: options.ci, env: options.env, isolation, keys, home: options.home,
   };
   const nextSeq = envelopes.reduce((max, e) => Math.max(max, e.seq), 0) + 1;
+  // Killed before its first transition, the run had sent nothing and launched no agent: it starts from the beginning.
+  if (transitions.length === 0) return { context, state };
   return { context, state, resume: { undelivered, unconsumed, sessions, nextSeq } };
 }

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Envelope } from '../bus/message.js';
 import { treeHash } from '../proof/tree-hash.js';
 import { restoreTree } from '../proof/tree-restore.js';
+import { runTempDir } from '../run/owned-temp.js';
 import type { Input } from './machine.js';
 import type { Observer } from './observer.js';
 import type { RunContext } from './run-context.js';
@@ -11,7 +12,7 @@ const FILES_IN_FINDING = 20;
 
 /** A review request reached the reviewer: record the tree it is asked to review. */
 export async function recordRequestedTree(ctx: RunContext, envelope: Envelope): Promise<Input> {
-  const hash = await treeHash(ctx.root);
+  const hash = await treeHash(ctx.root, runTempDir(ctx.ref.dir));
   ctx.journal.append('review.requested', { id: envelope.id, treeHash: hash });
   return { type: 'review-requested', id: envelope.id, treeHash: hash };
 }
@@ -24,7 +25,7 @@ export async function restoreReviewedTree(
   ctx: RunContext, iteration: number, restore: { requestedTree: string; reviewTree: string }, observer: Observer,
 ): Promise<Input> {
   const patchPath = join(ctx.ref.dir, 'reviewer-edits', `iteration-${iteration}.patch`);
-  const result = await restoreTree(ctx.root, restore.requestedTree, restore.reviewTree, patchPath);
+  const result = await restoreTree(ctx.root, restore.requestedTree, restore.reviewTree, patchPath, runTempDir(ctx.ref.dir));
   const patch = result.patch ?? null;
   ctx.journal.append('review.tree-changed', { ...restore, files: result.files, patch, restored: result.ok, ...(result.ok ? {} : { reason: result.reason }) });
   if (!result.ok) return { type: 'restore-failed', reason: result.reason, ...(result.patch ? { patch: result.patch } : {}) };

@@ -33,6 +33,10 @@ export interface StartOptions {
  */
 export async function startRun(options: StartOptions): Promise<{ context: RunContext; state: LoopState }> {
   const repo = await resolveRepo(options.cwd);
+  if (!repo.isGit) {
+    // The proof and the approval are bound to a git tree hash, and a reviewer's edits are undone with git.
+    throw usageError(`${options.cwd} is not inside a git repository: loop run works on a git working tree`, 'cd into your repository, or make this folder one: git init');
+  }
   const { config } = loadConfig({ cwd: options.cwd, repoRoot: repo.root, home: options.home, flags: options.flags });
   const agents = { worker: resolveAgent(config.worker, config, 'worker'), reviewer: resolveAgent(config.reviewer, config, 'reviewer') };
   for (const role of ['worker', 'reviewer'] as const) {

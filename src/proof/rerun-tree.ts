@@ -1,7 +1,7 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
+import { makeTempDir } from '../run/owned-temp.js';
 import type { Receipt } from '../bus/message.js';
 import { runProof } from './run-proof.js';
 
@@ -27,13 +27,13 @@ const IDENTITY = {
  * there; the receipt's tree hash is the worktree's tree after the commands. The worktree is always removed.
  */
 export async function rerunTree(options: RerunOptions): Promise<Receipt> {
-  const tmp = mkdtempSync(join(tmpdir(), 'loop-verify-'));
+  const tmp = makeTempDir('verify');
   const worktree = join(tmp, 'tree');
   try {
     const commit = await execa('git', ['commit-tree', options.tree, '-m', options.message], { cwd: options.repo, env: IDENTITY });
     // No hooks: a post-checkout hook planted in the repository must not run as part of checking it.
     await execa('git', ['-c', 'core.hooksPath=/dev/null', 'worktree', 'add', '--detach', worktree, commit.stdout.trim()], { cwd: options.repo });
-    return await runProof({ commands: options.commands, cwd: worktree, timeoutMs: options.timeoutMs, logDir: join(tmp, 'proof'), index: 1, env: options.env });
+    return await runProof({ commands: options.commands, cwd: worktree, timeoutMs: options.timeoutMs, logDir: join(tmp, 'proof'), index: 1, env: options.env, scratchDir: tmp });
   } finally {
     if (existsSync(worktree)) await execa('git', ['worktree', 'remove', '--force', worktree], { cwd: options.repo, reject: false });
     rmSync(tmp, { recursive: true, force: true });

@@ -15,6 +15,8 @@ export interface ProofOptions {
   /** Sequence number of this proof run in the run (names the log file). */
   index: number;
   env?: Record<string, string | undefined>;
+  /** Where the temporary git index of the tree hash goes (default: the temp folder). */
+  scratchDir?: string;
   /** Called as each command starts (for progress). */
   onStep?: (command: string, position: number) => void;
 }
@@ -96,7 +98,7 @@ export async function runProof(options: ProofOptions): Promise<Receipt> {
   return {
     passed: steps.every((s) => s.exitCode === 0),
     steps,
-    treeHash: await treeHash(options.cwd),
+    treeHash: await treeHash(options.cwd, options.scratchDir),
     startedAt: startedAt.toISOString(),
     durationMs: Date.now() - startedAt.getTime(),
     logFile,

@@ -1,17 +1,18 @@
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { execa } from 'execa';
+import { makeTempDir } from '../run/owned-temp.js';
 
 /**
  * A content hash of the working tree, tracked and untracked (ignored files excluded): `git add -A` into a
  * temporary index, then `git write-tree`. The user's own index is never touched. Outside git, a sha256 walk.
+ * The temporary index lives in `scratch` (a run's own scratch folder) when given, else in the temp folder.
  */
-export async function treeHash(root: string): Promise<string> {
+export async function treeHash(root: string, scratch?: string): Promise<string> {
   const gitDir = await execa('git', ['rev-parse', '--absolute-git-dir'], { cwd: root, reject: false });
   if (gitDir.exitCode !== 0) return walkHash(root);
-  const tmp = mkdtempSync(join(tmpdir(), 'loop-index-'));
+  const tmp = makeTempDir('index', scratch);
   const index = join(tmp, 'index');
   try {
     const current = join(gitDir.stdout.trim(), 'index');

@@ -15,7 +15,7 @@ const isGitTree = (hash: string) => /^[0-9a-f]{40,64}$/.test(hash);
  * (mode 0600), apply it in reverse to the working tree, then confirm the tree is `wantedTree` again. Only the
  * working tree is touched, never the index or HEAD. Idempotent: a tree that is already restored stays as it is.
  */
-export async function restoreTree(root: string, wantedTree: string, changedTree: string, patchPath: string): Promise<RestoreResult> {
+export async function restoreTree(root: string, wantedTree: string, changedTree: string, patchPath: string, scratch?: string): Promise<RestoreResult> {
   if (!isGitTree(wantedTree) || !isGitTree(changedTree)) return { ok: false, files: [], reason: 'not a git repository, so loop cannot save or undo the change' };
   const git = (args: string[]) => execa('git', args, { cwd: root, reject: false, stripFinalNewline: false });
   const names = await git(['diff-tree', '-r', '-z', '--no-renames', '--name-only', wantedTree, changedTree]);
@@ -25,11 +25,11 @@ export async function restoreTree(root: string, wantedTree: string, changedTree:
   if (names.exitCode !== 0 || diff.exitCode !== 0) return { ok: false, files, reason: `git diff-tree failed: ${(names.stderr || diff.stderr).trim()}` };
   ensureDir(dirname(patchPath));
   writeFileSync(patchPath, diff.stdout, { mode: FILE_MODE });
-  if ((await treeHash(root)) !== wantedTree) {
+  if ((await treeHash(root, scratch)) !== wantedTree) {
     // --whitespace=nowarn: a user's apply.whitespace=error must not refuse to undo a change with trailing spaces.
     const apply = await git(['apply', '-R', '--binary', '--whitespace=nowarn', '--', patchPath]);
     if (apply.exitCode !== 0) return { ok: false, files, patch: patchPath, reason: `git apply -R failed: ${apply.stderr.trim().split('\n').slice(0, 3).join('; ')}` };
-    const now = await treeHash(root);
+    const now = await treeHash(root, scratch);
     if (now !== wantedTree) return { ok: false, files, patch: patchPath, reason: `the tree is ${now.slice(0, 12)} after undoing the change, not ${wantedTree.slice(0, 12)}` };
   }
   return { ok: true, files, patch: patchPath };

@@ -20,6 +20,19 @@ const isDir = (path: string) => {
   }
 };
 
+/** Errors that mean LOOP_HOME is set up wrong (permissions, a file in the way): the user's to fix, exit 2. */
+const SETUP_ERRORS = new Set(['EACCES', 'EPERM', 'EEXIST', 'ENOTDIR', 'EROFS']);
+
+/** A file-system error in the store as one line naming the path: exit 2 for a setup problem, else 5 (e.g. a full disk). */
+function storeError(what: string, home: string, error: unknown): unknown {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (typeof code !== 'string') return error;
+  return new LoopError('store', `${what} (${(error as Error).message})`, {
+    exitCode: SETUP_ERRORS.has(code) ? ExitCode.usage : ExitCode.couldNotRun,
+    hint: `check that LOOP_HOME (${home}) is a folder you can write, or point LOOP_HOME elsewhere`, cause: error,
+  });
+}
+
 /** `$LOOP_HOME/runs/<repo-id>/<run-id>/` (contract: run directory). */
 export class RunStore {
   constructor(readonly home: string) {}
@@ -30,9 +43,13 @@ export class RunStore {
 
   /** Create a fresh run directory (0700) with a new, unique run id. */
   create(repoId: string, now = new Date()): RunRef {
-    ensureDir(this.home);
-    ensureDir(this.runsDir);
-    ensureDir(join(this.runsDir, repoId));
+    try {
+      ensureDir(this.home);
+      ensureDir(this.runsDir);
+      ensureDir(join(this.runsDir, repoId));
+    } catch (error) {
+      throw storeError(`cannot create the run folder under ${join(this.runsDir, repoId)}`, this.home, error);
+    }
     for (let attempt = 0; attempt < 10; attempt++) {
       const id = newRunId(now);
       const dir = join(this.runsDir, repoId, id);
@@ -40,7 +57,7 @@ export class RunStore {
         mkdirSync(dir, { mode: DIR_MODE });
         return { id, repoId, dir };
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw storeError(`cannot create the run folder ${dir}`, this.home, error);
       }
     }
     throw new LoopError('run-id', 'could not allocate a unique run id', { exitCode: ExitCode.couldNotRun });
@@ -50,10 +67,17 @@ export class RunStore {
   list(): RunRef[] {
     if (!isDir(this.runsDir)) return [];
     const runs: RunRef[] = [];
-    for (const repoId of readdirSync(this.runsDir)) {
+    const read = (dir: string) => {
+      try {
+        return readdirSync(dir);
+      } catch (error) {
+        throw storeError(`cannot read the runs in ${dir}`, this.home, error);
+      }
+    };
+    for (const repoId of read(this.runsDir)) {
       const repoDir = join(this.runsDir, repoId);
       if (!isDir(repoDir)) continue;
-      for (const id of readdirSync(repoDir)) {
+      for (const id of read(repoDir)) {
         const dir = join(repoDir, id);
         if (RUN_ID_PATTERN.test(id) && isDir(dir)) runs.push({ id, repoId, dir });
       }

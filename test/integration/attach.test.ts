@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { LOOP_BIN, readRun, sleep, World } from './helpers.js';
+import { gate, LOOP_BIN, openGate, readRun, waitFor, World } from './helpers.js';
 
 const worlds: World[] = [];
 after(() => worlds.forEach((w) => w.cleanup()));
@@ -13,21 +13,19 @@ describe('loop attach', () => {
     const w = await new World().init();
     worlds.push(w);
     w.configure(
-      { on: { task: [[{ sleep: 4000 }, { write: ['work.txt', 'x'] }, { msg: ['done', '--text', 'ok'] }]] } },
+      { on: { task: [[gate(w, 'work'), { write: ['work.txt', 'x'] }, { msg: ['done', '--text', 'ok'] }]] } },
       { on: { 'review-request': [[{ msg: ['review', '--json', '{"verdict":"approve","summary":"ok"}'] }]] } },
     );
     const run = w.loop(['run', '--ci', 'do it']);
-    let dir = '';
-    for (let i = 0; i < 100 && !dir; i++) {
-      dir = w.runDirs().find((d) => existsSync(join(d, 'attach-reviewer.json'))) ?? '';
-      await sleep(100);
-    }
-    assert.ok(dir, 'the run announced its attach socket');
+    await waitFor(() => w.runDirs().some((d) => existsSync(join(d, 'attach-reviewer.json'))), 'the run to announce its attach socket');
+    const dir = w.runDirs()[0]!;
     const id = readRun(dir).manifest.id;
     const client = execa(process.execPath, [LOOP_BIN, 'attach', id, 'reviewer'], { env: w.env(), reject: false, all: true });
-    await sleep(800);
+    let seen = '';
+    client.all!.on('data', (chunk) => (seen += String(chunk)));
+    await waitFor(() => seen.includes('attached to the reviewer'), 'the client to attach');
     client.stdin!.write('hello-from-human\r');
-    await sleep(1500);
+    await waitFor(() => /hello-from-human[^]*reviewer> /.test(seen), 'the echo and the prompt the agent answers the line with');
     client.stdin!.write('\x1d');
     const attached = await client;
     assert.equal(attached.exitCode, 0, attached.all);
@@ -35,6 +33,7 @@ describe('loop attach', () => {
     assert.match(attached.all, /hello-from-human/, 'the terminal echo came back through the socket');
     assert.match(attached.all, /reviewer> /, 'the agent answered the typed line with its prompt');
     assert.match(attached.all, /detached from the reviewer/);
+    openGate(w, 'work'); // the worker finishes only now, so the review request comes after the human's line
     const finished = await run;
     assert.equal(finished.exitCode, 0, finished.all);
     assert.ok(!existsSync(join(dir, 'attach-reviewer.json')), 'the attach socket is gone with the run');

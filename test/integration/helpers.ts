@@ -15,6 +15,8 @@ export interface AgentScript {
   prompt?: string;
   bracketedPaste?: boolean;
   startDelay?: number;
+  /** A file to wait for before the first prompt (see gatePath). */
+  startGate?: string;
 }
 
 /** A scratch world: a git repository, a LOOP_HOME, and scripts for the two fake agents. */
@@ -94,7 +96,13 @@ export class World {
 
   cleanup(): void {
     for (const dir of this.runDirs()) {
-      for (const pid of agentPids(readRun(dir).events)) {
+      let events: Record<string, any>[] = [];
+      try {
+        events = readRun(dir).events;
+      } catch {
+        continue; // a test damaged the run's records on purpose
+      }
+      for (const pid of agentPids(events)) {
         try {
           process.kill(-pid, 'SIGKILL');
         } catch {
@@ -165,4 +173,22 @@ export async function killLoopWhen(w: World, running: ReturnType<World['loop']>,
   running.kill('SIGKILL');
   await running;
   return readRun(dir);
+}
+
+/** A fake-agent action that waits until the test calls `openGate(w, name)`: a condition, never a fixed sleep. */
+export const gate = (w: World, name: string): Action => ({ sh: `while [ ! -e '${gatePath(w, name)}' ]; do sleep 0.05; done` });
+
+/** The file behind a gate (for the fake agent's `startGate`: it shows its first prompt only once the gate is open). */
+export const gatePath = (w: World, name: string): string => join(w.base, `gate-${name}`);
+
+/** Let every agent waiting at `gate(w, name)` go on. */
+export const openGate = (w: World, name: string): void => writeFileSync(gatePath(w, name), '');
+
+/** Wait until `condition()` holds (polled); fails after `timeoutMs` naming `what`. */
+export async function waitFor(condition: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
+  const started = Date.now();
+  while (!condition()) {
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
 }

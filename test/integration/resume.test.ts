@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { agentPids, envelopes, isAlive, killLoopWhen, readRun, reviewRequested, sleep, useWorlds, waitForJournal, type World } from './helpers.js';
+import { agentPids, envelopes, gate, gatePath, isAlive, killLoopWhen, openGate, readRun, reviewRequested, useWorlds, waitFor, waitForJournal, type World } from './helpers.js';
 
 const world = useWorlds();
 
@@ -19,14 +19,12 @@ function assertNoDoubleDelivery(w: World, events: Record<string, any>[]) {
 describe('loop resume after the loop process is killed', () => {
   test('killed while the reviewer works: resume completes, nothing delivered twice', async () => {
     const w = await world();
-    w.configure({ on: { task: [[writeWork, done]] } }, { on: { 'review-request': [[{ sleep: 2500 }, approve]] } });
+    w.configure({ on: { task: [[writeWork, done]] } }, { on: { 'review-request': [[gate(w, 'review'), approve]] } });
     const killed = await killLoopWhen(w, w.loop(['run', '--ci', 'do it']), reviewRequested);
     const { dir } = killed;
     assert.equal(killed.manifest.status, 'running');
-    for (const pid of agentPids(killed.events)) {
-      for (let i = 0; i < 50 && isAlive(pid); i++) await sleep(100);
-      assert.equal(isAlive(pid), false, `agent ${pid} outlived its loop`);
-    }
+    for (const pid of agentPids(killed.events)) await waitFor(() => !isAlive(pid), `agent ${pid} to end with its loop`);
+    openGate(w, 'review');
     const ls = await w.loop(['ls', '--json']);
     assert.equal(JSON.parse(ls.stdout)[0].status, 'interrupted');
 
@@ -43,7 +41,7 @@ describe('loop resume after the loop process is killed', () => {
 
   test('killed before the first task was delivered: resume delivers that same task exactly once', async () => {
     const w = await world();
-    w.configure({ startDelay: 3000, on: { task: [[writeWork, done]] } }, { on: { 'review-request': [[approve]] } });
+    w.configure({ startGate: gatePath(w, 'start'), on: { task: [[writeWork, done]] } }, { on: { 'review-request': [[approve]] } });
     const first = w.loop(['run', '--ci', 'do it']);
     const dir = await waitForJournal(w, (events) => events.some((e) => e.type === 'transition'));
     first.kill('SIGKILL');
@@ -51,6 +49,7 @@ describe('loop resume after the loop process is killed', () => {
     const killed = readRun(dir);
     assert.equal(killed.events.filter((e) => e.type === 'message.delivered').length, 0);
     const taskId = envelopes(killed.events).find((e) => e.kind === 'task').id;
+    openGate(w, 'start');
 
     const resumed = await w.loop(['resume', '--ci', killed.manifest.id]);
     assert.equal(resumed.exitCode, 0, resumed.all);
@@ -62,7 +61,7 @@ describe('loop resume after the loop process is killed', () => {
 
   test('loop stop: exit 130, status stopped, resumable; resume of a finished run is refused', async () => {
     const w = await world();
-    w.configure({ on: { task: [[{ sleep: 1500 }, writeWork, done]] } }, { on: { 'review-request': [[approve]] } });
+    w.configure({ on: { task: [[gate(w, 'work'), writeWork, done]] } }, { on: { 'review-request': [[approve]] } });
     const first = w.loop(['run', '--ci', 'do it']);
     const dir = await waitForJournal(w, (events) => events.some((e) => e.type === 'message.delivered'));
     const id = readRun(dir).manifest.id;
@@ -73,6 +72,7 @@ describe('loop resume after the loop process is killed', () => {
     assert.equal(stopped.exitCode, 130, stopped.all);
     assert.equal(readRun(dir).manifest.status, 'stopped');
     for (const pid of agentPids(readRun(dir).events)) assert.equal(isAlive(pid), false);
+    openGate(w, 'work');
 
     const resumed = await w.loop(['resume', '--ci', id]);
     assert.equal(resumed.exitCode, 0, resumed.all);

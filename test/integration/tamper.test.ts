@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { appendFileSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { agentPids, isAlive, killLoopWhen, reviewRequested, sleep, useWorlds } from './helpers.js';
+import { agentPids, gate, isAlive, killLoopWhen, reviewRequested, useWorlds, waitFor } from './helpers.js';
 
 const world = useWorlds();
 
@@ -60,12 +60,10 @@ describe('tampering during a live run, without a sandbox (the worker reaches the
 describe('loop resume of a run whose journal was forged', () => {
   test('a forged line appended after the loop process died: resume refuses with the line, and nothing in the run directory changes', async () => {
     const w = await world();
-    w.configure({ on: { task: [[writeWork, done]] } }, { on: { 'review-request': [[{ sleep: 2500 }, approve]] } });
+    w.configure({ on: { task: [[writeWork, done]] } }, { on: { 'review-request': [[gate(w, 'review'), approve]] } }); // never opened
     const killed = await killLoopWhen(w, w.loop(['run', '--ci', 'do it']), reviewRequested);
     const { dir } = killed;
-    for (const pid of agentPids(killed.events)) {
-      for (let i = 0; i < 50 && isAlive(pid); i++) await sleep(100);
-    }
+    for (const pid of agentPids(killed.events)) await waitFor(() => !isAlive(pid), `agent ${pid} to end with its loop`);
     const id = killed.manifest.id;
     assert.equal((await w.loop(['verify', id])).exitCode, 0, 'an interrupted run with an intact chain verifies');
 

@@ -143,7 +143,8 @@ describe('runProof', () => {
     const script = [
       `import { runProof } from ${JSON.stringify(moduleUrl)};`,
       `await runProof({ commands: ['sleep ${marker}'], cwd: ${JSON.stringify(cwd)}, logDir: ${JSON.stringify(logDir)}, index: 1, timeoutMs: 120000,`,
-      `  onStep: () => setTimeout(() => console.log('started'), 300) });`,
+      // 'started' once loop forwards SIGINT to the proof (a condition, not a delay).
+      `  onStep: () => { const ready = () => process.listenerCount('SIGINT') > 0 ? console.log('started') : setImmediate(ready); setImmediate(ready); } });`,
       `console.log('returned');`,
     ].join('\n');
     const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
@@ -151,9 +152,14 @@ describe('runProof', () => {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let output = '';
+    let signalled = false;
     child.stdout.on('data', (chunk) => {
       output += String(chunk);
-      if (output.includes('started')) child.kill('SIGINT');
+      if (signalled || !output.includes('started')) return;
+      signalled = true;
+      // …and once the proof command itself runs.
+      const running = () => (processesWith(`sleep\0${marker}`).length > 0 ? child.kill('SIGINT') : setTimeout(running, 25));
+      running();
     });
     const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.once('exit', (c, s) => resolve([c, s])));
     const survivors = processesWith(`sleep\0${marker}`);

@@ -15,6 +15,7 @@ const FILES: Record<string, string> = {
 
 /** `loop demo`: a whole run with the scripted demo pair in a fresh temporary git repository. */
 export async function demoCommand(options: { ci?: boolean }): Promise<number> {
+  const runsHome = home('write');
   const repo = mkdtempSync(join(tmpdir(), 'loop-demo-'));
   for (const [name, content] of Object.entries(FILES)) writeFileSync(join(repo, name), content);
   const git = (...args: string[]) => execa('git', args, { cwd: repo });
@@ -31,7 +32,7 @@ export async function demoCommand(options: { ci?: boolean }): Promise<number> {
   ].join('\n'));
   const ci = Boolean(options.ci);
   const prepared = await startRun({
-    cwd: repo, home: home(), env: userEnv(), ci, flags: {},
+    cwd: repo, home: runsHome, env: userEnv(), ci, flags: {},
     prompt: 'Fix add() in math.js (it is wrong) and make sure test.js tests it, including negative numbers.',
   });
   const code = await drive(prepared, { ci });

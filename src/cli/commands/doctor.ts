@@ -10,11 +10,11 @@ import { resolveRepo } from '../../run/repo-id.js';
 import { RunStore } from '../../run/store.js';
 import { home, useColor } from '../env.js';
 
-async function configCheck(): Promise<{ check: CheckResult; config: Config }> {
+async function configCheck(loopHome: string): Promise<{ check: CheckResult; config: Config }> {
   try {
     const cwd = process.cwd();
     const repo = await resolveRepo(cwd);
-    const { config, sources } = loadConfig({ cwd, repoRoot: repo.root, home: home() });
+    const { config, sources } = loadConfig({ cwd, repoRoot: repo.root, home: loopHome });
     return { config, check: { name: 'config', ok: true, detail: `worker ${config.worker}, reviewer ${config.reviewer}${sources.length ? ` (from ${sources.join(', ')})` : ' (defaults)'}` } };
   } catch (error) {
     return { config: DEFAULT_CONFIG, check: { name: 'config', ok: false, detail: (error as Error).message, fix: 'fix the file and key named above; `loop config --schema` shows every key' } };
@@ -22,8 +22,8 @@ async function configCheck(): Promise<{ check: CheckResult; config: Config }> {
 }
 
 /** Undo every change loop recorded in harness configs (newest first), where the value is still loop's. */
-function revert(): number {
-  const changes = new RunStore(home()).list().flatMap((run) => readLedger(run.dir));
+function revert(loopHome: string): number {
+  const changes = new RunStore(loopHome).list().flatMap((run) => readLedger(run.dir));
   const { reverted, kept } = revertChanges(changes);
   for (const c of reverted) process.stdout.write(`reverted ${c.path.join('.')} in ${c.file}${c.before === undefined ? ' (removed)' : ''}\n`);
   const skipped = kept.length;
@@ -33,9 +33,10 @@ function revert(): number {
 
 /** `loop doctor`: what is installed and usable, and the exact fix for every problem. */
 export async function doctorCommand(options: { json?: boolean; revert?: boolean }): Promise<number> {
-  if (options.revert) return revert();
+  const loopHome = home(); // a file or an unreadable folder there is a usage error (exit 2) before any check
+  if (options.revert) return revert(loopHome);
   const env = process.env;
-  const { check: config, config: effective } = await configCheck();
+  const { check: config, config: effective } = await configCheck(loopHome);
   const used = new Set([effective.worker, effective.reviewer]);
   const harnessChecks = await Promise.all(Object.entries(BUILTIN_HARNESSES).map(([name, adapter]) => {
     const { doctor, command } = adapter(effective.agents[name]);
@@ -47,7 +48,7 @@ export async function doctorCommand(options: { json?: boolean; revert?: boolean 
       checks.push({ name: `agent ${name}`, ok: false, detail: 'not a built-in and has no command', fix: `add "agents": {"${name}": {"command": "…"}} to .loop.json` });
     }
   }
-  const pending = new RunStore(home()).list().flatMap((run) => readLedger(run.dir));
+  const pending = new RunStore(loopHome).list().flatMap((run) => readLedger(run.dir));
   if (pending.length > 0) checks.push({ name: 'harness config changes', ok: true, optional: true, detail: `${pending.length} recorded (dialog answers loop pre-set); undo with: loop doctor --revert` });
   const failed = checks.filter((c) => !c.ok && !c.optional);
   if (options.json) {

@@ -5,6 +5,6 @@ import { home, userEnv } from '../env.js';
 /** `loop resume <id>`: continue from the journal; undelivered messages are delivered exactly once. */
 export async function resumeCommand(query: string, options: { maxIterations?: number; isolation?: 'auto' | 'sandbox' | 'none'; ci?: boolean }): Promise<number> {
   const ci = Boolean(options.ci);
-  const prepared = await resumeRun({ query, home: home(), env: userEnv(), ci, maxIterations: options.maxIterations, isolation: options.isolation });
+  const prepared = await resumeRun({ query, home: home('write'), env: userEnv(), ci, maxIterations: options.maxIterations, isolation: options.isolation });
   return drive(prepared, { ci });
 }

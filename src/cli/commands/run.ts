@@ -22,6 +22,6 @@ export async function runCommand(prompt: string | undefined, options: RunOptions
     ...(options.isolation ? { isolation: options.isolation } : {}),
   };
   const ci = Boolean(options.ci);
-  const prepared = await startRun({ cwd: process.cwd(), home: home(), env: userEnv(), prompt, flags, ci });
+  const prepared = await startRun({ cwd: process.cwd(), home: home('write'), env: userEnv(), prompt, flags, ci });
   return drive(prepared, { ci });
 }

@@ -11,7 +11,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** `loop stop <id>`: ask the driving loop process to stop (exit 130, resumable); mark a dead run stopped. */
 export async function stopCommand(query: string): Promise<number> {
-  const ref = new RunStore(home()).resolve(query);
+  const ref = new RunStore(home('write')).resolve(query);
   const manifest = readManifest(ref.dir);
   if (manifest.status !== 'running') {
     process.stdout.write(`run ${ref.id} is not running (${manifest.status})\n`);

@@ -1,0 +1,55 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startRun } from '../../src/loop/start-run.js';
+import { envelopes, readRun, useWorlds, type World } from './helpers.js';
+
+const world = useWorlds();
+
+const done = { msg: ['done', '--text', 'did it'] };
+const approve = { msg: ['review', '--json', '{"verdict":"approve","summary":"good"}'] };
+const writeWork = { write: ['work.txt', 'work\n'] };
+
+/** A run whose loop process died right after it was prepared: journal and manifest written, no transition yet. */
+async function diedAtStart(w: World): Promise<{ id: string; dir: string }> {
+  w.configure({ on: { task: [[writeWork, done]] } }, { on: { 'review-request': [[approve]] } });
+  const { context } = await startRun({ cwd: w.repo, home: w.home, env: { ...process.env, ...w.env() } as Record<string, string>, prompt: 'do it', flags: {}, ci: true });
+  context.journal.close();
+  context.lock.release();
+  return { id: context.ref.id, dir: context.ref.dir };
+}
+
+describe('loop resume and the journal', () => {
+  for (const damage of ['missing', 'empty'] as const) {
+    test(`${damage === 'empty' ? 'an' : 'a'} ${damage} journal: one line, exit 2, nothing changed (no hang)`, async () => {
+      const w = await world();
+      const { id, dir } = await diedAtStart(w);
+      const journal = join(dir, 'events.jsonl');
+      if (damage === 'missing') rmSync(journal);
+      else writeFileSync(journal, '');
+      const manifest = readFileSync(join(dir, 'manifest.json'), 'utf8');
+      const result = await w.loop(['resume', '--ci', id], { timeout: 30_000 });
+      assert.equal(result.exitCode, 2, result.all);
+      assert.equal(result.stderr, [
+        `loop: run ${id} cannot be resumed: its journal ${journal} is ${damage}`,
+        `  hint: resume picks up from the journal alone; nothing was changed. Start the task again: loop run "…" (what is left: loop show ${id})`,
+      ].join('\n'));
+      assert.equal(readFileSync(join(dir, 'manifest.json'), 'utf8'), manifest);
+      assert.equal(existsSync(journal), damage === 'empty');
+      assert.equal(existsSync(join(dir, 'lock')), false);
+    });
+  }
+
+  test('killed before its first transition: resume runs it from the beginning to completed', async () => {
+    const w = await world();
+    const { id, dir } = await diedAtStart(w);
+    const result = await w.loop(['resume', '--ci', id]);
+    assert.equal(result.exitCode, 0, result.all);
+    const run = readRun(dir);
+    assert.equal(run.manifest.status, 'completed');
+    assert.equal(run.events.filter((e) => e.type === 'run.resumed').length, 1);
+    const kinds = run.events.filter((e) => e.type === 'message.delivered').map((e) => envelopes(run.events).find((m) => m.id === e.id)?.kind);
+    assert.deepEqual(kinds.filter((k) => k === 'task' || k === 'review-request'), ['task', 'review-request'], kinds.join(', '));
+  });
+});
