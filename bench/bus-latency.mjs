@@ -166,6 +166,7 @@ function breakdown(run, samples) {
   const part = (f) => samples.map((s) => f(s, times.get(s.id)));
   return {
     total: part((s) => s.arrivedAt - s.sentAt),
+    roundTrip: part((s) => s.doneAt - s.sentAt),
     submit: part((s, t) => t.submitted - s.sentAt),
     reply: part((s, t) => s.doneAt - t.submitted),
     intake: part((s, t) => t.journaled - t.submitted),
@@ -204,6 +205,7 @@ try {
   const mcpParts = breakdown(run, viaMcp);
   console.log(`bus latency: send → first byte in the idle peer's terminal (${messages} notes per path, one at a time)\n`);
   const parts = (name, p) => [
+    row(`  ${name} → sender told (${name === 'loop msg' ? 'process exit' : 'tools/call reply'})`, p.roundTrip),
     row(`  ${name} → submission made`, p.submit, name === 'loop msg' ? `node start ${fmt(nodeP50)}` : ''),
     row('  submission made → sender told (spool write, fsync)', p.reply),
     row('  submission made → journaled (intake)', p.intake, `fs.watch ${fmt(watchP50)}`),

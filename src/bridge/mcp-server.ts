@@ -31,7 +31,7 @@ function call(tool: BridgeTool, sender: Sender, args: Record<string, unknown>) {
 /**
  * Parse once what a tool call parses, before the first call comes. Why: zod 4 compiles a schema on its first
  * parse; the SDK's JSON-RPC, tools/call and result schemas, the manifest's and ours made the first send of a
- * session take 20-60 ms more than the others (its p99), measured with bench/bus-latency.mjs.
+ * session take 20-60 ms more than the others (its p99), timed over JSON-RPC on stdio as bench/bus-latency.mjs does.
  */
 function warmUp(sender: Sender, tools: readonly BridgeTool[]): void {
   const request = { jsonrpc: '2.0' as const, id: 0, method: 'tools/call' as const, params: { name: 'send_note', arguments: { text: 'x' } } };
