@@ -1,12 +1,13 @@
 import { z } from 'zod';
+import { AGENT_KINDS, MESSAGE_ID, ROLES } from './kinds.js';
+
+export { AGENT_KINDS, isAgentKind, MESSAGE_ID, otherRole, TEXT_FIELD, type AgentKind } from './kinds.js';
 
 /** The two agent roles; `loop` itself is the third party on the bus. */
-export const RoleSchema = z.enum(['worker', 'reviewer']);
+export const RoleSchema = z.enum(ROLES);
 export type Role = z.infer<typeof RoleSchema>;
 export const PartySchema = z.enum(['worker', 'reviewer', 'loop']);
 export type Party = z.infer<typeof PartySchema>;
-
-export const otherRole = (role: Role): Role => (role === 'worker' ? 'reviewer' : 'worker');
 
 /** Per-field string caps (bytes are bounded separately by `BusLimits`). */
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max);
@@ -101,27 +102,8 @@ export const KINDS = Object.keys(PayloadSchemas) as Kind[];
 export const KindSchema = z.enum(KINDS as [Kind, ...Kind[]]);
 export type Payload<K extends Kind> = z.output<(typeof PayloadSchemas)[K]>;
 
-/** Kinds agents may send, and which role may send each. Everything else is runner-only. */
-export const AGENT_KINDS = {
-  note: ['worker', 'reviewer'],
-  question: ['worker', 'reviewer'],
-  answer: ['worker', 'reviewer'],
-  done: ['worker'],
-  review: ['reviewer'],
-} as const satisfies Partial<Record<Kind, readonly Role[]>>;
-export type AgentKind = keyof typeof AGENT_KINDS;
-export const isAgentKind = (kind: string): kind is AgentKind => Object.hasOwn(AGENT_KINDS, kind);
-
-/** The main text field that `loop msg --text` fills, per agent kind. */
-export const TEXT_FIELD: Record<AgentKind, 'text' | 'summary'> = {
-  note: 'text',
-  question: 'text',
-  answer: 'text',
-  done: 'summary',
-  review: 'summary',
-};
-
-export const MESSAGE_ID = /^m-[a-z0-9]{8,40}$/;
+// kinds.ts keeps the agent kinds without zod; they must be kinds of this table, sent by roles of RoleSchema.
+AGENT_KINDS satisfies Partial<Record<Kind, readonly Role[]>>;
 
 /** The envelope every message travels in. Agents never set `from`, `seq` or `runId`. */
 export const EnvelopeSchema = z.strictObject({

@@ -1,9 +1,10 @@
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
-import { macOf } from '../isolation/role-keys.js';
-import { ensureDir, writeFileAtomic } from '../run/fs-atomic.js';
+import { ensureDir } from '../run/fs-atomic.js';
 import { RoleSchema, SubmissionSchema } from './message.js';
+
+export { writeSpoolRecord } from './spool-write.js';
 
 const RefusalSchema = z.object({
   id: z.string(),
@@ -20,18 +21,6 @@ export const SpoolRecordSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('refusal'), refusal: RefusalSchema }),
 ]);
 export type SpoolRecord = z.infer<typeof SpoolRecordSchema>;
-
-/**
- * Write one record into a drop-box atomically (temp file + rename, so the watcher never sees half a file).
- * With a role key, the record carries `mac`, the HMAC of its body: its proof of origin where there is no sandbox.
- */
-export function writeSpoolRecord(dir: string, id: string, record: SpoolRecord, key?: string): string {
-  ensureDir(dir);
-  const path = join(dir, `${id}.json`);
-  const body = JSON.stringify(record);
-  writeFileAtomic(path, key ? JSON.stringify({ ...record, mac: macOf(key, body) }) : body);
-  return path;
-}
 
 /** A parsed spool file, with what provenance needs: the MAC it carried and the exact body it covers. */
 export type SpoolRead = { ok: true; record: SpoolRecord; mac?: string; body: string } | { ok: false; error: string };

@@ -1,8 +1,10 @@
 import { existsSync } from 'node:fs';
 import { dropBoxDir } from '../isolation/agent-area.js';
 import { DEFAULT_LIMITS, type BusLimits } from './limits.js';
-import type { Role, Submission } from './message.js';
-import { writeSpoolRecord, type SpoolRecord } from './spool.js';
+import type { Role } from './message.js';
+import { dropSubmission } from './quick-submit.js';
+import type { SpoolRecord } from './spool.js';
+import { writeSpoolRecord } from './spool-write.js';
 import { checkDraft } from './validate.js';
 import { newMessageId } from '../run/ids.js';
 import { tryReadManifest } from '../run/manifest.js';
@@ -48,9 +50,7 @@ export function submit(sender: Sender, request: SubmitRequest, via: 'cli' | 'mcp
     drop(sender, id, { type: 'refusal', refusal: { id, from, kind: request.kind, reasons: check.reasons, at, via } });
     return { ok: false, id, reasons: check.reasons };
   }
-  const { to, replyTo, payload } = check.message;
-  const submission: Submission = { id, from, kind: request.kind, to: to === 'loop' ? undefined : to, replyTo, payload, at, via };
-  drop(sender, id, { type: 'submission', submission });
+  dropSubmission(sender, id, at, check.message, via);
   return { ok: true, id };
 }
 

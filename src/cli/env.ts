@@ -1,5 +1,5 @@
 import { usableHome, type HomeUse } from '../config/home-check.js';
-import { RoleSchema, type Role } from '../bus/message.js';
+import { ROLES, type AgentRole as Role } from '../bus/kinds.js';
 import { usageError } from '../errors.js';
 
 /** The user's environment as plain strings (passed through to agents and proof commands). */
@@ -17,7 +17,8 @@ export const useColor = () => Boolean(process.stdout.isTTY) && !process.env.NO_C
 /**
  * The run an agent-side command (`loop msg`, `loop inbox`, `loop mcp`) belongs to, from LOOP_RUN_DIR and
  * LOOP_ROLE, plus the role key LOOP_TOKEN where loop handed one out. LOOP_ROLE is only what the process
- * believes: loop decides a message's role from the drop-box it lands in and its key.
+ * believes: loop decides a message's role from the drop-box it lands in and its key. Loads no zod: `loop msg`
+ * and `loop inbox` start fast.
  */
 export function agentSide(): { runDir: string; runId: string; role: Role; key?: string } {
   const runDir = process.env.LOOP_RUN_DIR;
@@ -25,10 +26,10 @@ export function agentSide(): { runDir: string; runId: string; role: Role; key?: 
   if (!runDir || !roleText) {
     throw usageError('LOOP_RUN_DIR and LOOP_ROLE are not set: this command is for agents inside a loop run', 'agents started by `loop run` have them set');
   }
-  const role = RoleSchema.safeParse(roleText);
-  if (!role.success) throw usageError(`LOOP_ROLE must be 'worker' or 'reviewer', got '${roleText}'`);
+  const role = ROLES.find((name) => name === roleText);
+  if (!role) throw usageError(`LOOP_ROLE must be 'worker' or 'reviewer', got '${roleText}'`);
   const key = process.env.LOOP_TOKEN;
-  return { runDir, runId: process.env.LOOP_RUN_ID ?? '', role: role.data, ...(key ? { key } : {}) };
+  return { runDir, runId: process.env.LOOP_RUN_ID ?? '', role, ...(key ? { key } : {}) };
 }
 
 /** How long an agent may sit idle after a turn before loop reminds it (LOOP_IDLE_GRACE_MS, default 5 s). */

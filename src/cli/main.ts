@@ -1,6 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { ExitCode, isLoopError } from '../errors.js';
+import { ExitCode } from '../errors.js';
 import { dropOutputToClosedPipes } from './closed-pipe.js';
+import { reportError } from './report-error.js';
 
 const VERSION = '0.1.0';
 
@@ -144,10 +145,5 @@ function report(error: unknown): number {
     // Help and version exit 0; every parse error is a usage error.
     return error.exitCode === 0 || error.code === 'commander.helpDisplayed' || error.code === 'commander.version' ? 0 : ExitCode.usage;
   }
-  if (isLoopError(error)) {
-    process.stderr.write(`loop: ${error.message}\n${error.hint ? `  hint: ${error.hint}\n` : ''}`);
-    return error.exitCode;
-  }
-  process.stderr.write(`loop: unexpected error (this is a bug, please report it)\n${(error as Error)?.stack ?? String(error)}\n`);
-  return ExitCode.couldNotRun;
+  return reportError(error);
 }
