@@ -110,7 +110,7 @@ function buildProgram(): Command {
 
   program
     .command('hook', { hidden: true })
-    .description('(for harness hooks) record a turn-end signal')
+    .description('(for harness hooks) record a turn start or end')
     .argument('<event>', 'claude-stop | codex-notify | gemini-after-agent')
     .argument('[payload]', 'the JSON payload (default: stdin)')
     .action(lazy(async () => (await import('./commands/hook.js')).hookCommand));
