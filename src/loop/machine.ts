@@ -54,14 +54,10 @@ function onReceipt(state: LoopState, receipt: Receipt, diffStat: string, surface
     requestedTree: undefined,
     surfaceAsks: 0,
   };
-  const proofPayload = { passed: receipt.passed, steps: receipt.steps, treeHash: receipt.treeHash };
-  return step(next, {
-    send: [
-      { to: 'worker', kind: 'proof', payload: proofPayload },
-      { to: 'reviewer', kind: 'proof', payload: proofPayload },
-      reviewRequest(next, receipt),
-    ],
-  });
+  // The receipt goes to the reviewer inside the review request, and to the worker inside its next task (the
+  // failing steps); no separate `proof` message: typed into the worker while the reviewer works, it cost the
+  // worker a whole extra turn. The receipt stays in the journal (`proof.receipt`).
+  return step(next, { send: [reviewRequest(next, receipt)] });
 }
 
 function onIdle(state: LoopState, role: Role): Step {
