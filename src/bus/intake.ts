@@ -20,10 +20,16 @@ export interface Arrival {
 }
 
 export interface IntakeHandlers {
-  /** A record to check and journal. Return when it is durable: the spool file is removed after. */
-  arrival(arrival: Arrival): Promise<void>;
-  /** A spool file that could not be read at all (moved to `rejected/` beside it). */
+  /**
+   * A record to check and journal. Resolve only once what it says is durable (journaled, and the journal
+   * fsyncs each append): the spool file is removed after. `kept` (the run is ending) or a rejection: the file
+   * stays, for `loop resume` to take in.
+   */
+  arrival(arrival: Arrival): Promise<'taken' | 'kept'>;
+  /** A spool file that could not be read at all (moved to `rejected/` beside it once this resolves). */
   unreadable(file: string, error: string, box: DropBox['owner']): Promise<void>;
+  /** A handler or a watcher failed: the file is kept where it is, and the run should stop (exit 5). */
+  failed(error: unknown, file?: string): void;
 }
 
 /** Watches the drop-boxes and hands each record over exactly once, in order of arrival. */
@@ -44,6 +50,7 @@ export class Intake {
       watcher.on('add', (file) => {
         if (file.endsWith('.json')) this.enqueue(file, box);
       });
+      watcher.on('error', (error) => this.handlers.failed(error));
       this.watchers.push(watcher);
       await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
     }
@@ -59,7 +66,9 @@ export class Intake {
   private enqueue(file: string, box: DropBox): void {
     if (this.seen.has(file) || this.closed) return;
     this.seen.add(file);
-    this.chain = this.chain.then(() => this.take(file, box)).catch(() => undefined);
+    // A failed take keeps its file (and its place in `seen`, so it is not retried in a loop): the handler is
+    // told, and the run stops; `loop resume` takes the file in again.
+    this.chain = this.chain.then(() => this.take(file, box)).catch((error: unknown) => this.handlers.failed(error, file));
   }
 
   private async take(file: string, box: DropBox): Promise<void> {
@@ -71,7 +80,8 @@ export class Intake {
       retireSpoolFile(file, true);
       return;
     }
-    await this.handlers.arrival({ record: read.record, box: box.owner, file, body: read.body, ...(read.mac ? { mac: read.mac } : {}) });
+    const outcome = await this.handlers.arrival({ record: read.record, box: box.owner, file, body: read.body, ...(read.mac ? { mac: read.mac } : {}) });
+    if (outcome === 'kept') return;
     retireSpoolFile(file);
     this.seen.delete(file);
   }

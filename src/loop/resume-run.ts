@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { resolveAgent } from '../agents/registry.js';
 import { deliveredIds, envelopesOf } from '../bus/envelopes.js';
+import { JournaledIds } from '../bus/journaled-ids.js';
 import type { Role } from '../bus/message.js';
 import { DEFAULT_CONFIG, type Config } from '../config/schema.js';
 import { LoopError, ExitCode } from '../errors.js';
@@ -10,7 +11,7 @@ import { RunLock } from '../run/lock.js';
 import { readManifest } from '../run/manifest.js';
 import { ManifestWriter } from '../run/manifest-writer.js';
 import { RunStore } from '../run/store.js';
-import type { ResumePoint } from './driver.js';
+import type { ResumePoint } from './driver-types.js';
 import { endLeftoverAgents } from './leftover-agents.js';
 import type { RunContext } from './run-context.js';
 import { prepareAgentAreas } from '../isolation/agent-area.js';
@@ -87,5 +88,5 @@ export async function resumeRun(options: ResumeOptions): Promise<{ context: RunC
     agents, baseTree: String(started?.baseTree ?? ''), ci: options.ci, env: options.env, isolation, keys, home: options.home,
   };
   const nextSeq = envelopes.reduce((max, e) => Math.max(max, e.seq), 0) + 1;
-  return { context, state, resume: { undelivered, unconsumed, sessions, nextSeq } };
+  return { context, state, resume: { undelivered, unconsumed, sessions, nextSeq, journaled: JournaledIds.from(events) } };
 }
