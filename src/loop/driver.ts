@@ -107,15 +107,16 @@ export class Driver implements DriverCore {
       this.feed({ type: 'infra', reason: `could not start the agents: ${errorMessage(error)}` });
       return;
     }
-    if (resume) {
-      // Agent messages the machine had not consumed go first (in seq order); `resumed` then starts what the
-      // journaled state owes, unless a replayed message already started it (see apply: one proof at a time).
-      for (const envelope of resume.unconsumed) this.feed({ type: 'message', envelope });
-      const pending = (role: Role) => resume.undelivered.some((e) => e.to === role);
-      const reissue = (role: Role) => !canResume(ctx, role, resume.sessions[role]) && !pending(role);
-      this.feed({ type: 'resumed', reissue: { worker: reissue('worker'), reviewer: reissue('reviewer') } });
-    }
+    if (!resume) return this.intake.start();
+    // Agent messages the machine had not consumed go first (in seq order), then what waits in the drop-boxes
+    // (start() returns once it is taken in); `resumed` then starts what the state still owes — a worker whose
+    // done claim was waiting in its drop-box is not given its task again, and a proof already started by a
+    // replayed claim is not started twice (see apply).
+    for (const envelope of resume.unconsumed) this.feed({ type: 'message', envelope });
     await this.intake.start();
+    const pending = (role: Role) => resume.undelivered.some((e) => e.to === role);
+    const reissue = (role: Role) => !canResume(ctx, role, resume.sessions[role]) && !pending(role);
+    this.feed({ type: 'resumed', reissue: { worker: reissue('worker'), reviewer: reissue('reviewer') } });
   }
 
   /**

@@ -20,6 +20,7 @@ interface Repo {
 
 const repos = new Map<string, Repo | null>();
 const cache = new Map<string, { key: string; hash: string }>();
+const stats = { hits: 0, misses: 0 };
 
 async function repoOf(root: string): Promise<Repo | null> {
   if (!repos.has(root)) {
@@ -74,7 +75,11 @@ export async function cachedTreeHash(root: string): Promise<string> {
   const since = Date.now();
   const before = await stateKey(repo, since);
   const hit = cache.get(root);
-  if (before && hit && hit.key === before.key) return hit.hash;
+  if (before && hit && hit.key === before.key) {
+    stats.hits++;
+    return hit.hash;
+  }
+  stats.misses++;
   const hash = await treeHash(root);
   if (before && !before.racy) {
     const after = await stateKey(repo, since);
@@ -84,8 +89,13 @@ export async function cachedTreeHash(root: string): Promise<string> {
   return hash;
 }
 
+/** How often this process answered from the cache, and how often it hashed. */
+export const treeHashCacheStats = (): { hits: number; misses: number } => ({ ...stats });
+
 /** Forget every cached hash (tests). */
 export function clearTreeHashCache(): void {
   cache.clear();
   repos.clear();
+  stats.hits = 0;
+  stats.misses = 0;
 }
