@@ -38,6 +38,7 @@ export class Intake {
   private chain: Promise<void> = Promise.resolve();
   private seen = new Set<string>();
   private closed = false;
+  private onClose: Array<() => void> = [];
 
   constructor(private readonly boxes: DropBox[], private readonly handlers: IntakeHandlers) {}
 
@@ -46,13 +47,18 @@ export class Intake {
     for (const box of this.boxes) ensureDir(box.dir);
     this.scan();
     for (const box of this.boxes) {
+      // Closed meanwhile (the run ended while starting): a closed watcher never becomes ready, so do not wait on one.
+      if (this.closed) return;
       const watcher = watch(box.dir, { depth: 3, ignoreInitial: true, ignored: (path) => basename(path).startsWith('.') || basename(path) === 'rejected' });
       watcher.on('add', (file) => {
         if (file.endsWith('.json')) this.enqueue(file, box);
       });
       watcher.on('error', (error) => this.handlers.failed(error));
       this.watchers.push(watcher);
-      await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
+      await new Promise<void>((resolve) => {
+        watcher.once('ready', () => resolve());
+        this.onClose.push(resolve);
+      });
     }
     // Files that landed between the scan and the watchers becoming ready.
     this.scan();
@@ -93,6 +99,7 @@ export class Intake {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.onClose.forEach((resolve) => resolve());
     await Promise.all(this.watchers.map((w) => w.close()));
   }
 }

@@ -81,16 +81,15 @@ export class Driver implements DriverCore {
 
   /** Launch both agents and start (or resume) the loop. Resolves when the run is finished. */
   async run(): Promise<RunOutcome> {
-    try {
-      await this.begin();
-    } catch (error) {
-      this.failed(error, 'starting the run');
-    }
+    // The run may end while it is still starting (a replayed message finished it): the outcome decides.
+    const started = this.begin().catch((error: unknown) => this.failed(error, 'starting the run'));
+    await Promise.race([started, this.outcome]);
     return this.outcome;
   }
 
   private async begin(): Promise<void> {
     const { ctx, resume } = this;
+    if (this.state.finished) return this.finish(this.state.finished); // a resumed run killed while finishing
     const minutes = ctx.config.maxMinutes;
     if (ctx.isolation.mode === 'sandbox') watchRecords(ctx);
     this.timers.startWall(minutes * 60_000, () => this.feed({ type: 'timeout', what: 'wall-clock', minutes }));

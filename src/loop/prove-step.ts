@@ -22,8 +22,10 @@ export async function proveTree(ctx: RunContext, iteration: number, observer: Ob
       onStep: (command, position) => observer({ type: 'proof-step', command, position }),
     });
     if (signal?.aborted) throw new ProofCancelled(receipt.steps);
-    const stat = await diffStat(ctx.root, ctx.baseTree, receipt.treeHash);
-    const proofSurface = await proofSurfaceChanges(ctx.root, ctx.baseTree, receipt.treeHash, { globs: ctx.config.proofSurface, commands });
+    const [stat, proofSurface] = await Promise.all([
+      diffStat(ctx.root, ctx.baseTree, receipt.treeHash),
+      proofSurfaceChanges(ctx.root, ctx.baseTree, receipt.treeHash, { globs: ctx.config.proofSurface, commands }),
+    ]);
     if (signal?.aborted) throw new ProofCancelled(receipt.steps);
     ctx.journal.append('proof.receipt', { receipt });
     observer({ type: 'proof-done', receipt });

@@ -63,7 +63,11 @@ export async function resumeRun(options: ResumeOptions): Promise<{ context: RunC
 
   const transitions = events.filter((e) => e.type === 'transition');
   const lastLive = [...transitions].reverse().find((e) => !(e.state as LoopState).finished);
-  let state = (lastLive?.state as LoopState | undefined) ??
+  // Killed while finishing: the machine's last transition decided the end, but `run.finished` is missing. The
+  // decision stands (replaying the message that made it would apply it twice): the resumed run only finishes.
+  const last = transitions.at(-1);
+  const interruptedEnd = (last?.state as LoopState | undefined)?.finished && !events.some((e) => e.type === 'run.finished' && e.seq > last!.seq);
+  let state = (interruptedEnd ? (last!.state as LoopState) : (lastLive?.state as LoopState | undefined)) ??
     initialState({ task: manifest.task, proof: manifest.proof, maxIterations: config.maxIterations, maxMessages: config.maxMessages });
   state = { ...state, maxIterations: config.maxIterations, reviewerMayEdit: config.reviewerMayEdit };
 

@@ -57,6 +57,25 @@ describe('exactly once across crashes', () => {
     assert.equal(new Set(ids).size, ids.length, 'no id at two seqs');
   });
 
+  test('killed while finishing (the approving transition journaled, run.finished not): resume only finishes, nothing is applied twice', async () => {
+    const w = await world();
+    // A process in the reviewer's group that ignores SIGTERM holds the finish in stopping the agents for a while.
+    const holdTerm = { sh: "(trap '' TERM; sleep 30) >/dev/null 2>&1 &" };
+    w.configure({ on: { task: [[writeWork, done]] } }, { on: { 'review-request': [[holdTerm, approve]] } });
+    const killed = await killLoopWhen(w, w.loop(['run', '--ci', 'do it']), (events) => events.some((e) => e.type === 'transition' && e.state?.finished));
+    assert.equal(killed.events.some((e) => e.type === 'run.finished'), false, 'killed before run.finished');
+    const approval = envelopes(killed.events).find((e) => e.kind === 'review')!;
+    const launched = killed.events.filter((e) => e.type === 'agent.started').length;
+
+    const resumed = await w.loop(['resume', '--ci', killed.manifest.id]);
+    assert.equal(resumed.exitCode, 0, resumed.all);
+    const run = readRun(killed.dir);
+    assert.equal(run.manifest.status, 'completed');
+    assert.equal(consumed(run.events, approval.id), 1, 'the approval is applied once');
+    assert.equal(run.events.filter((e) => e.type === 'agent.started').length, launched, 'no agent is started to finish');
+    assert.equal(run.events.at(-1)!.type, 'run.finished');
+  });
+
   test('a step that fails unexpectedly ends the run as infra (exit 5) with the reason; the message it was taking stays in the spool and resume takes it', async () => {
     const w = await world();
     // The worker breaks git's index before its done claim: sealing the claim (its tree hash) then fails.
