@@ -56,6 +56,16 @@ function analyse(world) {
   return { lost, undelivered, twice, appliedTwice, sameSession, newSession, skipped };
 }
 
+// Stopped midway (Ctrl-C): end the run in progress and remove its scratch world.
+let current;
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    current?.child?.kill('SIGKILL');
+    current?.world?.cleanup();
+    process.exit(130);
+  });
+}
+
 const calibration = await calibrate();
 console.log(`calibration: a whole run is ${calibration.events} journal events, ${calibration.ms} ms; killing by ${mode}`);
 const results = [];
@@ -64,6 +74,7 @@ for (let i = 0; i < runs; i++) {
   const row = { run: i + 1, killAt: '', killed: false, resumeExit: '', completed: false };
   try {
     const running = world.loop(['run', '--ci', 'bench: kill me']);
+    current = { world, child: running.child };
     let exited = false;
     void running.then(() => (exited = true));
     if (mode === 'delay') {
@@ -80,10 +91,21 @@ for (let i = 0; i < runs; i++) {
       row.killed = true;
     }
     await running;
+    if (row.killed && !world.hasManifest()) {
+      // Killed between the first journal line and the first manifest write (a few ms): no agent had started,
+      // nothing was sent; `loop resume` says "no manifest" (exit 2). Counted apart.
+      row.unborn = true;
+      results.push(row);
+      console.log(`run ${row.run}/${runs}: kill at ${row.killAt} — before the manifest existed (nothing started)`);
+      continue;
+    }
     if (row.killed && world.manifest().status !== 'completed') {
-      const resumed = await world.loop(['resume', '--ci', world.manifest().id]);
+      const resuming = world.loop(['resume', '--ci', world.manifest().id]);
+      current = { world, child: resuming.child };
+      const resumed = await resuming;
       row.resumeExit = String(resumed.code);
-      if (resumed.code !== 0) row.output = resumed.output.split('\n').slice(-4).join(' | ');
+      // exit 2 "has already finished": killed after run.finished, the manifest is brought in step (not an error).
+      if (resumed.code !== 0 && !/has already finished/.test(resumed.output)) row.output = resumed.output.split('\n').slice(-4).join(' | ');
     }
     row.completed = world.manifest().status === 'completed';
     Object.assign(row, analyse(world));
@@ -103,7 +125,8 @@ console.log('');
 printTable(['measure', 'value'], [
   ['runs', runs],
   ['killed before the end', count((r) => r.killed)],
-  ['completed (after resume)', `${count((r) => r.completed)}/${runs}`],
+  ['killed before the manifest existed (not resumable, nothing started)', count((r) => r.unborn)],
+  ['completed (after resume)', `${count((r) => r.completed)}/${runs - count((r) => r.unborn)}`],
   ['agent messages lost (sent, never journaled)', sum('lost')],
   ['loop messages never marked delivered', sum('undelivered')],
   ['ids journaled twice (two seqs)', sum('twice')],

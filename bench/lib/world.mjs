@@ -49,6 +49,10 @@ export function makeWorld({ approveAt, proof = ['true'], maxIterations = approve
       if (!dir || !existsSync(join(dir, 'events.jsonl'))) return [];
       return readFileSync(join(dir, 'events.jsonl'), 'utf8').split('\n').filter(Boolean).flatMap((l) => { try { return [JSON.parse(l)]; } catch { return []; } });
     },
+    hasManifest() {
+      const dir = this.runDir();
+      return Boolean(dir && existsSync(join(dir, 'manifest.json')));
+    },
     manifest() {
       return JSON.parse(readFileSync(join(this.runDir(), 'manifest.json'), 'utf8'));
     },

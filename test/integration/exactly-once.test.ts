@@ -76,6 +76,25 @@ describe('exactly once across crashes', () => {
     assert.equal(run.events.at(-1)!.type, 'run.finished');
   });
 
+  test('killed after run.finished but before the final manifest: resume brings the manifest in step and resumes nothing', async () => {
+    const w = await world();
+    w.configure({ on: { task: [[writeWork, done]] } }, { on: { 'review-request': [[approve]] } });
+    const first = await w.loop(['run', '--ci', 'do it']);
+    assert.equal(first.exitCode, 0, first.all);
+    const run = w.onlyRun();
+    // What that kill leaves: the journal ends with run.finished, the manifest is one step behind.
+    writeFileSync(join(run.dir, 'manifest.json'), `${JSON.stringify({ ...run.manifest, status: 'running', phase: 'reviewing', result: undefined }, null, 2)}\n`);
+    const resumed = await w.loop(['resume', '--ci', run.manifest.id]);
+    assert.equal(resumed.exitCode, 2, resumed.all);
+    assert.match(resumed.stderr, /has already finished \(completed: .*\); its manifest was behind the journal and now agrees with it/);
+    const after = readRun(run.dir);
+    assert.equal(after.manifest.status, 'completed');
+    assert.equal(after.manifest.result.exitCode, 0);
+    assert.equal(after.events.length, run.events.length, 'nothing resumed, nothing journaled');
+    const verify = await w.loop(['verify', run.manifest.id]);
+    assert.equal(verify.exitCode, 0, verify.all);
+  });
+
   test('a step that fails unexpectedly ends the run as infra (exit 5) with the reason; the message it was taking stays in the spool and resume takes it', async () => {
     const w = await world();
     // The worker breaks git's index before its done claim: sealing the claim (its tree hash) then fails.
