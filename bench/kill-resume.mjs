@@ -2,7 +2,7 @@
 // random point (a random journal length between 1 and that of a whole run, or with BENCH_KILL=delay a random
 // delay), then `loop resume` to completion. Reports, over all runs: completed; agent messages lost (an id a
 // `loop msg` returned that never reached the journal); loop messages never marked delivered; ids journaled
-// twice; messages applied twice; messages typed twice into one agent session (one agent pid = one session;
+// twice; messages applied twice; messages typed twice into one agent session (one agent process = one session;
 // a relaunched command agent is a new session, so a re-type there is counted apart, as expected).
 // Run: npm run bench:kill-resume   (BENCH_RUNS=10 for a quick look)
 import { envelopesOf, makeWorld, printTable } from './lib/world.mjs';
@@ -44,13 +44,13 @@ function analyse(world) {
   const applied = new Map();
   for (const e of events) if (e.type === 'transition' && e.input?.type === 'message') applied.set(e.input.id, (applied.get(e.input.id) ?? 0) + 1);
   const appliedTwice = [...applied].filter(([, n]) => n > 1).map(([id]) => id);
-  const typedIn = new Map(); // id → pids it was typed into, with repeats
-  for (const l of log.filter((x) => x.ev === 'typed')) for (const id of l.ids) typedIn.set(id, [...(typedIn.get(id) ?? []), l.pid]);
+  const typedIn = new Map(); // id → the agent sessions it was typed into, with repeats
+  for (const l of log.filter((x) => x.ev === 'typed')) for (const id of l.ids) typedIn.set(id, [...(typedIn.get(id) ?? []), l.session]);
   let sameSession = 0;
   let newSession = 0;
-  for (const pids of typedIn.values()) {
-    sameSession += pids.length - new Set(pids).size;
-    newSession += new Set(pids).size - 1;
+  for (const sessions of typedIn.values()) {
+    sameSession += sessions.length - new Set(sessions).size;
+    newSession += new Set(sessions).size - 1;
   }
   const skipped = events.filter((e) => e.type === 'message.duplicate').length;
   return { lost, undelivered, twice, appliedTwice, sameSession, newSession, skipped };

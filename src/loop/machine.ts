@@ -98,6 +98,8 @@ export function advance(state: LoopState, input: Input): Step {
       return step(next, { send: [taskMessage(next, firstTaskText(next))] });
     }
     case 'resumed': {
+      // Killed before the first transition was journaled: nothing was sent yet, so the run starts now.
+      if (state.phase === 'starting') return advance(state, { type: 'start' });
       if (state.phase === 'proving') return step(state, { runProof: true });
       if (state.phase === 'restoring' && state.restore) return step(state, { restoreTree: state.restore });
       const role = state.phase === 'working' ? 'worker' : 'reviewer';

@@ -296,6 +296,14 @@ describe('advance: stalls, budgets and failures', () => {
 });
 
 describe('advance: resumed', () => {
+  test('killed before the first transition (still starting) → the run starts: working, the first task', () => {
+    const step = advance(freeze(fresh()), { type: 'resumed', reissue: { worker: true, reviewer: true } });
+    assert.equal(step.state.phase, 'working');
+    assert.equal(step.state.iteration, 1);
+    assert.deepEqual(step.send.map((m) => [m.to, m.kind]), [['worker', 'task']]);
+    assert.deepEqual(step, advance(fresh(), { type: 'start' }));
+  });
+
   test('in proving → runProof', () => {
     const proving = last(feed(fresh(), { type: 'start' }, done())).state;
     const step = advance(freeze(proving), { type: 'resumed', reissue: { worker: false, reviewer: false } });
