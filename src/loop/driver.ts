@@ -177,8 +177,8 @@ export class Driver implements DriverCore {
     if (step.forward && input.type === 'message') this.runners[input.envelope.to as Role]?.enqueue(input.envelope);
     // One proof at a time: a `resumed` after a replayed done must not start a second one.
     if (step.runProof && !this.jobs.busy('proof')) {
-      const iteration = this.state.iteration;
-      this.jobs.start('proof', 'the proof could not be run', (signal) => proveTree(this.ctx, iteration, this.deps.observer, signal));
+      const { iteration, lastDone } = this.state;
+      this.jobs.start('proof', 'the proof could not be run', (signal) => proveTree(this.ctx, iteration, this.deps.observer, signal, lastDone?.treeHash));
     }
     if (step.restoreTree) {
       const { iteration } = this.state;

@@ -11,10 +11,20 @@ import type { RunContext } from './run-context.js';
  * start: the diff stat, and the proof-surface files changed since then. Cancelled (the run is ending): the
  * running command's process group is stopped, `proof.cancelled` is journaled, and there is no receipt.
  */
-export async function proveTree(ctx: RunContext, iteration: number, observer: Observer, signal?: AbortSignal): Promise<Extract<Input, { type: 'receipt' }> | undefined> {
+export async function proveTree(
+  ctx: RunContext, iteration: number, observer: Observer, signal?: AbortSignal, claimedTree?: string,
+): Promise<Extract<Input, { type: 'receipt' }> | undefined> {
   const commands = ctx.manifest.proof;
   const index = ctx.journal.append('proof.started', { commands, iteration }).seq;
   observer({ type: 'proof-start', commands });
+  const diffs = (tree: string) => Promise.all([
+    diffStat(ctx.root, ctx.baseTree, tree),
+    proofSurfaceChanges(ctx.root, ctx.baseTree, tree, { globs: ctx.config.proofSurface, commands }),
+  ]);
+  // The proof rarely changes the tree: the diffs of the claimed tree are worked out while it runs, and used
+  // when the receipt names that same tree (otherwise they are worked out again for the receipt's tree).
+  const early = claimedTree ? diffs(claimedTree) : undefined;
+  early?.catch(() => undefined); // awaited below only when used; a failure then is worked out again
   try {
     const receipt = await runProof({
       commands, cwd: ctx.root, timeoutMs: ctx.config.proofTimeoutSeconds * 1000,
@@ -22,10 +32,8 @@ export async function proveTree(ctx: RunContext, iteration: number, observer: Ob
       onStep: (command, position) => observer({ type: 'proof-step', command, position }),
     });
     if (signal?.aborted) throw new ProofCancelled(receipt.steps);
-    const [stat, proofSurface] = await Promise.all([
-      diffStat(ctx.root, ctx.baseTree, receipt.treeHash),
-      proofSurfaceChanges(ctx.root, ctx.baseTree, receipt.treeHash, { globs: ctx.config.proofSurface, commands }),
-    ]);
+    const reuse = early && receipt.treeHash === claimedTree ? await early.catch(() => undefined) : undefined;
+    const [stat, proofSurface] = reuse ?? (await diffs(receipt.treeHash));
     if (signal?.aborted) throw new ProofCancelled(receipt.steps);
     ctx.journal.append('proof.receipt', { receipt });
     observer({ type: 'proof-done', receipt });
