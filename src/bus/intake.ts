@@ -21,10 +21,16 @@ export interface Arrival {
 }
 
 export interface IntakeHandlers {
-  /** A record to check and journal. Return when it is durable: the spool file is removed after. */
-  arrival(arrival: Arrival): Promise<void>;
-  /** A spool file that could not be read at all (moved to `rejected/` beside it). */
+  /**
+   * A record to check and journal. Resolve only once what it says is durable (journaled, and the journal
+   * fsyncs each append): the spool file is removed after. `kept` (the run is ending) or a rejection: the file
+   * stays, for `loop resume` to take in.
+   */
+  arrival(arrival: Arrival): Promise<'taken' | 'kept'>;
+  /** A spool file that could not be read at all (moved to `rejected/` beside it once this resolves). */
   unreadable(file: string, error: string, box: DropBox['owner']): Promise<void>;
+  /** A handler or a watcher failed: the file is kept where it is, and the run should stop (exit 5). */
+  failed(error: unknown, file?: string): void;
 }
 
 /** Does the file exist and parse as JSON (so it is not being written right now)? */
@@ -45,6 +51,7 @@ export class Intake {
   private chain: Promise<void> = Promise.resolve();
   private seen = new Set<string>();
   private closed = false;
+  private onClose: Array<() => void> = [];
 
   constructor(private readonly boxes: DropBox[], private readonly handlers: IntakeHandlers) {}
 
@@ -53,13 +60,19 @@ export class Intake {
     for (const box of this.boxes) ensureDir(box.dir);
     this.scan();
     for (const box of this.boxes) {
+      // Closed meanwhile (the run ended while starting): a closed watcher never becomes ready, so do not wait on one.
+      if (this.closed) return;
       this.watchTopLevel(box);
       const watcher = watch(box.dir, { depth: 3, ignoreInitial: true, ignored: (path) => basename(path).startsWith('.') || basename(path) === 'rejected' });
       watcher.on('add', (file) => {
         if (file.endsWith('.json')) this.enqueue(file, box);
       });
+      watcher.on('error', (error) => this.handlers.failed(error));
       this.watchers.push(watcher);
-      await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
+      await new Promise<void>((resolve) => {
+        watcher.once('ready', () => resolve());
+        this.onClose.push(resolve);
+      });
     }
     // Files that landed between the scan and the watchers becoming ready.
     this.scan();
@@ -92,7 +105,9 @@ export class Intake {
   private enqueue(file: string, box: DropBox): void {
     if (this.seen.has(file) || this.closed) return;
     this.seen.add(file);
-    this.chain = this.chain.then(() => this.take(file, box)).catch(() => undefined);
+    // A failed take keeps its file (and its place in `seen`, so it is not retried in a loop): the handler is
+    // told, and the run stops; `loop resume` takes the file in again.
+    this.chain = this.chain.then(() => this.take(file, box)).catch((error: unknown) => this.handlers.failed(error, file));
   }
 
   private async take(file: string, box: DropBox): Promise<void> {
@@ -104,7 +119,8 @@ export class Intake {
       retireSpoolFile(file, true);
       return;
     }
-    await this.handlers.arrival({ record: read.record, box: box.owner, file, body: read.body, ...(read.mac ? { mac: read.mac } : {}) });
+    const outcome = await this.handlers.arrival({ record: read.record, box: box.owner, file, body: read.body, ...(read.mac ? { mac: read.mac } : {}) });
+    if (outcome === 'kept') return;
     retireSpoolFile(file);
     this.seen.delete(file);
   }
@@ -117,6 +133,7 @@ export class Intake {
   async close(): Promise<void> {
     this.closed = true;
     for (const watcher of this.quickWatchers) watcher.close();
+    this.onClose.forEach((resolve) => resolve());
     await Promise.all(this.watchers.map((w) => w.close()));
   }
 }

@@ -7,6 +7,7 @@ import { removeRunTemp, sweepLeftoverFiles } from '../loop/leftover-files.js';
 import type { Observer } from '../loop/observer.js';
 import type { RunContext } from '../loop/run-context.js';
 import type { LoopState } from '../loop/state.js';
+import { errorMessage } from '../errors.js';
 import { FILE_MODE } from '../run/fs-atomic.js';
 import { proofSurfaceFlag } from '../report/summary.js';
 import { idleGraceMs, isInteractive, useColor } from './env.js';
@@ -52,6 +53,15 @@ export async function drive(
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   process.on('SIGHUP', onSignal);
+  // Last resort: an error nothing else caught (a floating promise anywhere in this process) finishes the run as
+  // infra (exit 5), journaled, with the lock released, instead of killing the process and leaving it `running`.
+  const onCrash = (error: unknown) => {
+    log.error({ err: error }, 'unexpected error');
+    process.stderr.write(`loop: unexpected error (a bug; please report it with ${logFile}): ${errorMessage(error)}\n`);
+    driver.crash(`internal error: ${errorMessage(error)}; see ${logFile}`);
+  };
+  process.on('unhandledRejection', onCrash);
+  process.on('uncaughtException', onCrash);
 
   observer({
     type: 'started', runId: context.ref.id, runDir: context.ref.dir, resumed: Boolean(prepared.resume),
@@ -66,6 +76,8 @@ export async function drive(
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
   process.off('SIGHUP', onSignal);
+  process.off('unhandledRejection', onCrash);
+  process.off('uncaughtException', onCrash);
   log.flush();
 
   const word = EXIT_WORDS[outcome.exitCode] ?? 'finished';

@@ -32,7 +32,7 @@ export interface AgentRunnerOptions {
 /** How a message reached the agent: typed, on its command line, or named in a notice to read it with `loop inbox`. */
 export interface DeliveryInfo {
   attempts: number;
-  via: 'terminal' | 'command-line' | 'notice';
+  via: 'terminal' | 'command-line' | 'notice' | 'session';
   /** What showed that the agent took it: its hook, its session record, the screen, or the launch itself. */
   confirmedBy: string;
   /** Size of the block typed (or put on the command line) in bytes. */
@@ -124,6 +124,7 @@ export class AgentRunner {
   async launch(resumeSessionId?: string): Promise<void> {
     const o = this.options;
     const card = o.adapter.card;
+    if (resumeSessionId) this.dropHeld(resumeSessionId);
     const initial = card.initialPromptOnCommandLine && this.queue.length > 0 ? typedBlock(this.queue, true) : undefined;
     const plan = await o.adapter.plan({
       role: o.role, runId: o.runId, runDir: o.runDir, cwd: o.cwd, env: o.env, ci: o.ci, resumeSessionId,
@@ -169,6 +170,19 @@ export class AgentRunner {
     this.ticker = setInterval(() => this.guard(() => this.tick()), 250);
     this.ticker.unref();
     if (this.queue.length > 0) setImmediate(() => this.startPump());
+  }
+
+  /**
+   * Back on its own session, the agent may already hold a message that was in flight when it died (typed, not
+   * yet confirmed): it is not typed again. Why: a harness that resumes its session would take it twice.
+   */
+  private dropHeld(sessionId: string): void {
+    const { adapter, cwd, env } = this.options;
+    if (!adapter.sessionHolds) return;
+    const held = this.queue.filter((e) => adapter.sessionHolds!(sessionId, e.id, { cwd, env }));
+    if (held.length === 0) return;
+    this.queue = this.queue.filter((e) => !held.includes(e));
+    for (const envelope of held) this.events.delivered(envelope, { attempts: 0, via: 'session', confirmedBy: 'session record', bytes: 0 });
   }
 
   /** Queue a message for delivery; it is typed only when the agent is ready. */

@@ -54,14 +54,10 @@ function onReceipt(state: LoopState, receipt: Receipt, diffStat: string, surface
     requestedTree: undefined,
     surfaceAsks: 0,
   };
-  const proofPayload = { passed: receipt.passed, steps: receipt.steps, treeHash: receipt.treeHash };
-  return step(next, {
-    send: [
-      { to: 'worker', kind: 'proof', payload: proofPayload },
-      { to: 'reviewer', kind: 'proof', payload: proofPayload },
-      reviewRequest(next, receipt),
-    ],
-  });
+  // The receipt goes to the reviewer inside the review request, and to the worker inside its next task (the
+  // failing steps); no separate `proof` message: typed into the worker while the reviewer works, it cost the
+  // worker a whole extra turn. The receipt stays in the journal (`proof.receipt`).
+  return step(next, { send: [reviewRequest(next, receipt)] });
 }
 
 function onIdle(state: LoopState, role: Role): Step {
@@ -102,6 +98,8 @@ export function advance(state: LoopState, input: Input): Step {
       return step(next, { send: [taskMessage(next, firstTaskText(next))] });
     }
     case 'resumed': {
+      // Killed before the first transition was journaled: nothing was sent yet, so the run starts now.
+      if (state.phase === 'starting') return advance(state, { type: 'start' });
       if (state.phase === 'proving') return step(state, { runProof: true });
       if (state.phase === 'restoring' && state.restore) return step(state, { restoreTree: state.restore });
       const role = state.phase === 'working' ? 'worker' : 'reviewer';

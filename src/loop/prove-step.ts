@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { runProof } from '../proof/run-proof.js';
+import { ProofCancelled, runProof } from '../proof/run-proof.js';
 import { proofSurfaceChanges } from '../proof/proof-surface.js';
 import { diffStat } from '../proof/tree-hash.js';
 import { runTempDir } from '../run/owned-temp.js';
@@ -9,20 +9,39 @@ import type { RunContext } from './run-context.js';
 
 /**
  * Run the frozen proof commands on the tree as it is, journal the receipt, and diff the tree against the run's
- * start: the diff stat, and the proof-surface files changed since then.
+ * start: the diff stat, and the proof-surface files changed since then. Cancelled (the run is ending): the
+ * running command's process group is stopped, `proof.cancelled` is journaled, and there is no receipt.
  */
-export async function proveTree(ctx: RunContext, iteration: number, observer: Observer): Promise<Extract<Input, { type: 'receipt' }>> {
+export async function proveTree(
+  ctx: RunContext, iteration: number, observer: Observer, signal?: AbortSignal, claimedTree?: string,
+): Promise<Extract<Input, { type: 'receipt' }> | undefined> {
   const commands = ctx.manifest.proof;
   const index = ctx.journal.append('proof.started', { commands, iteration }).seq;
   observer({ type: 'proof-start', commands });
-  const receipt = await runProof({
-    commands, cwd: ctx.root, timeoutMs: ctx.config.proofTimeoutSeconds * 1000,
-    logDir: join(ctx.ref.dir, 'proof'), index, env: ctx.env, scratchDir: runTempDir(ctx.ref.dir),
-    onStep: (command, position) => observer({ type: 'proof-step', command, position }),
-  });
-  const stat = await diffStat(ctx.root, ctx.baseTree, receipt.treeHash);
-  const proofSurface = await proofSurfaceChanges(ctx.root, ctx.baseTree, receipt.treeHash, { globs: ctx.config.proofSurface, commands });
-  ctx.journal.append('proof.receipt', { receipt });
-  observer({ type: 'proof-done', receipt });
-  return { type: 'receipt', receipt, diffStat: stat, proofSurface };
+  const diffs = (tree: string) => Promise.all([
+    diffStat(ctx.root, ctx.baseTree, tree),
+    proofSurfaceChanges(ctx.root, ctx.baseTree, tree, { globs: ctx.config.proofSurface, commands }),
+  ]);
+  // The proof rarely changes the tree: the diffs of the claimed tree are worked out while it runs, and used
+  // when the receipt names that same tree (otherwise they are worked out again for the receipt's tree).
+  const early = claimedTree ? diffs(claimedTree) : undefined;
+  early?.catch(() => undefined); // awaited below only when used; a failure then is worked out again
+  try {
+    const receipt = await runProof({
+      commands, cwd: ctx.root, timeoutMs: ctx.config.proofTimeoutSeconds * 1000,
+      logDir: join(ctx.ref.dir, 'proof'), index, env: ctx.env, scratchDir: runTempDir(ctx.ref.dir), ...(signal ? { signal } : {}),
+      onStep: (command, position) => observer({ type: 'proof-step', command, position }),
+    });
+    if (signal?.aborted) throw new ProofCancelled(receipt.steps);
+    const reuse = early && receipt.treeHash === claimedTree ? await early.catch(() => undefined) : undefined;
+    const [stat, proofSurface] = reuse ?? (await diffs(receipt.treeHash));
+    if (signal?.aborted) throw new ProofCancelled(receipt.steps);
+    ctx.journal.append('proof.receipt', { receipt });
+    observer({ type: 'proof-done', receipt });
+    return { type: 'receipt', receipt, diffStat: stat, proofSurface };
+  } catch (error) {
+    if (!(error instanceof ProofCancelled)) throw error;
+    ctx.journal.append('proof.cancelled', { iteration, started: index, finishedSteps: error.steps.length });
+    return undefined;
+  }
 }

@@ -1,16 +1,17 @@
 import { join } from 'node:path';
 import { resolveAgent } from '../agents/registry.js';
 import { deliveredIds, envelopesOf } from '../bus/envelopes.js';
+import { JournaledIds } from '../bus/journaled-ids.js';
 import type { Role } from '../bus/message.js';
 import { DEFAULT_CONFIG, type Config } from '../config/schema.js';
 import { LoopError, ExitCode } from '../errors.js';
 import { readChain } from '../run/chain.js';
-import { Journal, readJournal } from '../run/journal.js';
+import { Journal, readJournal, type JournalEvent } from '../run/journal.js';
 import { RunLock } from '../run/lock.js';
-import { readManifest } from '../run/manifest.js';
+import { readManifest, type Manifest } from '../run/manifest.js';
 import { ManifestWriter } from '../run/manifest-writer.js';
 import { RunStore } from '../run/store.js';
-import type { ResumePoint } from './driver.js';
+import type { ResumePoint } from './driver-types.js';
 import { endLeftoverAgents } from './leftover-agents.js';
 import { requireJournal } from './require-journal.js';
 import type { RunContext } from './run-context.js';
@@ -60,11 +61,16 @@ export async function resumeRun(options: ResumeOptions): Promise<{ context: RunC
   const isolation = await resolveIsolation(options.isolation ?? config.isolation, options.env.PATH);
   const lock = RunLock.acquire(ref.dir, ref.id);
   const { events } = readJournal(journalPath);
+  completedBehindManifest(ref, manifest, events, journalPath, lock);
   const started = events.find((e) => e.type === 'run.started');
 
   const transitions = events.filter((e) => e.type === 'transition');
   const lastLive = [...transitions].reverse().find((e) => !(e.state as LoopState).finished);
-  let state = (lastLive?.state as LoopState | undefined) ??
+  // Killed while finishing: the machine's last transition decided the end, but `run.finished` is missing. The
+  // decision stands (replaying the message that made it would apply it twice): the resumed run only finishes.
+  const last = transitions.at(-1);
+  const interruptedEnd = (last?.state as LoopState | undefined)?.finished && !events.some((e) => e.type === 'run.finished' && e.seq > last!.seq);
+  let state = (interruptedEnd ? (last!.state as LoopState) : (lastLive?.state as LoopState | undefined)) ??
     initialState({ task: manifest.task, proof: manifest.proof, maxIterations: config.maxIterations, maxMessages: config.maxMessages });
   state = { ...state, maxIterations: config.maxIterations, reviewerMayEdit: config.reviewerMayEdit };
 
@@ -89,7 +95,29 @@ export async function resumeRun(options: ResumeOptions): Promise<{ context: RunC
     agents, baseTree: String(started?.baseTree ?? ''), ci: options.ci, env: options.env, isolation, keys, home: options.home,
   };
   const nextSeq = envelopes.reduce((max, e) => Math.max(max, e.seq), 0) + 1;
-  // Killed before its first transition, the run had sent nothing and launched no agent: it starts from the beginning.
-  if (transitions.length === 0) return { context, state };
-  return { context, state, resume: { undelivered, unconsumed, sessions, nextSeq } };
+  return { context, state, resume: { undelivered, unconsumed, sessions, nextSeq, journaled: JournaledIds.from(events) } };
+}
+
+/**
+ * Killed after journaling `run.finished` of a completed run but before writing the final manifest: the journal
+ * is the record, so the manifest is brought in step with it, and the run is not resumed (resuming would apply
+ * the approval a second time).
+ */
+function completedBehindManifest(ref: { id: string; dir: string }, manifest: Manifest, events: JournalEvent[], journalPath: string, lock: RunLock): void {
+  const end = events.at(-1);
+  if (end?.type !== 'run.finished' || end.status !== 'completed' || manifest.status === 'completed') return;
+  const journal = Journal.open(journalPath);
+  try {
+    ManifestWriter.adopt(ref.dir, journal).write({
+      ...manifest, status: 'completed', phase: 'finished', updatedAt: new Date().toISOString(),
+      result: { exitCode: Number(end.exitCode), reason: String(end.reason) },
+    });
+  } finally {
+    journal.close();
+    lock.release();
+  }
+  throw new LoopError('finished', `run ${ref.id} has already finished (completed: ${String(end.reason)}); its manifest was behind the journal and now agrees with it`, {
+    exitCode: ExitCode.usage,
+    hint: 'start a new run with: loop run "…"',
+  });
 }

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Envelope } from '../bus/message.js';
-import { treeHash } from '../proof/tree-hash.js';
+import { cachedTreeHash } from '../proof/tree-hash-cache.js';
 import { restoreTree } from '../proof/tree-restore.js';
 import { runTempDir } from '../run/owned-temp.js';
 import type { Input } from './machine.js';
@@ -12,7 +12,7 @@ const FILES_IN_FINDING = 20;
 
 /** A review request reached the reviewer: record the tree it is asked to review. */
 export async function recordRequestedTree(ctx: RunContext, envelope: Envelope): Promise<Input> {
-  const hash = await treeHash(ctx.root, runTempDir(ctx.ref.dir));
+  const hash = await cachedTreeHash(ctx.root, runTempDir(ctx.ref.dir));
   ctx.journal.append('review.requested', { id: envelope.id, treeHash: hash });
   return { type: 'review-requested', id: envelope.id, treeHash: hash };
 }

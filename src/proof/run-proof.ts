@@ -3,7 +3,7 @@ import { appendFileSync } from 'node:fs';
 import { execa } from 'execa';
 import type { ProofStep, Receipt } from '../bus/message.js';
 import { ensureDir, FILE_MODE } from '../run/fs-atomic.js';
-import { treeHash } from './tree-hash.js';
+import { cachedTreeHash } from './tree-hash-cache.js';
 import { killProcessGroup, signalGroup } from '../pty/process-tree.js';
 
 export interface ProofOptions {
@@ -19,6 +19,15 @@ export interface ProofOptions {
   scratchDir?: string;
   /** Called as each command starts (for progress). */
   onStep?: (command: string, position: number) => void;
+  /** Cancels the proof: the running command's process group is stopped, and runProof throws ProofCancelled. */
+  signal?: AbortSignal;
+}
+
+/** Thrown by runProof when its signal aborted it: there is no receipt for a cancelled proof. */
+export class ProofCancelled extends Error {
+  constructor(readonly steps: ProofStep[]) {
+    super('the proof was cancelled');
+  }
 }
 
 const TAIL_CHARS = 2000;
@@ -53,7 +62,9 @@ export async function runProof(options: ProofOptions): Promise<Receipt> {
   const logFile = join(options.logDir, `${String(options.index).padStart(3, '0')}.log`);
   appendFileSync(logFile, '', { mode: FILE_MODE });
   const steps: ProofStep[] = [];
+  const { signal } = options;
   for (const [position, command] of options.commands.entries()) {
+    if (signal?.aborted) throw new ProofCancelled(steps);
     options.onStep?.(command, position);
     const started = Date.now();
     // Own process group (detached), stopped as a whole on timeout: dash does not exec `sh -c` commands,
@@ -76,11 +87,17 @@ export async function runProof(options: ProofOptions): Promise<Receipt> {
     let stopping: Promise<void> | undefined;
     const timer = setTimeout(() => {
       timedOut = true;
-      if (pid) stopping = killProcessGroup(pid, 2000);
+      if (pid) stopping ??= killProcessGroup(pid, 2000);
     }, options.timeoutMs);
+    const cancel = () => {
+      if (pid) stopping ??= killProcessGroup(pid, 2000);
+    };
+    signal?.addEventListener('abort', cancel, { once: true });
+    if (signal?.aborted) cancel();
     const result = await subprocess;
     clearTimeout(timer);
-    await stopping;
+    signal?.removeEventListener('abort', cancel);
+    await stopping; // the whole group is gone before the proof is over
     process.off('exit', killNow);
     unforward();
     const output = result.all ?? '';
@@ -93,12 +110,13 @@ export async function runProof(options: ProofOptions): Promise<Receipt> {
       ...(timedOut ? { timedOut: true } : {}),
     };
     steps.push(step);
+    if (signal?.aborted) throw new ProofCancelled(steps);
     if (step.exitCode !== 0) break;
   }
   return {
     passed: steps.every((s) => s.exitCode === 0),
     steps,
-    treeHash: await treeHash(options.cwd, options.scratchDir),
+    treeHash: await cachedTreeHash(options.cwd, options.scratchDir),
     startedAt: startedAt.toISOString(),
     durationMs: Date.now() - startedAt.getTime(),
     logFile,

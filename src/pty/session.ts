@@ -69,7 +69,10 @@ class NodePtySession implements PtySession, DeliveryTarget {
       this.pty.onData((data) => this.handleData(data)),
       this.pty.onExit(({ exitCode, signal }) => {
         subscriptions.forEach((subscription) => subscription.dispose());
-        void this.finish({ exitCode: signal ? null : exitCode, signal: signal || null });
+        this.finish({ exitCode: signal ? null : exitCode, signal: signal || null }).catch((error: unknown) => {
+          // finish() resolves `exited` in its finally; a cleanup failure is reported with the exit, never left floating.
+          this.resolveExited({ exitCode: signal ? null : exitCode, signal: signal || null, cleanupError: errorMessage(error) });
+        });
       }),
     ];
     this.unregister = registerSession(this);
@@ -154,15 +157,22 @@ class NodePtySession implements PtySession, DeliveryTarget {
     this.done = true;
     this.tracker.markExited();
     this.dataListeners.clear();
+    let cleanupError: string | undefined;
     try {
       // Processes the agent left behind in its group must not outlive it.
       if (groupAlive(this.pid)) await killProcessGroup(this.pid, STRAY_GRACE_MS, { includeLeader: false });
       await this.screen.flushed();
-    } finally {
+    } catch (error) {
+      cleanupError = errorMessage(error);
+    }
+    try {
       this.screen.dispose();
       this.recorder?.close();
+    } catch (error) {
+      cleanupError ??= errorMessage(error);
+    } finally {
       this.unregister();
-      this.resolveExited(info);
+      this.resolveExited(cleanupError === undefined ? info : { ...info, cleanupError });
     }
   }
 }

@@ -33,6 +33,8 @@ export type AgentActivity = 'starting' | 'busy' | 'idle' | 'needs-input' | 'unkn
 export interface ExitInfo {
   exitCode: number | null;
   signal: number | null;
+  /** Cleaning up after the exit failed (stray processes, screen, recording): why. The exit itself stands. */
+  cleanupError?: string;
 }
 
 /** Result of writing one message into an agent's terminal. Failures are data, not exceptions. */

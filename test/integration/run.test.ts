@@ -41,7 +41,7 @@ describe('loop run --ci with command agents', () => {
     assert.equal(receipt.passed, true);
     assert.equal(receipt.steps[0].command, 'test -f work.txt');
     const kinds = envelopes(run.events).map((e) => `${e.from}>${e.to}:${e.kind}`);
-    assert.deepEqual(kinds, ['loop>worker:task', 'worker>loop:done', 'loop>worker:proof', 'loop>reviewer:proof', 'loop>reviewer:review-request', 'reviewer>loop:review']);
+    assert.deepEqual(kinds, ['loop>worker:task', 'worker>loop:done', 'loop>reviewer:review-request', 'reviewer>loop:review']);
     assert.equal(statSync(run.dir).mode & 0o777, 0o700);
     assert.equal(statSync(join(run.dir, 'manifest.json')).mode & 0o777, 0o600);
     assert.equal(statSync(join(run.dir, 'events.jsonl')).mode & 0o777, 0o600);

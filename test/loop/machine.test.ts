@@ -33,17 +33,14 @@ describe('advance: the happy path', () => {
     assert.equal(step!.state.lastDone?.treeHash, TREE_A);
   });
 
-  test('a receipt → proof to worker and reviewer, then a review-request → reviewing', () => {
+  test('a receipt → only a review-request (no proof message to either agent) → reviewing', () => {
     const r = passing();
     const step = last(feed(fresh(), { type: 'start' }, done(TREE_A, ['tests added']), receipt(r, ' src/a.ts | 2 +-')));
     assert.equal(step.state.phase, 'reviewing');
     assert.equal(step.runProof, false);
     assert.deepEqual(step.state.lastProof, { passed: true, treeHash: TREE_A, receipt: r, diffStat: ' src/a.ts | 2 +-' });
-    const proofPayload = { passed: true, steps: r.steps, treeHash: TREE_A };
-    assert.deepEqual(step.send.map((m) => [m.to, m.kind]), [['worker', 'proof'], ['reviewer', 'proof'], ['reviewer', 'review-request']]);
-    assert.deepEqual(step.send[0]!.payload, proofPayload);
-    assert.deepEqual(step.send[1]!.payload, proofPayload);
-    const request = step.send[2]!.payload;
+    assert.deepEqual(step.send.map((m) => [m.to, m.kind]), [['reviewer', 'review-request']]);
+    const request = step.send[0]!.payload;
     assert.equal(request.subject, 'change');
     assert.equal(request.proofSurface, undefined, 'no proof-surface list when none of its files changed');
     assert.equal(request.diffStat, ' src/a.ts | 2 +-');
@@ -299,6 +296,14 @@ describe('advance: stalls, budgets and failures', () => {
 });
 
 describe('advance: resumed', () => {
+  test('killed before the first transition (still starting) → the run starts: working, the first task', () => {
+    const step = advance(freeze(fresh()), { type: 'resumed', reissue: { worker: true, reviewer: true } });
+    assert.equal(step.state.phase, 'working');
+    assert.equal(step.state.iteration, 1);
+    assert.deepEqual(step.send.map((m) => [m.to, m.kind]), [['worker', 'task']]);
+    assert.deepEqual(step, advance(fresh(), { type: 'start' }));
+  });
+
   test('in proving → runProof', () => {
     const proving = last(feed(fresh(), { type: 'start' }, done())).state;
     const step = advance(freeze(proving), { type: 'resumed', reissue: { worker: false, reviewer: false } });

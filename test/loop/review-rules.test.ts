@@ -135,7 +135,7 @@ describe('advance: the proof surface', () => {
 
   test('a change review request lists the proof-surface files first, with their stat', () => {
     const step = touched();
-    const request = step.send[2]!.payload;
+    const request = step.send[0]!.payload;
     assert.deepEqual(Object.keys(request).slice(0, 2), ['subject', 'proofSurface']);
     assert.equal(request.subject, 'change');
     assert.deepEqual(request.proofSurface, [deleted]);
@@ -146,8 +146,8 @@ describe('advance: the proof surface', () => {
   test('the list is capped at 50 entries; the rest are counted', () => {
     const many = Array.from({ length: 60 }, (_, i): SurfaceChange => ({ file: `test/t${i}.test.js`, status: 'added', added: 1, removed: 0 }));
     const step = touched(passing(), many);
-    assert.equal((step.send[2]!.payload.proofSurface as unknown[]).length, 50);
-    assert.equal(step.send[2]!.payload.proofSurfaceMore, 10);
+    assert.equal((step.send[0]!.payload.proofSurface as unknown[]).length, 50);
+    assert.equal(step.send[0]!.payload.proofSurfaceMore, 10);
     assert.equal(step.state.proofSurface?.total, 60);
   });
 
@@ -167,7 +167,7 @@ describe('advance: the proof surface', () => {
     const { notice, ...rest } = step.send[0]!.payload;
     assert.equal(notice, SURFACE_ASK_AGAIN);
     assert.equal(notice, 'Asked again: you approved without "proofSurfaceReviewed": true, but this change touches the proof surface (listed below). Check those files, then approve with "proofSurfaceReviewed": true, or request changes.');
-    assert.deepEqual(rest, reviewing.send[2]!.payload);
+    assert.deepEqual(rest, reviewing.send[0]!.payload);
     const acknowledged = advance(freeze(step.state), review('approve', TREE_A, [], { proofSurfaceReviewed: true }));
     assert.equal(acknowledged.state.finished?.exitCode, 0);
   });

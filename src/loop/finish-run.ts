@@ -1,0 +1,68 @@
+import type { Logger } from 'pino';
+import type { Intake } from '../bus/intake.js';
+import { errorMessage, ExitCode } from '../errors.js';
+import type { AgentRunner } from './agent-runner.js';
+import type { RunOutcome } from './driver-types.js';
+import type { EffectJobs } from './effect-jobs.js';
+import type { Observer } from './observer.js';
+import { saveManifest, type RunContext } from './run-context.js';
+import type { RunTimers } from './run-timers.js';
+
+/** What a finishing run stops and closes. */
+export interface FinishParts {
+  ctx: RunContext;
+  observer: Observer;
+  log: Logger;
+  intake: Intake;
+  jobs: EffectJobs;
+  runners: AgentRunner[];
+  timers: RunTimers;
+}
+
+export interface FinishResult {
+  exitCode: number;
+  reason: string;
+  status?: string;
+}
+
+/**
+ * End a run: stop taking messages, cancel a running proof and wait for it, stop the agents, journal
+ * `run.finished`, write the final manifest, release the lock. Each step runs even when one before it failed;
+ * the failures are journaled with the end, and when the end itself cannot be journaled the outcome is exit 5.
+ */
+export async function finishRun(parts: FinishParts, result: FinishResult): Promise<RunOutcome> {
+  const { ctx, log } = parts;
+  const problems: string[] = [];
+  const attempt = async (what: string, step: () => unknown): Promise<boolean> => {
+    try {
+      await step();
+      return true;
+    } catch (error) {
+      log.error({ err: error }, `finishing the run: ${what} failed`);
+      problems.push(`${what}: ${errorMessage(error)}`);
+      return false;
+    }
+  };
+  parts.timers.clearAll();
+  await attempt('closing the intake', () => parts.intake.close());
+  await Promise.all([
+    attempt('cancelling the proof', () => parts.jobs.cancelAll()),
+    attempt('closing the record mirrors', () => ctx.mirrors?.close()),
+    ...parts.runners.map((runner) => attempt(`stopping the ${runner.role}`, () => runner.stop())),
+  ]);
+  const status = result.status ?? (result.exitCode === 0 ? 'completed' : result.exitCode === 130 ? 'stopped' : 'failed');
+  let outcome: RunOutcome = { exitCode: result.exitCode, reason: result.reason };
+  const journaled = await attempt('journaling the end', () => ctx.journal.append('run.finished', {
+    exitCode: result.exitCode, reason: result.reason, status, ...(problems.length > 0 ? { problems } : {}),
+  }));
+  if (!journaled) outcome = { exitCode: ExitCode.couldNotRun, reason: `${result.reason}; then the end could not be journaled (${problems.at(-1)})` };
+  await attempt('writing the manifest', () => saveManifest(ctx, {
+    status: (journaled ? status : 'failed') as 'completed' | 'failed' | 'stopped',
+    phase: 'finished',
+    result: outcome,
+  }));
+  await attempt('releasing the lock', () => ctx.lock.release());
+  await attempt('closing the journal', () => ctx.journal.close());
+  parts.observer({ type: 'finished', exitCode: outcome.exitCode, reason: outcome.reason, runDir: ctx.ref.dir });
+  return outcome;
+}

@@ -1,0 +1,101 @@
+import { createHash } from 'node:crypto';
+import { lstatSync } from 'node:fs';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { treeHash } from './tree-hash.js';
+
+/**
+ * A file whose ctime is this close to the moment its stat was read may be written again within the same
+ * timestamp tick (the kernel's coarse clock: 1–10 ms) without its stat changing: such a tree is not cached.
+ */
+export const RACY_MS = 100;
+
+/** The files of the git directory that change what `git add -A` over a copy of the index puts in the tree. */
+const GIT_FILES = ['index', 'config', 'info/exclude', 'info/attributes'];
+
+interface Repo {
+  top: string;
+  gitDir: string;
+}
+
+const repos = new Map<string, Repo | null>();
+const cache = new Map<string, { key: string; hash: string }>();
+const stats = { hits: 0, misses: 0 };
+
+async function repoOf(root: string): Promise<Repo | null> {
+  if (!repos.has(root)) {
+    const found = await execa('git', ['rev-parse', '--show-toplevel', '--absolute-git-dir'], { cwd: root, reject: false });
+    const [top, gitDir] = found.stdout.split('\n');
+    repos.set(root, found.exitCode === 0 && top && gitDir ? { top, gitDir } : null);
+  }
+  return repos.get(root) ?? null;
+}
+
+/**
+ * The working tree's state signature: every path `git add -A` would consider (tracked, and untracked not
+ * ignored, with git's tag: `h` marks assume-unchanged) with its lstat (size, mtime, ctime, inode, mode), plus
+ * the git files that steer `add`. Any write to a file changes its ctime, which no process can set back, so a
+ * changed tree changes the key. `racy`: some ctime is within RACY_MS of `since`. undefined: not cacheable
+ * (a submodule or nested repository, whose content a stat does not show).
+ */
+async function stateKey(repo: Repo, since: number): Promise<{ key: string; racy: boolean } | undefined> {
+  const listing = await execa('git', ['ls-files', '-z', '-v', '--cached', '--others', '--exclude-standard'], { cwd: repo.top, reject: false, stripFinalNewline: false });
+  if (listing.exitCode !== 0) return undefined;
+  const hash = createHash('sha256');
+  const sinceNs = BigInt(since - RACY_MS) * 1_000_000n;
+  let racy = false;
+  const add = (label: string, path: string): boolean => {
+    const stat = lstatSync(path, { bigint: true, throwIfNoEntry: false });
+    if (!stat) {
+      hash.update(`${label}\0-\0`);
+      return true;
+    }
+    if (stat.isDirectory()) return false;
+    if (stat.ctimeNs >= sinceNs || stat.mtimeNs >= sinceNs) racy = true;
+    hash.update(`${label}\0${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}:${stat.ino}:${stat.mode}\0`);
+    return true;
+  };
+  for (const entry of listing.stdout.split('\0')) {
+    if (entry === '') continue;
+    if (!add(entry, join(repo.top, entry.slice(2)))) return undefined;
+  }
+  for (const file of GIT_FILES) add(`.git/${file}`, join(repo.gitDir, file));
+  return { key: hash.digest('hex'), racy };
+}
+
+/**
+ * The tree hash of `root` (see tree-hash.ts), computed once per tree state: a later call on an unchanged tree
+ * is answered from the cache after one `git ls-files` and a stat of each file. A result is cached only when
+ * the tree's state key was the same before and after hashing and no file was racy, so a tree that changed at
+ * any point since can never be answered with a stale hash. Outside git there is no cache.
+ */
+export async function cachedTreeHash(root: string, scratchDir?: string): Promise<string> {
+  const repo = await repoOf(root);
+  if (!repo) return treeHash(root, scratchDir);
+  const since = Date.now();
+  const before = await stateKey(repo, since);
+  const hit = cache.get(root);
+  if (before && hit && hit.key === before.key) {
+    stats.hits++;
+    return hit.hash;
+  }
+  stats.misses++;
+  const hash = await treeHash(root, scratchDir);
+  if (before && !before.racy) {
+    const after = await stateKey(repo, since);
+    if (after?.key === before.key) cache.set(root, { key: before.key, hash });
+    else cache.delete(root);
+  }
+  return hash;
+}
+
+/** How often this process answered from the cache, and how often it hashed. */
+export const treeHashCacheStats = (): { hits: number; misses: number } => ({ ...stats });
+
+/** Forget every cached hash (tests). */
+export function clearTreeHashCache(): void {
+  cache.clear();
+  repos.clear();
+  stats.hits = 0;
+  stats.misses = 0;
+}
