@@ -78,12 +78,14 @@ export async function startRun(options: StartOptions): Promise<{ context: RunCon
     lastVerdict: null,
     isolation,
   };
+  // The manifest first: a run killed between its first journal line and this write could not be resumed (nor listed).
+  const manifestFile = ManifestWriter.create(ref.dir, journal);
+  manifestFile.write(manifest);
   journal.append('run.started', {
     runId: ref.id, repoId: repo.repoId, cwd: options.cwd, root: repo.root, pid: process.pid, task,
     worker: config.worker, reviewer: config.reviewer, proof: config.proof, maxIterations: config.maxIterations, baseTree, ci: options.ci,
   });
   journal.append('run.isolation', { ...isolation });
-  const manifestFile = ManifestWriter.create(ref.dir, journal);
   const written = manifestFile.write(manifest);
   const state = initialState({ task, proof: config.proof, maxIterations: config.maxIterations, maxMessages: config.maxMessages, reviewerMayEdit: config.reviewerMayEdit });
   return {
