@@ -15,7 +15,7 @@ export const DELIVER_DEFAULTS: Required<Omit<DeliverOptions, 'marker'>> = {
 const CHUNK_PAUSE_MS = 20;
 const POLL_MS = 40;
 /** Echo polling: fine enough that Enter follows the echo closely. */
-const ECHO_POLL_MS = 10;
+const ECHO_POLL_MS = 5;
 /** Output quiet this long after the echo started means the echo is complete (when no marker shows it). */
 const ECHO_QUIET_MS = 50;
 /** Longest wait for the echo of typed text (a program that does not echo costs this once per delivery). */
@@ -93,7 +93,7 @@ const pressEnter = async (target: DeliveryTarget, confirmMs: number, now: () => 
     target.write('\r');
     const deadline = now() + confirmMs;
     for (;;) {
-      await sleep(POLL_MS);
+      await sleep(ECHO_POLL_MS); // fine-grained: the turn's first output usually follows Enter within milliseconds
       if (leftIdle || target.outputSeq() !== seqBefore) return 'confirmed';
       if (target.isExited()) return 'exited';
       await target.flushed();
