@@ -13,7 +13,6 @@ export const DELIVER_DEFAULTS: Required<Omit<DeliverOptions, 'marker'>> = {
 };
 
 const CHUNK_PAUSE_MS = 20;
-const POLL_MS = 40;
 /** Echo polling: fine enough that Enter follows the echo closely. */
 const ECHO_POLL_MS = 5;
 /** Output quiet this long after the echo started means the echo is complete (when no marker shows it). */

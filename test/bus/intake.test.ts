@@ -19,8 +19,12 @@ const note = (id: string, text = 'hi'): SpoolRecord => ({
 async function started(dir: string) {
   const arrivals: Arrival[] = [];
   const intake = new Intake([{ dir, owner: 'worker' }], {
-    arrival: async (arrival) => void arrivals.push(arrival),
+    arrival: async (arrival) => {
+      arrivals.push(arrival);
+      return 'taken' as const;
+    },
     unreadable: async () => undefined,
+    failed: (error) => assert.fail(`intake failed: ${String(error)}`),
   });
   intakes.push(intake);
   await intake.start();

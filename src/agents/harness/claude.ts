@@ -6,7 +6,7 @@ import type { AgentAdapter, AgentCard, HarnessDoctor, HarnessSignals, LaunchCont
 import { hookSignal } from '../signals.js';
 import { hookShellCommand, mcpServerEntry, writeRunFile } from './bridge-files.js';
 import { applyJsonEdits, type ConfigEdit } from './config-ledger.js';
-import { backspaces, contentText, recordHolds } from './session-files.js';
+import { backspaces, contentText, fileText, recordHolds } from './session-files.js';
 
 export const CLAUDE_CARD: AgentCard = {
   name: 'claude',
@@ -24,14 +24,6 @@ export const CLAUDE_CARD: AgentCard = {
 export const CLAUDE_SIGNALS: HarnessSignals = {
   events: ['claude-prompt', 'claude-stop'],
   parse: (event, payload) => hookSignal(event, event === 'claude-prompt' ? 'turn-start' : 'turn-end', payload, payload.last_assistant_message),
-};
-
-const fileText = (path: string) => {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return '';
-  }
 };
 
 export const CLAUDE_DOCTOR: HarnessDoctor = {

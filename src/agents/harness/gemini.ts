@@ -6,7 +6,7 @@ import type { AgentConfig } from '../../config/schema.js';
 import type { AgentAdapter, AgentCard, HarnessDoctor, HarnessSignals, LaunchContext, LaunchPlan, SessionWhere } from '../card.js';
 import { hookSignal } from '../signals.js';
 import { hookShellCommand, mcpServerEntry } from './bridge-files.js';
-import { backspaces, contentText, listFiles, readTail, recordHolds } from './session-files.js';
+import { backspaces, contentText, fileText, listFiles, readTail, recordHolds } from './session-files.js';
 
 export const GEMINI_CARD: AgentCard = {
   name: 'gemini',
@@ -24,14 +24,6 @@ export const GEMINI_CARD: AgentCard = {
 export const GEMINI_SIGNALS: HarnessSignals = {
   events: ['gemini-before-agent', 'gemini-after-agent'],
   parse: (event, payload) => hookSignal(event, event === 'gemini-before-agent' ? 'turn-start' : 'turn-end', payload, payload.prompt_response),
-};
-
-const fileText = (path: string) => {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return '';
-  }
 };
 
 export const GEMINI_DOCTOR: HarnessDoctor = {

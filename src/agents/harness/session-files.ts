@@ -1,4 +1,4 @@
-import { closeSync, existsSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Largest part of a session file read when looking for a message (its tail: new turns are appended). */
@@ -48,6 +48,15 @@ export function contentText(content: unknown, textTypes: readonly string[] = ['t
   const parts = content.filter((p): p is { type?: string; text: string } => typeof p === 'object' && p !== null && typeof (p as { text?: unknown }).text === 'string');
   if (parts.length === 0 || parts.some((p) => p.type !== undefined && !textTypes.includes(p.type))) return undefined;
   return parts.map((p) => p.text).join('\n');
+}
+
+/** A file's text ('' when it is missing or unreadable: a harness that has not written it yet). */
+export function fileText(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
 }
 
 /** Files directly inside `dir` (or nothing when it does not exist). */
