@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureDir } from './fs-atomic.js';
@@ -15,7 +15,8 @@ export const OWNED_TEMP = /^loop-[a-z]+-(\d+)-/;
  * temp folder; the pid in the name lets a later run remove it if this process is killed before it does.
  */
 export function makeTempDir(kind: string, parent?: string): string {
-  if (parent) ensureDir(parent);
+  // Created (0700) when missing; an existing folder keeps its mode (ensureDir would make a shared /tmp private).
+  if (parent && !existsSync(parent)) ensureDir(parent);
   return mkdtempSync(join(parent ?? tmpdir(), `loop-${kind}-${process.pid}-`));
 }
 
