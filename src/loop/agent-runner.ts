@@ -1,76 +1,22 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import type { AgentAdapter, LaunchPlan } from '../agents/card.js';
+import type { LaunchPlan } from '../agents/card.js';
 import { AttachServer } from '../attach/attach-server.js';
 import type { TurnSignal } from '../agents/signals.js';
 import type { Envelope, Role } from '../bus/message.js';
 import { typedBlock } from '../bus/typed-block.js';
-import { isIdleScreen } from '../pty/activity-tracker.js';
-import type { AgentActivity, ExitInfo, PtySession, PtySpawnSpec, IdleRule } from '../pty/types.js';
+import type { PtySession } from '../pty/types.js';
 import { handOff, type ConfirmBy, type HandOffPlan } from './hand-off.js';
+import { inputReady } from './input-ready.js';
 import { TurnWatch } from './turn-watch.js';
+import type { AgentRunnerEvents, AgentRunnerOptions } from './agent-runner-types.js';
 
-export interface AgentRunnerOptions {
-  role: Role;
-  adapter: AgentAdapter;
-  runId: string;
-  runDir: string;
-  cwd: string;
-  env: Record<string, string>;
-  ci: boolean;
-  cols: number;
-  rows: number;
-  recordingBytes: number;
-  createSession: (spec: PtySpawnSpec, idle: IdleRule) => Promise<PtySession>;
-  /** How long an agent may sit idle after a turn, without the reply loop waits for, before it is reminded. */
-  idleGraceMs: number;
-  /** Wraps the agent's command (the sandbox). */
-  wrap?: (command: string, args: string[]) => { command: string; args: string[] };
-}
+export type { AgentRunnerEvents, AgentRunnerOptions, DeliveryInfo } from './agent-runner-types.js';
 
-/** How a message reached the agent: typed, on its command line, or named in a notice to read it with `loop inbox`. */
-export interface DeliveryInfo {
-  attempts: number;
-  via: 'terminal' | 'command-line' | 'notice' | 'session';
-  /** What showed that the agent took it: its hook, its session record, the screen, or the launch itself. */
-  confirmedBy: string;
-  /** Size of the block typed (or put on the command line) in bytes. */
-  bytes: number;
-}
-
-export interface AgentRunnerEvents {
-  started(plan: LaunchPlan, pid: number, recording: string): void;
-  activity(activity: AgentActivity): void;
-  delivered(envelope: Envelope, info: DeliveryInfo): void;
-  /** A delivery could not be made (the agent never became idle, or never started the turn). */
-  stuck(envelope: Envelope, detail: string, final: boolean): void;
-  exited(info: ExitInfo): void;
-  /** The harness reported a turn start or end (hook or notify). */
-  turnSignal(signal: TurnSignal): void;
-  /** The agent's own session id became known after launch (Codex: from its session file). */
-  sessionFound(sessionId: string, how: string): void;
-  /** A turn-end signal was expected but did not come within the watchdog: the state is unknown. */
-  signalMissing(): void;
-  /** The agent finished a turn and sat idle for idleGraceMs while loop awaits its reply. */
-  idleAfterTurn(): void;
-  /** A typed message was not submitted in time; the screen as it was, before the composer is cleared and it is typed again. */
-  unsubmitted(envelopes: Envelope[], attempt: number, screen: string): void;
-  /** Is loop waiting for a reply from this agent right now? */
-  awaitingReply(): boolean;
-  /** The runner itself failed unexpectedly (a bug or the machine): the run must stop. */
-  fault(error: unknown): void;
-}
 
 const IDLE_WAIT_MS = 30_000;
-/** A screen that looks idle this long while the harness's turn-end signal is awaited: the signal is missing. */
-const TURN_SIGNAL_WATCHDOG_MS = 15_000;
-/** After the turn-end signal: longest wait for the screen to show the prompt before typing anyway. */
-const PROMPT_SHOW_MS = 2000;
 /** How long to look for a harness-chosen session id (Codex) after launch. */
 const DISCOVERY_MS = 120_000;
-/** A human who typed into an attached terminal this recently is still typing: loop waits. */
-const HUMAN_TYPING_MS = 5_000;
 
 /** One agent in its terminal: launch, ordered hand-off when it is ready, turn tracking from its own signals and the screen. */
 export class AgentRunner {
@@ -223,36 +169,16 @@ export class AgentRunner {
     return !this.stopping && this.session === session && session.activity() !== 'exited';
   }
 
-  /**
-   * Wait until the agent can take input. With harness signals: until the turn-end signal (no quiet window), then,
-   * briefly, until the screen shows its prompt. If the screen has looked idle for the watchdog without the signal,
-   * the signal is missing: say so and go by the screen. Returns whether delivery must still wait for a quiet, idle screen.
-   */
-  private async readyForInput(session: PtySession): Promise<boolean> {
-    let waitIdle = !this.usesSignals;
-    let idleFrom = 0;
-    while (this.usesSignals && this.watch.awaitingEnd && this.live(session)) {
-      this.watch.poll();
-      if (!this.watch.awaitingEnd) break;
-      const now = Date.now();
-      idleFrom = session.activity() === 'idle' ? idleFrom || now : 0;
-      if (idleFrom && now - idleFrom >= TURN_SIGNAL_WATCHDOG_MS) {
-        this.watch.awaitingEnd = false;
+  /** Wait until the agent can take input (see input-ready.ts); true: delivery must still wait for a quiet, idle screen. */
+  private readyForInput(session: PtySession): Promise<boolean> {
+    return inputReady({
+      session, watch: this.watch, usesSignals: this.usesSignals, ...(this.plan ? { idle: this.plan.idle } : {}), attach: this.attach,
+      live: () => this.live(session),
+      signalMissing: () => {
         this.events.activity('unknown');
         this.events.signalMissing();
-        waitIdle = true;
-        break;
-      }
-      await sleep(50);
-    }
-    if (!waitIdle && this.plan) {
-      const probe = { text: () => session.screenText(), cursorLine: () => session.cursorLine(), flushed: async () => undefined };
-      const until = Date.now() + PROMPT_SHOW_MS;
-      while (Date.now() < until && this.live(session) && !isIdleScreen(this.plan.idle, probe)) await sleep(20);
-      if (session.activity() === 'needs-input') waitIdle = true; // a dialog: wait until it is answered
-    }
-    while (this.attach && this.attach.attached > 0 && Date.now() - this.attach.lastHumanInput < HUMAN_TYPING_MS && this.live(session)) await sleep(250);
-    return waitIdle;
+      },
+    });
   }
 
   /** Does the harness's own session record hold one of these messages (finding a harness-chosen session on the way)? */
