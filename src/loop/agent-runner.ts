@@ -7,7 +7,7 @@ import type { Envelope, Role } from '../bus/message.js';
 import { typedBlock } from '../bus/typed-block.js';
 import type { PtySession } from '../pty/types.js';
 import { handOff, type ConfirmBy, type HandOffPlan } from './hand-off.js';
-import { inputReady } from './input-ready.js';
+import { inputReady, TURN_SIGNAL_WATCHDOG_MS } from './input-ready.js';
 import { TurnWatch } from './turn-watch.js';
 import type { AgentRunnerEvents, AgentRunnerOptions } from './agent-runner-types.js';
 
@@ -30,6 +30,8 @@ export class AgentRunner {
   private idleSince = 0;
   private turnPending = false;
   private launchedAt = 0;
+  /** Since when the screen has looked idle while a turn-end signal is awaited (0: not now). */
+  private idleAwaitingSince = 0;
   /** Ids put on the command line at launch, by which a harness-chosen session is found. */
   private discoverIds: string[] = [];
   private readonly watch: TurnWatch;
@@ -257,6 +259,7 @@ export class AgentRunner {
       if (Date.now() - this.launchedAt > DISCOVERY_MS) this.discoverIds = [];
       else if (!this.sessionId) this.recorded(this.discoverIds);
     }
+    this.checkSignalWatchdog(session);
     if (!this.turnPending) return;
     const idle = session.activity() === 'idle' && this.queue.length === 0 && !this.delivering && !this.watch.awaitingEnd;
     if (!idle || !this.events.awaitingReply()) {
@@ -270,6 +273,28 @@ export class AgentRunner {
       this.idleSince = 0;
       this.events.idleAfterTurn();
     }
+  }
+
+  /**
+   * A turn whose end the harness never signalled, while nothing is queued: once the screen has looked idle for the
+   * watchdog, the signal is missing; say so and go by the screen (else the agent would never be reminded).
+   */
+  private checkSignalWatchdog(session: PtySession): void {
+    if (!this.usesSignals || !this.watch.awaitingEnd || this.delivering) {
+      this.idleAwaitingSince = 0;
+      return;
+    }
+    if (session.activity() !== 'idle') {
+      this.idleAwaitingSince = 0;
+      return;
+    }
+    const now = Date.now();
+    this.idleAwaitingSince ||= now;
+    if (now - this.idleAwaitingSince < TURN_SIGNAL_WATCHDOG_MS) return;
+    this.idleAwaitingSince = 0;
+    this.watch.awaitingEnd = false;
+    this.events.activity('unknown');
+    this.events.signalMissing();
   }
 
   /** Relaunch after a crash: on the agent's own session when it can go back to it, else fresh. */

@@ -5,7 +5,7 @@ import type { IdleRule, PtySession } from '../pty/types.js';
 import type { TurnWatch } from './turn-watch.js';
 
 /** A screen that looks idle this long while the harness's turn-end signal is awaited: the signal is missing. */
-const TURN_SIGNAL_WATCHDOG_MS = 15_000;
+export const TURN_SIGNAL_WATCHDOG_MS = 15_000;
 /** After the turn-end signal: longest wait for the screen to show the prompt before typing anyway. */
 const PROMPT_SHOW_MS = 2000;
 /** A human who typed into an attached terminal this recently is still typing: loop waits. */
