@@ -70,6 +70,8 @@ test('gemini: a user prompt in the chat record holds the id; a function response
     { id: '2', type: 'user', content: [{ functionResponse: { name: 'run_shell_command', response: { output: `inbox: ${inTool}` } } }] },
   ]);
   const gemini = geminiAdapter();
+  assert.equal(gemini.hasSession!(session, { cwd: '/repo', env }), true, 'a chat with a prompt can be resumed');
+  assert.equal(gemini.hasSession!(randomUUID(), { cwd: '/repo', env }), false, 'no chat file: gemini --resume would fail (exit 42)');
   assert.equal(gemini.sessionHolds!(session, typed, { cwd: '/repo', env }), true);
   assert.equal(gemini.sessionHolds!(session, inTool, { cwd: '/repo', env }), false);
 });

@@ -58,6 +58,7 @@ function analyse(w) {
     for (const n of seen.values()) retyped += n - 1;
   }
   return {
+    ...(manifest.status !== 'completed' ? { reason: manifest.result?.reason ?? '(none)' } : {}),
     completed: manifest.status === 'completed', twice: [...seqs.values()].filter((n) => n > 1).length,
     undelivered: undelivered.length, retyped, heldAfterResume: events.filter((e) => e.type === 'message.delivered' && e.via === 'session').length,
   };

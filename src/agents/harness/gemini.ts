@@ -109,6 +109,11 @@ export function geminiAdapter(config: AgentConfig = {}): AgentAdapter {
     // Why: gemini 0.61 drops an Enter that follows a paste within ~300 ms (0 of 5 submitted at 0 ms, 4 of 5 at
     // 100 ms, 5 of 5 at 300 ms, under load; test/e2e/FINDINGS.md §7).
     enterDelayMs: 400,
+    // Why: gemini 0.61 writes its chat file at launch, before any prompt; a session killed before its first prompt
+    // has nothing to resume (and --resume of it fails), so it is started afresh with its task instead.
+    hasSession(sessionId, where) {
+      return chatFiles(where, sessionId).some((path) => readTail(path).includes('"type":"user"'));
+    },
     sessionHolds(sessionId, messageId, where) {
       return chatFiles(where, sessionId).some((path) => recordHolds(path, messageId, geminiPrompt));
     },
