@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { TypedBlock } from '../bus/typed-block.js';
-import { isIdleScreen } from '../pty/activity-tracker.js';
+import { looksIdle } from '../pty/activity-tracker.js';
 import type { DeliveryResult, IdleRule, PtySession } from '../pty/types.js';
 import type { TurnMark } from './turn-watch.js';
 
@@ -55,10 +55,9 @@ const screenTail = (session: PtySession) => session.screenText().split('\n').fil
  */
 function textSitsInComposer(session: PtySession, idle: IdleRule | undefined, lastOutputAt: number): boolean {
   if (!idle || Date.now() - lastOutputAt < 1000) return false;
-  const probe = { text: () => session.screenText(), cursorLine: () => session.cursorLine(), flushed: async () => undefined };
   idle.busyPattern && (idle.busyPattern.lastIndex = 0);
   if (idle.busyPattern?.test(session.screenText())) return false;
-  return !isIdleScreen(idle, probe);
+  return !looksIdle(idle, session);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AttachServer } from '../attach/attach-server.js';
-import { isIdleScreen } from '../pty/activity-tracker.js';
+import { looksIdle } from '../pty/activity-tracker.js';
 import type { IdleRule, PtySession } from '../pty/types.js';
 import type { TurnWatch } from './turn-watch.js';
 
@@ -47,9 +47,8 @@ export async function inputReady(r: InputReadiness): Promise<boolean> {
     await sleep(50);
   }
   if (!waitIdle && r.idle) {
-    const probe = { text: () => r.session.screenText(), cursorLine: () => r.session.cursorLine(), flushed: async () => undefined };
     const until = Date.now() + PROMPT_SHOW_MS;
-    while (Date.now() < until && r.live() && !isIdleScreen(r.idle, probe)) await sleep(20);
+    while (Date.now() < until && r.live() && !looksIdle(r.idle, r.session)) await sleep(20);
     if (r.session.activity() === 'needs-input') waitIdle = true; // a dialog: wait until it is answered
   }
   while (r.attach && r.attach.attached > 0 && Date.now() - r.attach.lastHumanInput < HUMAN_TYPING_MS && r.live()) await sleep(250);

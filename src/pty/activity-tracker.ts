@@ -129,6 +129,11 @@ export class ActivityTracker {
   }
 }
 
+/** Is a session's screen, as it is now, the idle screen of `rule` (see isIdleScreen)? */
+export function looksIdle(rule: IdleRule, session: { screenText(): string; cursorLine(): string }): boolean {
+  return isIdleScreen(rule, { text: () => session.screenText(), cursorLine: () => session.cursorLine(), flushed: async () => undefined });
+}
+
 /**
  * Idle: the idle pattern matches the cursor line (or, with `matchScreen`, any screen line) and the busy
  * pattern, if any, matches nowhere on the screen. Agent TUIs keep their empty composer on screen while
