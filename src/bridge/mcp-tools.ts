@@ -21,6 +21,11 @@ export const BRIDGE_TOOLS: readonly BridgeTool[] = [
     input: PayloadSchemas.answer.extend({ ...addressed, replyTo: z.string().describe('id of the question being answered') }),
   },
   {
+    name: 'send_plan', kind: 'plan', roles: ['worker'],
+    description: 'Plan phase: PLAN.md (a checklist of the steps, with the proof) is written at the repository root. loop checks it, then the reviewer reviews it before any code is written.',
+    input: PayloadSchemas.plan,
+  },
+  {
     name: 'send_done', kind: 'done', roles: ['worker'],
     description: 'Claim the task is done. loop then runs the proof commands itself and asks the reviewer for a review.',
     input: PayloadSchemas.done,

@@ -11,6 +11,7 @@ export const AGENT_KINDS = {
   note: ['worker', 'reviewer'],
   question: ['worker', 'reviewer'],
   answer: ['worker', 'reviewer'],
+  plan: ['worker'],
   done: ['worker'],
   review: ['reviewer'],
 } as const satisfies Record<string, readonly AgentRole[]>;
@@ -22,9 +23,14 @@ export const TEXT_FIELD: Record<AgentKind, 'text' | 'summary'> = {
   note: 'text',
   question: 'text',
   answer: 'text',
+  plan: 'summary',
   done: 'summary',
   review: 'summary',
 };
+
+/** Agent kinds addressed to loop itself (claims and verdicts), never to the other agent. */
+export const TO_LOOP: readonly AgentKind[] = ['plan', 'done', 'review'];
+export const goesToLoop = (kind: string): boolean => (TO_LOOP as readonly string[]).includes(kind);
 
 /** Message ids: `m-` and 8 to 40 base36 characters. */
 export const MESSAGE_ID = /^m-[a-z0-9]{8,40}$/;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AGENT_KINDS, MESSAGE_ID, ROLES } from './kinds.js';
 
-export { AGENT_KINDS, isAgentKind, MESSAGE_ID, otherRole, TEXT_FIELD, type AgentKind } from './kinds.js';
+export { AGENT_KINDS, goesToLoop, isAgentKind, MESSAGE_ID, otherRole, TEXT_FIELD, type AgentKind } from './kinds.js';
 
 /** The two agent roles; `loop` itself is the third party on the bus. */
 export const RoleSchema = z.enum(ROLES);
@@ -61,11 +61,15 @@ export type SurfaceChange = z.infer<typeof SurfaceChangeSchema>;
 /** At most this many proof-surface files are listed in one review request (the rest are counted). */
 export const SURFACE_LIST_MAX = 50;
 
+/** At most this many characters of PLAN.md go into a plan review request (the reviewer can read the rest). */
+export const PLAN_EXCERPT_MAX = 6000;
+
 /** Payload schemas for every message kind (contract: DESIGN.md "messages"). */
 export const PayloadSchemas = {
   note: z.strictObject({ text: text(8000) }),
   question: z.strictObject({ text: text(8000) }),
   answer: z.strictObject({ text: text(8000) }),
+  plan: z.strictObject({ summary: text(4000) }),
   done: z.strictObject({
     summary: text(4000),
     evidence: z.array(z.string().max(1000)).max(20).optional(),
@@ -79,9 +83,15 @@ export const PayloadSchemas = {
       .optional()
       .describe('true when you approve a change whose review request lists PROOF SURFACE files: you checked those changes do not weaken the proof'),
   }),
-  task: z.strictObject({ text: text(12000), iteration: z.number().int().min(1) }),
+  task: z.strictObject({ text: text(12000), iteration: z.number().int().min(1), phase: z.enum(['plan', 'work']).optional() }),
   'review-request': z.strictObject({
     subject: z.enum(['plan', 'change']).optional(),
+    /** A plan review: PLAN.md's text (bounded), its sha256, and its checklist counts. */
+    plan: z.string().max(PLAN_EXCERPT_MAX).optional(),
+    planHash: z.string().max(64).optional(),
+    /** PLAN.md's checklist counts, and (a change review) the items checked off since the last review. */
+    planProgress: z.strictObject({ done: z.number().int().min(0), total: z.number().int().min(0) }).optional(),
+    checkedOff: z.array(z.string().max(200)).max(50).optional(),
     /** Why loop asks again (a line shown at the top). */
     notice: z.string().max(1000).optional(),
     /** Proof-surface files changed since the run started (shown first and apart), and how many more were left out. */
@@ -89,7 +99,8 @@ export const PayloadSchemas = {
     proofSurfaceMore: z.number().int().min(1).optional(),
     summary: z.string().max(4000),
     diffStat: z.string().max(4000),
-    receipt: ReceiptSchema,
+    /** The proof receipt (a change review; a plan review has none). */
+    receipt: ReceiptSchema.optional(),
     claims: z.array(z.string().max(1000)).max(20),
   }),
   proof: z.strictObject({ passed: z.boolean(), steps: z.array(ProofStepSchema), treeHash: z.string() }),

@@ -1,4 +1,4 @@
-import { AGENT_KINDS, isAgentKind, otherRole, type AgentKind, type AgentRole } from './kinds.js';
+import { AGENT_KINDS, goesToLoop, isAgentKind, otherRole, type AgentKind, type AgentRole } from './kinds.js';
 import { byteLength, type BusLimits } from './limits.js';
 import type { Accepted, Draft } from './validate.js';
 
@@ -71,6 +71,7 @@ const PAYLOADS: Record<AgentKind, Check> = {
   note: object({ text: { check: text(8000) } }),
   question: object({ text: { check: text(8000) } }),
   answer: object({ text: { check: text(8000) } }),
+  plan: object({ summary: { check: text(4000) } }),
   done: object({ summary: { check: text(4000) }, evidence: { check: list(string(1000), 20), optional: true } }),
   review: object({
     verdict: { check: oneOf('approve', 'changes', 'cannot-review') },
@@ -89,7 +90,7 @@ export function quickCheck(draft: Draft, limits: readonly BusLimits[]): Accepted
   if (!isAgentKind(kind) || !(AGENT_KINDS[kind] as readonly AgentRole[]).includes(from)) return undefined;
   if (draft.replyTo !== undefined && typeof draft.replyTo !== 'string') return undefined;
   let to: AgentRole | 'loop';
-  if (kind === 'done' || kind === 'review') {
+  if (goesToLoop(kind)) {
     if (draft.to !== undefined && draft.to !== 'loop' && draft.to !== otherRole(from)) return undefined;
     to = 'loop';
   } else {

@@ -4,7 +4,9 @@ import type { Envelope, Finding, ProofStep, Receipt, SurfaceChange } from './mes
 export function replyHint(envelope: Envelope): string {
   switch (envelope.kind) {
     case 'task':
-      return 'when finished: loop msg done --text "<what you did>"';
+      return envelope.payload.phase === 'plan'
+        ? 'when PLAN.md is ready: loop msg plan --text "<summary of the plan>"'
+        : 'when finished: loop msg done --text "<what you did>"';
     case 'review-request':
       return `answer: loop msg review --json '{"verdict":"approve|changes|cannot-review","summary":"…","findings":[{"severity":"high","title":"…","file":"…","line":1}]}'`;
     case 'question':
@@ -34,6 +36,32 @@ function surfaceBlock(changes: readonly SurfaceChange[], more = 0): string[] {
   ];
 }
 
+type Progress = { done: number; total: number } | undefined;
+
+/** A plan review request: why, then PLAN.md as it was sent (bounded). */
+function planRequestBody(p: Record<string, unknown>): string {
+  const progress = p.planProgress as Progress;
+  const counts = progress ? `, ${progress.total} item${progress.total === 1 ? '' : 's'}` : '';
+  return [
+    ...(p.notice ? [String(p.notice)] : []),
+    String(p.summary),
+    `--- PLAN.md (sha256 ${String(p.planHash ?? '?').slice(0, 12)}${counts}) ---`,
+    String(p.plan ?? ''),
+    '--- end of PLAN.md ---',
+  ].join('\n');
+}
+
+/** A change review request's lines about PLAN.md: how many items are checked, and which were checked off since the last review. */
+function checklistLines(p: Record<string, unknown>): string[] {
+  const progress = p.planProgress as Progress;
+  if (!progress) return [];
+  const off = (p.checkedOff as string[] | undefined) ?? [];
+  return [
+    `PLAN.md: ${progress.done}/${progress.total} items checked${off.length > 0 ? '; checked off since the last review:' : '; none checked off since the last review'}`,
+    ...off.map((item) => `- [x] ${item}`),
+  ];
+}
+
 /** A readable body for one message (used in terminals, `loop inbox` and `loop show`). */
 export function renderBody(envelope: Envelope): string {
   const p = envelope.payload as Record<string, unknown>;
@@ -43,6 +71,8 @@ export function renderBody(envelope: Envelope): string {
     case 'question':
     case 'answer':
       return String(p.text);
+    case 'plan':
+      return String(p.summary);
     case 'done':
       return [String(p.summary), ...((p.evidence as string[] | undefined) ?? []).map((e) => `- ${e}`)].join('\n');
     case 'review':
@@ -52,16 +82,18 @@ export function renderBody(envelope: Envelope): string {
       return [`proof ${p.passed ? 'PASSED' : 'FAILED'} on tree ${String(p.treeHash).slice(0, 12)}`, ...steps].join('\n');
     }
     case 'review-request': {
-      const receipt = p.receipt as Receipt;
+      if (p.subject === 'plan') return planRequestBody(p);
+      const receipt = p.receipt as Receipt | undefined;
       const claims = (p.claims as string[]).map((c) => `- ${c}`);
       return [
         ...(p.notice ? [String(p.notice)] : []),
         ...surfaceBlock((p.proofSurface as SurfaceChange[] | undefined) ?? [], Number(p.proofSurfaceMore ?? 0)),
         String(p.summary),
-        `proof ${receipt.passed ? 'PASSED' : 'FAILED'} on tree ${receipt.treeHash.slice(0, 12)}: ${receipt.steps.map(stepLine).join('; ') || 'no proof commands'}`,
+        ...(receipt ? [`proof ${receipt.passed ? 'PASSED' : 'FAILED'} on tree ${receipt.treeHash.slice(0, 12)}: ${receipt.steps.map(stepLine).join('; ') || 'no proof commands'}`] : []),
         'changes:',
         String(p.diffStat) || '(no changes)',
         ...(claims.length > 0 ? ['worker claims:', ...claims] : []),
+        ...checklistLines(p),
       ].join('\n');
     }
     case 'nack':

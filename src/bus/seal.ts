@@ -1,13 +1,13 @@
 import type { BusLimits } from './limits.js';
 import { byteLength } from './limits.js';
-import type { Envelope, Submission } from './message.js';
+import { goesToLoop, type Envelope, type Submission } from './message.js';
 import { checkDraft } from './validate.js';
 
 export type SealResult = { ok: true; envelope: Envelope } | { ok: false; reasons: string[] };
 
 /**
  * Turn an agent's submission into an envelope: validate it again (a spool file may have been written by hand),
- * add what only loop sets (`runId`, `seq`, `iteration`; the tree hash for claims and verdicts), check the size.
+ * add what only loop sets (`runId`, `seq`, `iteration`; the tree hash for plans, claims and verdicts), check the size.
  */
 export async function seal(
   submission: Submission,
@@ -19,7 +19,7 @@ export async function seal(
   const envelope: Envelope = {
     id: submission.id, runId: context.runId, seq: context.seq, from: submission.from, to, kind,
     iteration: context.iteration, at: submission.at, payload, ...(replyTo ? { replyTo } : {}),
-    ...(kind === 'done' || kind === 'review' ? { treeHash: await context.treeHash() } : {}),
+    ...(goesToLoop(kind) ? { treeHash: await context.treeHash() } : {}),
   };
   const size = byteLength(envelope);
   if (size > context.limits.envelopeBytes) return { ok: false, reasons: [`message is ${size} bytes; the envelope limit is ${context.limits.envelopeBytes}`] };

@@ -1,4 +1,4 @@
-import { AGENT_KINDS, isAgentKind, KINDS, PayloadSchemas, otherRole, type AgentKind, type Role } from './message.js';
+import { AGENT_KINDS, goesToLoop, isAgentKind, KINDS, PayloadSchemas, otherRole, type AgentKind, type Role } from './message.js';
 import { byteLength, type BusLimits } from './limits.js';
 
 /** What an agent asked to send. */
@@ -32,7 +32,7 @@ export function checkDraft(draft: Draft, limits: BusLimits): CheckResult {
   if (!allowed.includes(from)) return refuse(`only the ${allowed.join(' or ')} may send '${kind}' (you are the ${from})`);
 
   let to: Role | 'loop';
-  if (kind === 'done' || kind === 'review') {
+  if (goesToLoop(kind)) {
     if (draft.to !== undefined && draft.to !== 'loop' && draft.to !== otherRole(from)) {
       return refuse(`'${kind}' goes to loop; --to ${draft.to} is not allowed`);
     }

@@ -9,7 +9,7 @@ import type { RunContext } from '../loop/run-context.js';
 import type { LoopState } from '../loop/state.js';
 import { errorMessage } from '../errors.js';
 import { FILE_MODE } from '../run/fs-atomic.js';
-import { proofSurfaceFlag } from '../report/summary.js';
+import { planFlag, proofSurfaceFlag } from '../report/summary.js';
 import { idleGraceMs, isInteractive, useColor } from './env.js';
 import { liveStatusObserver } from './render/live-status.js';
 import { logLinesObserver } from './render/log-lines.js';
@@ -84,6 +84,8 @@ export async function drive(
   out(`loop: ${word} (exit ${outcome.exitCode}): ${outcome.reason}\n`);
   const surface = proofSurfaceFlag(context.manifest.proofSurface);
   if (surface) out(`loop: ${surface}\n`);
+  const plan = context.manifest.plan;
+  if (plan) out(`loop: plan ${plan.done}/${plan.total} items checked${planFlag(context.manifest.status, plan) ? ` — ${planFlag(context.manifest.status, plan)}` : ''}\n`);
   out(`loop: run ${context.ref.id} stored in ${context.ref.dir}\n`);
   if (outcome.exitCode === 130) out(`loop: continue it with: loop resume ${context.ref.id}\n`);
   else out(`loop: details: loop show ${context.ref.id}\n`);

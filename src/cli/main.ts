@@ -35,6 +35,7 @@ function buildProgram(): Command {
     .option('--reviewer <agent>', 'agent that reviews')
     .option('--proof <command>', 'proof command run by loop (repeatable; replaces the configured ones)', collect)
     .option('--max-iterations <n>', 'iteration cap', positiveInt('--max-iterations'))
+    .addOption(new Option('--plan <mode>', 'plan phase: review (PLAN.md approved before any code), write (no review), or off').choices(['review', 'write', 'off']))
     .addOption(new Option('--isolation <mode>', 'isolate the agents: sandbox (bubblewrap), none, or auto').choices(['auto', 'sandbox', 'none']))
     .option('--ci', 'unattended: plain log lines, no live screen')
     .action(lazy(async () => (await import('./commands/run.js')).runCommand));
@@ -94,7 +95,7 @@ function buildProgram(): Command {
   program
     .command('msg')
     .description('(for agents) send a message on the run bus')
-    .argument('<kind>', 'note | question | answer | done | review')
+    .argument('<kind>', 'note | question | answer | plan | done | review (plan and done: worker only; review: reviewer only)')
     .option('--to <role>', 'worker or reviewer (default: the other agent)')
     .option('--text <text>', "fills the kind's main text field (text or summary)")
     .option('--json <payload>', "the payload as JSON, or '-' to read it from stdin")

@@ -52,6 +52,8 @@ export function mergeConfig(base: Config, layer: ConfigFile | undefined): Config
     reviewer: layer.reviewer ?? base.reviewer,
     proof: layer.proof ?? base.proof,
     maxIterations: layer.maxIterations ?? base.maxIterations,
+    plan: layer.plan ?? base.plan,
+    maxPlanRounds: layer.maxPlanRounds ?? base.maxPlanRounds,
     maxMessages: layer.maxMessages ?? base.maxMessages,
     maxMinutes: layer.maxMinutes ?? base.maxMinutes,
     turnTimeoutMinutes: layer.turnTimeoutMinutes ?? base.turnTimeoutMinutes,

@@ -38,6 +38,11 @@ export const ConfigSchema = z
     reviewer: z.string().regex(AGENT_NAME).optional().describe('Agent that reviews; never edits the tree.'),
     proof: z.array(z.string().min(1)).optional().describe('Shell commands loop runs in the repo root; all must pass.'),
     maxIterations: z.number().int().min(1).max(100).optional().describe('Iteration cap: worker turn → done → proof → review.'),
+    plan: z
+      .enum(['review', 'write', 'off'])
+      .optional()
+      .describe('The plan phase: the worker writes PLAN.md (a checklist with the proof) and the reviewer approves it before any code is written (review), the worker writes it with no review (write), or no plan step (off).'),
+    maxPlanRounds: z.number().int().min(1).max(20).optional().describe('Plan reviews that may ask for changes before the run stops (exit 1).'),
     maxMessages: z.number().int().min(1).max(10_000).optional().describe('Cap on messages sent by agents in one run.'),
     maxMinutes: z.number().min(0.1).max(10_080).optional().describe('Wall-clock budget for a run, in minutes.'),
     turnTimeoutMinutes: z.number().min(0.05).max(1_440).optional().describe('How long one agent turn may take before the run is stopped.'),
@@ -85,6 +90,8 @@ export interface Config {
   reviewer: string;
   proof: string[];
   maxIterations: number;
+  plan: 'review' | 'write' | 'off';
+  maxPlanRounds: number;
   maxMessages: number;
   maxMinutes: number;
   turnTimeoutMinutes: number;
@@ -102,6 +109,8 @@ export const DEFAULT_CONFIG: Config = {
   reviewer: 'claude',
   proof: [],
   maxIterations: 5,
+  plan: 'review',
+  maxPlanRounds: 2,
   maxMessages: 200,
   maxMinutes: 120,
   turnTimeoutMinutes: 30,

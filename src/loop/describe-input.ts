@@ -7,6 +7,8 @@ export function describeInput(input: Input): Record<string, unknown> {
       return { type: 'message', id: input.envelope.id, kind: input.envelope.kind, from: input.envelope.from };
     case 'receipt':
       return { type: 'receipt', passed: input.receipt.passed, treeHash: input.receipt.treeHash };
+    case 'plan-read':
+      return 'problem' in input.file ? { type: 'plan-read', problem: input.file.problem } : { type: 'plan-read', hash: input.file.hash, bytes: input.file.bytes };
     default:
       return { ...input };
   }

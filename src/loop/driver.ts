@@ -15,6 +15,7 @@ import { finishRun, type FinishResult } from './finish-run.js';
 import { advance, type Input, type Outgoing } from './machine.js';
 import { manifestView } from './manifest-view.js';
 import { proveTree } from './prove-step.js';
+import { readPlanFile } from './read-plan.js';
 import { restartAgent } from './restart-agent.js';
 import { restoreReviewedTree } from './review-tree-steps.js';
 import { saveManifest, writeLoopShim, type RunContext } from './run-context.js';
@@ -174,6 +175,9 @@ export class Driver implements DriverCore {
     const step = advance(this.state, input);
     this.state = step.state;
     await this.send(step.send, describeInput(input), true);
+    // After the transition that decided them (a resume replays what has no transition, so nothing twice).
+    for (const { type, ...fields } of step.record ?? []) this.ctx.journal.append(String(type), fields);
+    if (step.readPlan) this.feed({ type: 'plan-read', file: readPlanFile(this.ctx.root) });
     if (step.forward && input.type === 'message') this.runners[input.envelope.to as Role]?.enqueue(input.envelope);
     // One proof at a time: a `resumed` after a replayed done must not start a second one.
     if (step.runProof && !this.jobs.busy('proof')) {

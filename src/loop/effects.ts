@@ -21,6 +21,10 @@ export interface Step {
   runProof: boolean;
   /** Save the change made during the review as a patch, and put the reviewed tree back in the working directory. */
   restoreTree?: { requestedTree: string; reviewTree: string };
+  /** Read PLAN.md and tell the machine what it holds (`plan-read`). */
+  readPlan?: boolean;
+  /** Journal lines to append with the transition (e.g. `plan.approved`). */
+  record?: Record<string, unknown>[];
 }
 
 export const step = (state: LoopState, effects: Partial<Omit<Step, 'state'>> = {}): Step => ({
@@ -29,6 +33,8 @@ export const step = (state: LoopState, effects: Partial<Omit<Step, 'state'>> = {
   forward: effects.forward ?? false,
   runProof: effects.runProof ?? false,
   ...(effects.restoreTree ? { restoreTree: effects.restoreTree } : {}),
+  ...(effects.readPlan ? { readPlan: true } : {}),
+  ...(effects.record && effects.record.length > 0 ? { record: effects.record } : {}),
 });
 
 export const finish = (state: LoopState, exitCode: number, reason: string): Step => {
@@ -43,11 +49,11 @@ export const nack = (envelope: Envelope, reason: string): Outgoing => ({
   replyTo: envelope.id,
 });
 
-export const taskMessage = (state: LoopState, text: string): Outgoing => ({
-  to: 'worker',
-  kind: 'task',
-  payload: { text, iteration: state.iteration },
-});
+/** A task for the worker; with a plan phase, every task says which phase it belongs to (`work` unless told). */
+export const taskMessage = (state: LoopState, text: string, phase?: 'plan' | 'work'): Outgoing => {
+  const shown = phase ?? (state.plan ? 'work' : undefined);
+  return { to: 'worker', kind: 'task', payload: { text, iteration: state.iteration, ...(shown ? { phase: shown } : {}) } };
+};
 
 /** The review request for the last proof: the proof-surface files first, then the task, diff stat, receipt and claims. */
 export function reviewRequest(state: LoopState, receipt: Receipt, options: { notice?: string; diffStat?: string } = {}): Outgoing {
@@ -66,6 +72,15 @@ export function reviewRequest(state: LoopState, receipt: Receipt, options: { not
       diffStat: options.diffStat ?? state.lastProof?.diffStat ?? '',
       receipt,
       claims: state.lastDone?.evidence ?? [],
+      ...checklistFields(state),
     },
   };
+}
+
+/** What a change review request says of PLAN.md: the checklist counts, and the items checked off since the last review. */
+function checklistFields(state: LoopState): Record<string, unknown> {
+  const checklist = state.checklist;
+  if (!checklist) return {};
+  const { done, total } = checklist.progress;
+  return { planProgress: { done, total }, ...(checklist.checkedOff.length > 0 ? { checkedOff: checklist.checkedOff } : {}) };
 }

@@ -2,7 +2,12 @@ import { SURFACE_LIST_MAX, type Envelope, type Receipt, type Role, type SurfaceC
 import { ExitCode } from '../errors.js';
 import { finish, nack, reviewRequest, step, taskMessage, type Step } from './effects.js';
 import { notAcceptedReason } from './next-iteration.js';
+import type { PlanProgress } from './plan-checklist.js';
+import {
+  firstWorkText, inPlanPhase, onDoneInPlanPhase, onPlanIdle, onPlanMessage, onPlanRead, onPlanReview, recordChecklist, reissuePlan, resumePlan, startPlan,
+} from './plan-rules.js';
 import { firstTaskText, fixTaskText, reminderText } from './prompts.js';
+import type { PlanFile } from './read-plan.js';
 import { onRestoreFailed, onReview, onReviewRequested, onTreeRestored } from './review-rules.js';
 import type { LoopState } from './state.js';
 
@@ -11,7 +16,8 @@ export type Input =
   | { type: 'start' }
   | { type: 'resumed'; reissue: Record<Role, boolean> }
   | { type: 'message'; envelope: Envelope }
-  | { type: 'receipt'; receipt: Receipt; diffStat: string; proofSurface?: SurfaceChange[] }
+  | { type: 'receipt'; receipt: Receipt; diffStat: string; proofSurface?: SurfaceChange[]; plan?: PlanProgress }
+  | { type: 'plan-read'; file: PlanFile }
   | { type: 'review-requested'; id: string; treeHash: string }
   | { type: 'tree-restored'; files: string[]; fileCount: number; patch: string }
   | { type: 'restore-failed'; reason: string; patch?: string }
@@ -44,16 +50,16 @@ function onDone(state: LoopState, envelope: Envelope): Step {
   return step(next, { runProof: true });
 }
 
-function onReceipt(state: LoopState, receipt: Receipt, diffStat: string, surface: SurfaceChange[]): Step {
+function onReceipt(state: LoopState, receipt: Receipt, diffStat: string, surface: SurfaceChange[], plan: PlanProgress | undefined): Step {
   if (state.phase !== 'proving') return step(state);
-  const next: LoopState = {
+  const next: LoopState = recordChecklist({
     ...state,
     phase: 'reviewing',
     lastProof: { passed: receipt.passed, treeHash: receipt.treeHash, receipt, diffStat },
     proofSurface: surface.length > 0 ? { files: surface.slice(0, SURFACE_LIST_MAX), total: surface.length, acknowledged: false } : undefined,
     requestedTree: undefined,
     surfaceAsks: 0,
-  };
+  }, plan);
   // The receipt goes to the reviewer inside the review request, and to the worker inside its next task (the
   // failing steps); no separate `proof` message: typed into the worker while the reviewer works, it cost the
   // worker a whole extra turn. The receipt stays in the journal (`proof.receipt`).
@@ -61,6 +67,7 @@ function onReceipt(state: LoopState, receipt: Receipt, diffStat: string, surface
 }
 
 function onIdle(state: LoopState, role: Role): Step {
+  if (inPlanPhase(state)) return onPlanIdle(state, role);
   const waitingFor = state.phase === 'working' ? 'worker' : state.phase === 'reviewing' ? 'reviewer' : undefined;
   if (waitingFor !== role) return step(state);
   const count = state.reminders[role] + 1;
@@ -80,8 +87,9 @@ function onIdle(state: LoopState, role: Role): Step {
 
 /** Send an agent that lost its context (relaunched without its own session) the request it owes an answer to. */
 function reissue(state: LoopState, role: Role): Step {
+  if (inPlanPhase(state)) return reissuePlan(state, role);
   if (role === 'worker' && state.phase === 'working') {
-    return step(state, { send: [taskMessage(state, `(loop restarted; this is your current task)\n${state.iteration === 1 ? firstTaskText(state) : fixTaskText(state, notAcceptedReason(state))}`)] });
+    return step(state, { send: [taskMessage(state, `(loop restarted; this is your current task)\n${state.iteration === 1 ? firstWorkText(state) : fixTaskText(state, notAcceptedReason(state))}`)] });
   }
   if (role === 'reviewer' && state.phase === 'reviewing' && state.lastProof) {
     return step(state, { send: [reviewRequest(state, state.lastProof.receipt)] });
@@ -94,6 +102,8 @@ export function advance(state: LoopState, input: Input): Step {
   if (state.finished) return step(state);
   switch (input.type) {
     case 'start': {
+      const planned = startPlan(state);
+      if (planned) return planned;
       const next: LoopState = { ...state, phase: 'working', iteration: 1 };
       return step(next, { send: [taskMessage(next, firstTaskText(next))] });
     }
@@ -102,6 +112,7 @@ export function advance(state: LoopState, input: Input): Step {
       if (state.phase === 'starting') return advance(state, { type: 'start' });
       if (state.phase === 'proving') return step(state, { runProof: true });
       if (state.phase === 'restoring' && state.restore) return step(state, { restoreTree: state.restore });
+      if (inPlanPhase(state)) return resumePlan(state, input.reissue);
       const role = state.phase === 'working' ? 'worker' : 'reviewer';
       return input.reissue[role] ? reissue(state, role) : step(state);
     }
@@ -113,12 +124,17 @@ export function advance(state: LoopState, input: Input): Step {
       if (counted.agentMessages > counted.maxMessages) {
         return finish(counted, ExitCode.budget, `message budget exhausted: ${counted.maxMessages} messages from agents (maxMessages)`);
       }
+      if (envelope.kind === 'plan') return onPlanMessage(counted, envelope);
+      if (envelope.kind === 'done' && inPlanPhase(counted)) return onDoneInPlanPhase(counted, envelope);
+      if (envelope.kind === 'review' && counted.phase === 'plan-review') return onPlanReview(counted, envelope);
       if (envelope.kind === 'done') return onDone(counted, envelope);
       if (envelope.kind === 'review') return onReview(counted, envelope);
       return step(counted, { forward: true });
     }
     case 'receipt':
-      return onReceipt(state, input.receipt, input.diffStat, input.proofSurface ?? []);
+      return onReceipt(state, input.receipt, input.diffStat, input.proofSurface ?? [], input.plan);
+    case 'plan-read':
+      return onPlanRead(state, input.file);
     case 'review-requested':
       return onReviewRequested(state, input.treeHash);
     case 'tree-restored':

@@ -9,6 +9,7 @@ export function manifestView(state: LoopState): Partial<Manifest> {
     iteration: state.iteration,
     lastProof: state.lastProof ? { passed: state.lastProof.passed, treeHash: state.lastProof.treeHash, at: state.lastProof.receipt.startedAt } : null,
     lastVerdict: state.lastReview?.verdict ?? null,
+    plan: state.checklist?.progress,
     proofSurface: surface && surface.total > 0
       ? { changed: surface.files.map((f) => f.file), count: surface.total, acknowledged: surface.acknowledged }
       : undefined,

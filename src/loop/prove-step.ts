@@ -5,11 +5,13 @@ import { diffStat } from '../proof/tree-hash.js';
 import { runTempDir } from '../run/owned-temp.js';
 import type { Input } from './machine.js';
 import type { Observer } from './observer.js';
+import { parseChecklist, type PlanProgress } from './plan-checklist.js';
+import { readPlanFile } from './read-plan.js';
 import type { RunContext } from './run-context.js';
 
 /**
  * Run the frozen proof commands on the tree as it is, journal the receipt, and diff the tree against the run's
- * start: the diff stat, and the proof-surface files changed since then. Cancelled (the run is ending): the
+ * start: the diff stat, and the proof-surface files changed since then; then read PLAN.md's checklist. Cancelled (the run is ending): the
  * running command's process group is stopped, `proof.cancelled` is journaled, and there is no receipt.
  */
 export async function proveTree(
@@ -38,10 +40,20 @@ export async function proveTree(
     if (signal?.aborted) throw new ProofCancelled(receipt.steps);
     ctx.journal.append('proof.receipt', { receipt });
     observer({ type: 'proof-done', receipt });
-    return { type: 'receipt', receipt, diffStat: stat, proofSurface };
+    const plan = planProgress(ctx, iteration);
+    return { type: 'receipt', receipt, diffStat: stat, proofSurface, ...(plan ? { plan } : {}) };
   } catch (error) {
     if (!(error instanceof ProofCancelled)) throw error;
     ctx.journal.append('proof.cancelled', { iteration, started: index, finishedSteps: error.steps.length });
     return undefined;
   }
+}
+
+/** PLAN.md's checklist at a done claim, journaled as `plan.progress`; undefined when there is no readable PLAN.md or it has no item. */
+function planProgress(ctx: RunContext, iteration: number): PlanProgress | undefined {
+  const file = readPlanFile(ctx.root);
+  if (!('text' in file)) return undefined;
+  const progress = parseChecklist(file.text);
+  ctx.journal.append('plan.progress', { iteration, hash: file.hash, ...progress });
+  return progress.total > 0 ? progress : undefined;
 }

@@ -71,7 +71,10 @@ export async function resumeRun(options: ResumeOptions): Promise<{ context: RunC
   const last = transitions.at(-1);
   const interruptedEnd = (last?.state as LoopState | undefined)?.finished && !events.some((e) => e.type === 'run.finished' && e.seq > last!.seq);
   let state = (interruptedEnd ? (last!.state as LoopState) : (lastLive?.state as LoopState | undefined)) ??
-    initialState({ task: manifest.task, proof: manifest.proof, maxIterations: config.maxIterations, maxMessages: config.maxMessages });
+    initialState({
+      task: manifest.task, proof: manifest.proof, maxIterations: config.maxIterations, maxMessages: config.maxMessages,
+      plan: { mode: started?.plan === undefined ? 'off' : config.plan, maxRounds: config.maxPlanRounds, ...(typeof started?.givenPlan === 'string' ? { given: started.givenPlan } : {}) },
+    });
   state = { ...state, maxIterations: config.maxIterations, reviewerMayEdit: config.reviewerMayEdit };
 
   const envelopes = envelopesOf(events);

@@ -2,6 +2,7 @@ import type { Envelope, Payload } from '../bus/message.js';
 import { ExitCode } from '../errors.js';
 import { finish, nack, reviewRequest, step, type Step } from './effects.js';
 import { nextIteration } from './next-iteration.js';
+import { checklistReviewed } from './plan-rules.js';
 import { SURFACE_ASK_AGAIN, SURFACE_NOT_ACKNOWLEDGED, surfaceFinding, TREE_CHANGED, treeChangedFinding } from './prompts.js';
 import type { LoopState } from './state.js';
 
@@ -27,12 +28,12 @@ export function onReview(state: LoopState, envelope: Envelope): Step {
     return step(voided, { restoreTree: restore });
   }
   const acknowledged = payload.verdict === 'approve' && payload.proofSurfaceReviewed === true;
-  const reviewed: LoopState = {
+  const reviewed: LoopState = checklistReviewed({
     ...state,
     lastReview,
     ...(state.proofSurface ? { proofSurface: { ...state.proofSurface, acknowledged } } : {}),
     reminders: { worker: 0, reviewer: 0 },
-  };
+  });
   const proof = reviewed.lastProof;
   if (payload.verdict === 'approve' && proof?.passed) {
     if (envelope.treeHash === undefined || envelope.treeHash === proof.treeHash) {

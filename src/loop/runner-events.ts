@@ -5,6 +5,12 @@ import type { AgentRunner, AgentRunnerEvents } from './agent-runner.js';
 import { recordDelivery, recordStuck } from './delivery-records.js';
 import type { DriverCore } from './driver-types.js';
 import { runnerRecords } from './runner-records.js';
+import { planWaitsFor } from './plan-rules.js';
+import type { LoopState } from './state.js';
+
+/** Does loop wait for a reply from this agent (a done claim, a plan, a review)? */
+const awaitsReply = (state: LoopState, role: Role): boolean =>
+  planWaitsFor(state) === role || (role === 'worker' ? state.phase === 'working' : state.phase === 'reviewing');
 
 /** With --ci, how long an agent may sit in a dialog before the run stops with exit 5. */
 const DIALOG_TIMEOUT_MS = 120_000;
@@ -23,7 +29,7 @@ export function runnerEvents(core: DriverCore, role: Role, runner: () => AgentRu
     },
     idleAfterTurn: () => core.feed({ type: 'idle-without-reply', role }),
     fault: (error) => core.feed({ type: 'infra', reason: `the ${role}'s runner failed: ${errorMessage(error)}` }),
-    awaitingReply: () => (role === 'worker' ? core.state.phase === 'working' : core.state.phase === 'reviewing'),
+    awaitingReply: () => awaitsReply(core.state, role),
   };
 }
 

@@ -16,7 +16,7 @@ import { prepareAgentAreas } from '../isolation/agent-area.js';
 import { resolveIsolation } from '../isolation/isolation.js';
 import { loadRoleKeys } from '../isolation/role-keys.js';
 import { initialState, type LoopState } from './state.js';
-import { resolveTask } from './task-text.js';
+import { givenPlan, resolveTask } from './task-text.js';
 
 export interface StartOptions {
   cwd: string;
@@ -46,6 +46,7 @@ export async function startRun(options: StartOptions): Promise<{ context: RunCon
     }
   }
   const task = resolveTask(options.prompt, options.cwd, repo.root);
+  const given = config.plan === 'off' ? undefined : givenPlan(options.prompt, repo.root);
   const isolation = await resolveIsolation(config.isolation, options.env.PATH);
   const baseTree = await treeHash(repo.root);
 
@@ -84,10 +85,14 @@ export async function startRun(options: StartOptions): Promise<{ context: RunCon
   journal.append('run.started', {
     runId: ref.id, repoId: repo.repoId, cwd: options.cwd, root: repo.root, pid: process.pid, task,
     worker: config.worker, reviewer: config.reviewer, proof: config.proof, maxIterations: config.maxIterations, baseTree, ci: options.ci,
+    plan: config.plan, ...(given ? { givenPlan: given } : {}),
   });
   journal.append('run.isolation', { ...isolation });
   const written = manifestFile.write(manifest);
-  const state = initialState({ task, proof: config.proof, maxIterations: config.maxIterations, maxMessages: config.maxMessages, reviewerMayEdit: config.reviewerMayEdit });
+  const state = initialState({
+    task, proof: config.proof, maxIterations: config.maxIterations, maxMessages: config.maxMessages, reviewerMayEdit: config.reviewerMayEdit,
+    plan: { mode: config.plan, maxRounds: config.maxPlanRounds, ...(given ? { given } : {}) },
+  });
   return {
     context: { ref, config, root: repo.root, journal, lock, manifest: written, manifestFile, agents, baseTree, ci: options.ci, env: options.env, isolation, keys, home: options.home },
     state,

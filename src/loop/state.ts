@@ -1,5 +1,37 @@
 import type { Finding, Receipt, Role, SurfaceChange, Verdict } from '../bus/message.js';
 import type { Phase } from '../run/manifest.js';
+import type { PlanProgress } from './plan-checklist.js';
+
+/** Config `plan`: the worker writes PLAN.md and the reviewer approves it first (`review`), no review (`write`), no plan step (`off`). */
+export type PlanMode = 'review' | 'write' | 'off';
+
+/** The plan phase of a run whose `plan` is `review` or `write` (see plan-rules.ts). */
+export interface PlanState {
+  mode: Exclude<PlanMode, 'off'>;
+  /** Config `maxPlanRounds`: plan reviews that may ask for changes before the run stops (exit 1). */
+  maxRounds: number;
+  /** Where a plan the worker must adopt comes from (a `.md` task file, or a PLAN.md with unchecked items). */
+  given?: string;
+  /** Plan tasks given so far (1 from the start). */
+  round: number;
+  /** A plan claim whose PLAN.md loop is reading. */
+  pending?: { id: string; summary: string };
+  /** The plan under review: its sha256, the text the reviewer was sent (bounded), the worker's summary, its checklist. */
+  review?: { hash: string; excerpt: string; summary: string; progress: PlanProgress };
+  /** The last plan review that asked for changes (its findings go into the next plan task). */
+  lastReview?: { verdict: Verdict; summary: string; findings: Finding[] };
+  /** The plan the work follows: approved by the reviewer, or (with `write`) accepted as written. */
+  approved?: { hash: string; round: number; reviewed: boolean };
+}
+
+/** PLAN.md's checklist as of the last read (a plan claim, a done claim), and what the review requests say of it. */
+export interface ChecklistState {
+  progress: PlanProgress;
+  /** Items checked when the last review arrived (or the plan was read). */
+  seen: string[];
+  /** Items checked off since then: listed in the change review request. */
+  checkedOff: string[];
+}
 
 /** The proof-surface files changed since the run started, as of the last proof (the list is capped). */
 export interface SurfaceState {
@@ -44,10 +76,25 @@ export interface LoopState {
   reproves: number;
   /** Reminders sent in the current turn, per role (an idle agent that has not answered). */
   reminders: Record<Role, number>;
+  /** The plan phase; absent when `plan` is `off` (and in runs journaled before it existed). */
+  plan?: PlanState;
+  /** PLAN.md's checklist, when there is one. */
+  checklist?: ChecklistState;
   finished?: { exitCode: number; reason: string; status: 'completed' | 'failed' | 'stopped' };
 }
 
-export function initialState(options: { task: string; proof: string[]; maxIterations: number; maxMessages: number; reviewerMayEdit?: boolean }): LoopState {
+export interface InitialOptions {
+  task: string;
+  proof: string[];
+  maxIterations: number;
+  maxMessages: number;
+  reviewerMayEdit?: boolean;
+  /** The plan phase (default: off). */
+  plan?: { mode: PlanMode; maxRounds: number; given?: string };
+}
+
+export function initialState(options: InitialOptions): LoopState {
+  const plan = options.plan;
   return {
     phase: 'starting',
     iteration: 0,
@@ -62,5 +109,8 @@ export function initialState(options: { task: string; proof: string[]; maxIterat
     cannotReview: 0,
     reproves: 0,
     reminders: { worker: 0, reviewer: 0 },
+    ...(plan && plan.mode !== 'off'
+      ? { plan: { mode: plan.mode, maxRounds: plan.maxRounds, round: 0, ...(plan.given ? { given: plan.given } : {}) } }
+      : {}),
   };
 }

@@ -1,6 +1,6 @@
 import { runTempDir } from '../run/owned-temp.js';
 import type { Arrival } from '../bus/intake.js';
-import type { Submission } from '../bus/message.js';
+import { goesToLoop, type Role, type Submission } from '../bus/message.js';
 import { seal } from '../bus/seal.js';
 import type { Refusal } from '../bus/spool.js';
 import { cachedTreeHash } from '../proof/tree-hash-cache.js';
@@ -45,7 +45,7 @@ async function takeSubmission(core: DriverCore, submission: Submission): Promise
   ctx.journal.append('message', { envelope });
   core.journaled.add(envelope.id, envelope.from);
   core.deps.observer({ type: 'message', envelope, delivered: false });
-  if ((envelope.kind === 'done' && envelope.from === 'worker') || (envelope.kind === 'review' && envelope.from === 'reviewer')) core.timers.clearTurn(envelope.from);
+  if (goesToLoop(envelope.kind)) core.timers.clearTurn(envelope.from as Role);
   await core.apply({ type: 'message', envelope });
 }
 

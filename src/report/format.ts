@@ -18,11 +18,12 @@ export const firstLine = (text: string, max = 60) => {
 
 /** The `loop ls` table. */
 export function formatTable(runs: RunSummary[]): string {
-  const header = ['RUN', 'STATUS', 'ITER', 'WORKER/REVIEWER', 'CREATED', 'TASK'];
+  const header = ['RUN', 'STATUS', 'ITER', 'PLAN', 'WORKER/REVIEWER', 'CREATED', 'TASK'];
   const rows = runs.map((r) => [
     r.id,
     r.result && !r.tampered ? `${r.status} (${r.result.exitCode})` : r.status,
     `${r.iteration}/${r.maxIterations}`,
+    r.plan ? `${r.plan.done}/${r.plan.total}` : '-',
     `${r.worker}/${r.reviewer}`,
     r.createdAt ? age(r.createdAt) : '?',
     r.error ? `(${r.error})` : firstLine(r.task),

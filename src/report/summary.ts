@@ -32,6 +32,8 @@ export interface RunSummary {
   /** The isolation the agents ran under. */
   isolation?: Manifest['isolation'];
   proofSurface?: Manifest['proofSurface'];
+  /** PLAN.md's checklist as of the last plan or done claim. */
+  plan?: Manifest['plan'];
   error?: string;
   chain?: ChainSummary;
   tampered?: true;
@@ -47,6 +49,12 @@ export function proofSurfaceFlag(surface: Manifest['proofSurface']): string | un
   return `proof surface changed (${files}), ${surface.acknowledged ? 'acknowledged' : 'NOT acknowledged'} by the reviewer`;
 }
 
+/** The flag of a run approved while PLAN.md still had unchecked items: `approved with 2 of 5 plan items unchecked`. */
+export function planFlag(status: string, plan: Manifest['plan']): string | undefined {
+  if (status !== 'completed' || !plan || plan.done >= plan.total) return undefined;
+  return `approved with ${plan.total - plan.done} of ${plan.total} plan item${plan.total === 1 ? '' : 's'} unchecked`;
+}
+
 /** Summarise one run from its manifest, checked against its journal (and lock liveness). A broken manifest is reported, not thrown. */
 export function summarize(ref: RunRef): RunSummary {
   try {
@@ -58,7 +66,7 @@ export function summarize(ref: RunRef): RunSummary {
       iteration: m.iteration, maxIterations: m.maxIterations, worker: m.roles.worker.agent, reviewer: m.roles.reviewer.agent,
       sessions: { worker: m.roles.worker.sessionId, reviewer: m.roles.reviewer.sessionId },
       task: m.task, createdAt: m.createdAt, updatedAt: m.updatedAt, result: m.result, lastProof: m.lastProof, lastVerdict: m.lastVerdict, isolation: m.isolation,
-      chain: chainSummary(chain), ...(m.proofSurface ? { proofSurface: m.proofSurface } : {}), ...(tampered ? { tampered: true as const, tamperReason: tampered, claimedStatus: m.status } : {}),
+      chain: chainSummary(chain), ...(m.proofSurface ? { proofSurface: m.proofSurface } : {}), ...(m.plan ? { plan: m.plan } : {}), ...(tampered ? { tampered: true as const, tamperReason: tampered, claimedStatus: m.status } : {}),
     };
   } catch (error) {
     return {

@@ -7,7 +7,7 @@ import { writeFileAtomic } from './fs-atomic.js';
 export const RunStatusSchema = z.enum(['running', 'completed', 'failed', 'stopped']);
 export type RunStatus = z.infer<typeof RunStatusSchema>;
 
-export const PhaseSchema = z.enum(['starting', 'working', 'proving', 'reviewing', 'restoring', 'finished']);
+export const PhaseSchema = z.enum(['starting', 'planning', 'plan-review', 'working', 'proving', 'reviewing', 'restoring', 'finished']);
 export type Phase = z.infer<typeof PhaseSchema>;
 
 const RoleInfoSchema = z.object({
@@ -40,6 +40,12 @@ export const ManifestSchema = z.object({
   lastVerdict: z.string().nullable().optional(),
   /** When files that can weaken the proof changed since the start: which (capped list), how many, and whether the reviewer acknowledged them. */
   proofSurface: z.object({ changed: z.array(z.string()), count: z.number().int().min(0), acknowledged: z.boolean() }).optional(),
+  /** PLAN.md's checklist as of the last plan or done claim: items checked, items in all, the items (capped list). */
+  plan: z.object({
+    done: z.number().int().min(0),
+    total: z.number().int().min(0),
+    items: z.array(z.object({ text: z.string(), done: z.boolean() })),
+  }).optional(),
   result: ResultSchema.optional(),
   /** The isolation in force for the agents (see src/isolation). */
   isolation: z.object({ mode: z.enum(['sandbox', 'none']), tool: z.string().optional(), program: z.string().optional(), why: z.string().optional() }).optional(),

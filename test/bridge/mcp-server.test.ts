@@ -43,7 +43,7 @@ describe('loop mcp', () => {
 
   test('offers each role its tools, with input schemas from the message schemas', async () => {
     const names = (await worker.listTools()).tools.map((t) => t.name).sort();
-    assert.deepEqual(names, ['inbox', 'send_answer', 'send_done', 'send_note', 'send_question', 'status']);
+    assert.deepEqual(names, ['inbox', 'send_answer', 'send_done', 'send_note', 'send_plan', 'send_question', 'status']);
     const reviewerTools = (await reviewer.listTools()).tools;
     assert.deepEqual(reviewerTools.map((t) => t.name).sort(), ['inbox', 'send_answer', 'send_note', 'send_question', 'send_review', 'status']);
     const review = reviewerTools.find((t) => t.name === 'send_review')!;

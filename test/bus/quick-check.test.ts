@@ -39,11 +39,11 @@ function finding(r: ReturnType<typeof random>): Record<string, unknown> {
 }
 
 function draft(r: ReturnType<typeof random>): Draft {
-  const kind = r.pick([...KINDS, 'bogus', 'note', 'note', 'done', 'review', 'review']);
+  const kind = r.pick([...KINDS, 'bogus', 'note', 'note', 'done', 'review', 'review', 'plan']);
   const payload: Record<string, unknown> = {};
   // Mostly the kind's own fields with plausible values, sometimes anything.
   if (kind === 'review') Object.assign(payload, { verdict: r.pick(['approve', 'changes', 'maybe']), summary: r.pick(STRINGS) });
-  else if (kind === 'done') payload.summary = r.pick(STRINGS);
+  else if (kind === 'done' || kind === 'plan') payload.summary = r.pick(STRINGS);
   else payload.text = r.pick(STRINGS);
   for (const field of FIELDS) if (r.next() < 0.15) payload[field] = value(r, 0);
   const reordered = r.next() < 0.3 ? Object.fromEntries(Object.entries(payload).reverse()) : payload;
@@ -85,6 +85,7 @@ describe('quickCheck', () => {
     sure({ from: 'reviewer', kind: 'question', to: 'worker', payload: { text: 'why?' } });
     sure({ from: 'worker', kind: 'answer', replyTo: 'm-000000001aaaaaaaa', payload: { text: 'because' } });
     sure({ from: 'worker', kind: 'done', payload: { summary: 'did it', evidence: ['npm test'] } });
+    sure({ from: 'worker', kind: 'plan', payload: { summary: 'three steps' } });
     sure({
       from: 'reviewer', kind: 'review',
       payload: { verdict: 'changes', summary: 's', findings: [{ severity: 'high', title: 't', file: 'a.ts', line: 1, endLine: 2, body: 'b' }] },
@@ -93,6 +94,8 @@ describe('quickCheck', () => {
 
   test('is unsure of every refusal (checkDraft words it)', () => {
     assert.equal(quickCheck({ from: 'worker', kind: 'review', payload: { verdict: 'approve', summary: 's' } }, [DEFAULT_LIMITS]), undefined);
+    assert.equal(quickCheck({ from: 'reviewer', kind: 'plan', payload: { summary: 's' } }, [DEFAULT_LIMITS]), undefined);
+    assert.equal(quickCheck({ from: 'worker', kind: 'plan', to: 'reviewer', payload: { summary: 's' } }, [DEFAULT_LIMITS])?.to, 'loop');
     assert.equal(quickCheck({ from: 'worker', kind: 'note', to: 'worker', payload: { text: 'x' } }, [DEFAULT_LIMITS]), undefined);
     assert.equal(quickCheck({ from: 'worker', kind: 'answer', payload: { text: 'x' } }, [DEFAULT_LIMITS]), undefined);
     assert.equal(quickCheck({ from: 'worker', kind: 'task', payload: { text: 'x', iteration: 1 } }, [DEFAULT_LIMITS]), undefined);

@@ -29,7 +29,7 @@ describe('quickEnvelopesOf', () => {
   test('is unsure when a candidate would not pass', () => {
     const bad: unknown[] = [
       { id: 'bogus' }, null, [], { ...envelope(), extra: 1 }, { ...envelope(), seq: 0 }, { ...envelope(), seq: 1.5 }, { ...envelope(), iteration: -1 },
-      { ...envelope(), kind: 'plan' }, { ...envelope(), from: 'x' }, { ...envelope(), payload: [] }, { ...envelope(), payload: null },
+      { ...envelope(), kind: 'shout' }, { ...envelope(), from: 'x' }, { ...envelope(), payload: [] }, { ...envelope(), payload: null },
       { ...envelope(), replyTo: 1 }, { ...envelope(), id: 'm-short' },
     ];
     for (const candidate of bad) {

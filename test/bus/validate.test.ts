@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { checkDraft, type CheckResult, type Draft } from '../../src/bus/validate.js';
 import { DEFAULT_LIMITS, type BusLimits } from '../../src/bus/limits.js';
 
-const AGENT_KINDS = 'note, question, answer, done, review';
+const AGENT_KINDS = 'note, question, answer, plan, done, review';
 
 const check = (draft: Draft, limits: BusLimits = DEFAULT_LIMITS) => checkDraft(draft, limits);
 const reasons = (result: CheckResult): string[] => {
@@ -54,6 +54,13 @@ describe('checkDraft: addressee', () => {
   test('default addressee is the other role', () => {
     assert.equal(accepted(check({ from: 'worker', kind: 'note', payload: { text: 'a' } })).to, 'reviewer');
     assert.equal(accepted(check({ from: 'reviewer', kind: 'note', payload: { text: 'a' } })).to, 'worker');
+  });
+
+  test('plan goes to loop, from the worker only', () => {
+    assert.equal(accepted(check({ from: 'worker', kind: 'plan', payload: { summary: 'three steps' } })).to, 'loop');
+    assert.equal(accepted(check({ from: 'worker', kind: 'plan', to: 'reviewer', payload: { summary: 'x' } })).to, 'loop');
+    assert.deepEqual(reasons(check({ from: 'reviewer', kind: 'plan', payload: { summary: 's' } })), ["only the worker may send 'plan' (you are the reviewer)"]);
+    assert.deepEqual(reasons(check({ from: 'worker', kind: 'plan', payload: { text: 's' } })), ['payload.summary: expected string, received undefined', 'payload: unknown field(s) text']);
   });
 
   test('done and review go to loop', () => {

@@ -117,6 +117,24 @@ describe('loadConfig precedence', () => {
   });
 });
 
+describe('the plan keys', () => {
+  test('plan review and maxPlanRounds 2 by default; .loop.json and flags override them', () => {
+    const { repo, home, cwd } = setup({ user: { plan: 'off' }, repo: { plan: 'write', maxPlanRounds: 4 } });
+    assert.equal(DEFAULT_CONFIG.plan, 'review');
+    assert.equal(DEFAULT_CONFIG.maxPlanRounds, 2);
+    const { config } = loadConfig({ cwd, repoRoot: repo, home });
+    assert.deepEqual([config.plan, config.maxPlanRounds], ['write', 4]);
+    assert.equal(loadConfig({ cwd, repoRoot: repo, home, flags: { plan: 'off' } }).config.plan, 'off');
+  });
+
+  test('a bad plan mode or round count names the file and the key', () => {
+    const mode = setup({ repo: { plan: 'later' } });
+    assert.equal(configErrorMessage(() => loadConfig({ cwd: mode.cwd, repoRoot: mode.repo, home: mode.home })), '.loop.json: plan: Invalid option: expected one of "review"|"write"|"off"');
+    const rounds = setup({ repo: { maxPlanRounds: 0 } });
+    assert.equal(configErrorMessage(() => loadConfig({ cwd: rounds.cwd, repoRoot: rounds.repo, home: rounds.home })), '.loop.json: maxPlanRounds: Too small: expected number to be >=1');
+  });
+});
+
 describe('loadConfig errors', () => {
   test('wrong type names the file relative to cwd and the dotted path', () => {
     const { repo, home, cwd } = setup({ repo: { maxIterations: 'five' } });

@@ -43,10 +43,12 @@ describe('configJsonSchema', () => {
     assert.equal(schema.additionalProperties, false);
     const properties = schema.properties as Record<string, Record<string, unknown>>;
     assert.deepEqual(Object.keys(properties).sort(), [
-      '$schema', 'agents', 'isolation', 'limits', 'maxIterations', 'maxMessages', 'maxMinutes', 'proof', 'proofSurface',
+      '$schema', 'agents', 'isolation', 'limits', 'maxIterations', 'maxMessages', 'maxMinutes', 'maxPlanRounds', 'plan', 'proof', 'proofSurface',
       'proofTimeoutSeconds', 'reviewer', 'reviewerMayEdit', 'terminal', 'turnTimeoutMinutes', 'worker',
     ]);
     assert.equal(properties.maxIterations!.type, 'integer');
+    assert.deepEqual(properties.plan!.enum, ['review', 'write', 'off']);
+    assert.equal(properties.maxPlanRounds!.type, 'integer');
     assert.equal(properties.proof!.type, 'array');
     assert.equal(properties.worker!.description, 'Agent that changes the code.');
     const agents = properties.agents!;

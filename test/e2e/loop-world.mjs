@@ -125,8 +125,16 @@ export class LoopWorld {
 
 export const envelopes = (events) => events.flatMap((e) => (e.type === 'message' ? [e.envelope] : e.type === 'transition' ? e.messages : []));
 
-/** Fake-model rules: the worker writes work.txt then claims done; the reviewer approves. Through MCP or `loop msg`. */
-export function pairScript({ via = 'mcp', reviewerChanges = 0, workerDelayMs = 0, reviewerDelayMs = 0, fixDelayMs = 0 } = {}) {
+/** What the scripted worker writes as PLAN.md in the plan phase: one item, checked off when the work is done. */
+export const E2E_PLAN = '# Plan\n\n- [ ] write work.txt\n\nProof: test -f work.txt\n';
+const CHECK_OFF = "sed -i 's/- \\[ \\]/- [x]/' PLAN.md 2>/dev/null";
+
+/**
+ * Fake-model rules: in the plan phase (loop's default) the worker writes PLAN.md and sends its plan, and the
+ * reviewer approves it (or asks for changes `planChanges` times); then the worker writes work.txt, checks the
+ * plan's item off and claims done; the reviewer approves. Through MCP or `loop msg`.
+ */
+export function pairScript({ via = 'mcp', reviewerChanges = 0, planChanges = 0, workerDelayMs = 0, reviewerDelayMs = 0, fixDelayMs = 0 } = {}) {
   const done = via === 'mcp'
     ? { mcpTool: 'send_done', args: { summary: 'wrote work.txt' } }
     : { shell: 'loop msg done --text "wrote work.txt"' };
@@ -134,10 +142,20 @@ export function pairScript({ via = 'mcp', reviewerChanges = 0, workerDelayMs = 0
     ? { mcpTool: 'send_review', args: { verdict: 'approve', summary: 'looks good', findings: [] } }
     : { shell: `loop msg review --json '{"verdict":"approve","summary":"looks good"}'` };
   const changes = { mcpTool: 'send_review', args: { verdict: 'changes', summary: 'needs a second line', findings: [{ severity: 'high', title: 'work.txt needs a second line', file: 'work.txt', line: 1 }] } };
-  const first = workerDelayMs > 0 ? { shell: 'echo first > work.txt', delayMs: workerDelayMs } : { shell: 'echo first > work.txt' };
+  const first = workerDelayMs > 0 ? { shell: `echo first > work.txt; ${CHECK_OFF}; true`, delayMs: workerDelayMs } : { shell: `echo first > work.txt; ${CHECK_OFF}; true` };
+  const writePlan = { shell: `printf '${E2E_PLAN.replace(/\n/g, '\\n')}' > PLAN.md` };
+  const plan = via === 'mcp' ? { mcpTool: 'send_plan', args: { summary: 'one step: write work.txt' } } : { shell: 'loop msg plan --text "one step: write work.txt"' };
+  const approvePlan = via === 'mcp'
+    ? { mcpTool: 'send_review', args: { verdict: 'approve', summary: 'the plan is fine', findings: [] } }
+    : { shell: `loop msg review --json '{"verdict":"approve","summary":"the plan is fine"}'` };
+  const planChangesStep = { mcpTool: 'send_review', args: { verdict: 'changes', summary: 'state the proof', findings: [{ severity: 'medium', title: 'say how work.txt is checked', file: 'PLAN.md', line: 1 }] } };
   const rules = [
+    // The plan phase first: its tasks and review requests hold the markers PLAN PHASE and PLAN REVIEW.
+    { name: 'worker-plan', match: 'PLAN PHASE:', steps: [writePlan, plan], final: 'plan sent' },
+    ...(planChanges > 0 ? [{ name: 'reviewer-plan-changes', match: 'PLAN REVIEW:', times: planChanges, steps: [planChangesStep], final: 'asked for plan changes' }] : []),
+    { name: 'reviewer-plan', match: 'PLAN REVIEW:', steps: [approvePlan], final: 'plan approved' },
     { name: 'worker-fix', match: 'Iteration \\d+ of \\d+: the previous attempt', times: fixDelayMs > 0 ? 1 : undefined, steps: [{ shell: 'echo second >> work.txt', ...(fixDelayMs > 0 ? { delayMs: fixDelayMs } : {}) }, done], final: 'worker fixed it' },
-    { name: 'worker-reminded', match: 'waiting for your done claim', steps: [{ shell: 'echo first > work.txt' }, done], final: 'worker finished after a reminder' },
+    { name: 'worker-reminded', match: 'waiting for your done claim', steps: [{ shell: `echo first > work.txt; ${CHECK_OFF}; true` }, done], final: 'worker finished after a reminder' },
     { name: 'worker', match: 'You are the WORKER', times: workerDelayMs > 0 ? 1 : undefined, steps: [first, done], final: 'worker finished' },
   ];
   if (reviewerChanges > 0) rules.push({ name: 'reviewer-changes', match: 'You are the REVIEWER', times: reviewerChanges, steps: [changes], final: 'asked for changes' });

@@ -24,7 +24,8 @@ describe('every pairing, each agent in its own sandbox', { concurrency: 1 }, () 
         assert.deepEqual([run.manifest.roles.worker.agent, run.manifest.roles.reviewer.agent], [worker, reviewer]);
         const receipt = run.events.find((e) => e.type === 'proof.receipt').receipt;
         assert.equal(receipt.passed, true);
-        assert.deepEqual(envelopes(run.events).filter((e) => e.from !== 'loop').map((e) => e.kind), ['done', 'review']);
+        assert.deepEqual(envelopes(run.events).filter((e) => e.from !== 'loop').map((e) => e.kind), ['plan', 'review', 'done', 'review']);
+        assert.deepEqual(run.manifest.plan, { done: 1, total: 1, items: [{ text: 'write work.txt', done: true }] });
       });
     }
   }

@@ -79,11 +79,20 @@ function assertCompleted(w, result, { iteration = 1 } = {}) {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 describe('real harnesses as a pair', { concurrency: 1 }, () => {
-  test('claude worker × codex reviewer, through MCP tools', async () => {
-    const w = await world(pairScript({ via: 'mcp' }));
+  test('claude worker × codex reviewer, through MCP tools, with the plan phase (plan changes once)', async () => {
+    const w = await world(pairScript({ via: 'mcp', planChanges: 1 }));
     w.configure({ worker: 'claude', reviewer: 'codex', proof: ['test -f work.txt'], maxIterations: 2 });
     const result = await w.loop(['run', '--ci', 'Create work.txt']);
     const run = assertCompleted(w, result);
+    // The plan phase: plan, changes, plan again, approved; then the work, the proof and the approval.
+    const route = envelopes(run.events).filter((e) => e.kind !== 'note').map((e) => `${e.from}:${e.kind}${e.payload.phase ? `(${e.payload.phase})` : ''}${e.payload.subject ? `(${e.payload.subject})` : ''}`);
+    assert.deepEqual(route, [
+      'loop:task(plan)', 'worker:plan', 'loop:review-request(plan)', 'reviewer:review', 'loop:task(plan)', 'worker:plan', 'loop:review-request(plan)', 'reviewer:review',
+      'loop:task(work)', 'worker:done', 'loop:review-request(change)', 'reviewer:review',
+    ]);
+    assert.equal(run.events.filter((e) => e.type === 'plan.approved').length, 1);
+    assert.deepEqual(run.manifest.plan, { done: 1, total: 1, items: [{ text: 'write work.txt', done: true }] });
+    assert.match(result.output, /^loop: plan 1\/1 items checked$/m);
     assert.match(run.manifest.roles.worker.sessionId, UUID);
     const first = run.events.find((e) => e.type === 'message.delivered');
     assert.equal(first.via, 'command-line', 'the first task goes on the command line');
@@ -91,7 +100,7 @@ describe('real harnesses as a pair', { concurrency: 1 }, () => {
     const done = envelopes(run.events).find((e) => e.kind === 'done');
     assert.equal(done.payload.summary, 'wrote work.txt');
     const tools = w.server.requests().filter((q) => q.reply?.kind === 'tool').map((q) => q.reply.name);
-    assert.ok(tools.includes('mcp__loop__send_done'), tools.join(', '));
+    assert.ok(tools.includes('mcp__loop__send_done') && tools.includes('mcp__loop__send_plan'), tools.join(', '));
     // Issue 7: the codex reviewer's thread id is known (found in its session file) before its first approval.
     const found = run.events.find((e) => e.type === 'agent.session' && e.role === 'reviewer');
     const review = run.events.find((e) => e.type === 'message' && e.envelope.kind === 'review');
@@ -110,7 +119,7 @@ describe('real harnesses as a pair', { concurrency: 1 }, () => {
     assert.match(run.manifest.roles.reviewer.sessionId, UUID);
     assert.match(run.manifest.roles.worker.sessionId ?? '', /^[0-9a-f-]{36}$/, 'the codex thread id was captured from notify');
     const via = envelopes(run.events).filter((e) => e.from !== 'loop');
-    assert.deepEqual(via.map((e) => e.kind), ['done', 'review']);
+    assert.deepEqual(via.map((e) => e.kind), ['plan', 'review', 'done', 'review']);
     const tools = w.server.requests().filter((q) => q.reply?.kind === 'tool').map((q) => `${q.dialect}:${q.reply.name}`);
     assert.ok(tools.includes('openai:exec_command') && tools.includes('gemini:run_shell_command'), tools.join(', '));
   });
@@ -121,8 +130,8 @@ describe('real harnesses as a pair', { concurrency: 1 }, () => {
     const result = await w.loop(['run', '--ci', 'Create work.txt']);
     const run = assertCompleted(w, result, { iteration: 2 });
     const reviews = envelopes(run.events).filter((e) => e.kind === 'review').map((e) => e.payload.verdict);
-    assert.deepEqual(reviews, ['changes', 'approve']);
-    const fix = envelopes(run.events).filter((e) => e.kind === 'task')[1];
+    assert.deepEqual(reviews, ['approve', 'changes', 'approve'], 'the plan, then the change twice');
+    const fix = envelopes(run.events).filter((e) => e.kind === 'task' && e.payload.phase === 'work')[1];
     assert.match(fix.payload.text, /\[high\] work\.txt needs a second line/);
     assert.equal(readFileSync(join(w.repo, 'work.txt'), 'utf8'), 'first\nsecond\n');
   });
@@ -174,7 +183,8 @@ describe('real harnesses as a pair', { concurrency: 1 }, () => {
 
   test('a codex worker killed in its first turn: `loop resume <codex thread id>` continues it on its own session', async () => {
     const w = await world(pairScript({ via: 'mcp', workerDelayMs: 6000 }));
-    w.configure({ worker: 'codex', reviewer: 'claude', proof: ['test -f work.txt'], maxIterations: 2 });
+    // About the worker's first turn: without the plan phase, that is the slow work turn.
+    w.configure({ worker: 'codex', reviewer: 'claude', proof: ['test -f work.txt'], maxIterations: 2, plan: 'off' });
     const first = w.loop(['run', '--ci', 'Create work.txt']);
     const found = await waitForEvent(w, (e) => e.type === 'agent.session' && e.role === 'worker');
     const before = w.run();
@@ -190,7 +200,7 @@ describe('real harnesses as a pair', { concurrency: 1 }, () => {
 
   test('loop killed before claude saved its session: resume starts claude afresh with the task, and completes', async () => {
     const w = await world(pairScript({ via: 'mcp', workerDelayMs: 4000 }));
-    w.configure({ worker: 'claude', reviewer: 'codex', proof: ['test -f work.txt'], maxIterations: 2 });
+    w.configure({ worker: 'claude', reviewer: 'codex', proof: ['test -f work.txt'], maxIterations: 2, plan: 'off' });
     const first = w.loop(['run', '--ci', 'Create work.txt']);
     const started = await waitForEvent(w, (e) => e.type === 'agent.started' && e.role === 'worker');
     await waitFor(() => w.run().manifest.roles.worker.sessionId === started.sessionId, 'the manifest to record the session');
@@ -212,7 +222,7 @@ describe('real harnesses as a pair', { concurrency: 1 }, () => {
 
   test('a message to a busy agent waits until its turn ends, and arrives once', async () => {
     const w = await world(pairScript({ via: 'mcp', workerDelayMs: 5000, reviewerDelayMs: 4000 }));
-    w.configure({ worker: 'codex', reviewer: 'claude', proof: ['test -f work.txt'], maxIterations: 2 });
+    w.configure({ worker: 'codex', reviewer: 'claude', proof: ['test -f work.txt'], maxIterations: 2, plan: 'off' });
     const pending = w.loop(['run', '--ci', 'Create work.txt']);
     await waitForEvent(w, (e) => e.type === 'agent.started' && e.role === 'reviewer');
     await sleep(1500); // the worker is busy: its first model reply is delayed

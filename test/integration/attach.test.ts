@@ -15,6 +15,7 @@ describe('loop attach', () => {
     w.configure(
       { on: { task: [[gate(w, 'work'), { write: ['work.txt', 'x'] }, { msg: ['done', '--text', 'ok'] }]] } },
       { on: { 'review-request': [[{ msg: ['review', '--json', '{"verdict":"approve","summary":"ok"}'] }]] } },
+      { plan: 'off' }, // one review request, held back by the gate until the human has typed
     );
     const run = w.loop(['run', '--ci', 'do it']);
     await waitFor(() => w.runDirs().some((d) => existsSync(join(d, 'attach-reviewer.json'))), 'the run to announce its attach socket');

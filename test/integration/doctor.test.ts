@@ -20,7 +20,7 @@ describe('loop doctor', () => {
     const result = await doctor([]);
     assert.equal(result.exitCode, 1, result.stdout);
     assert.match(result.stdout, /^✓ node-pty +spawned a pseudo-terminal/m);
-    assert.match(result.stdout, /^✓ MCP bridge +loop mcp answered \(6 tools: send_note, send_question, send_answer, send_done, inbox, status\)/m);
+    assert.match(result.stdout, /^✓ MCP bridge +loop mcp answered \(7 tools: send_note, send_question, send_answer, send_plan, send_done, inbox, status\)/m);
     assert.match(result.stdout, /^✗ codex +not installed \(no `codex` on PATH\)\n +fix: npm install -g @openai\/codex$/m);
     assert.match(result.stdout, /^✗ claude +not installed/m);
     assert.match(result.stdout, /^- gemini +not installed/m, 'gemini is not configured, so it is optional');

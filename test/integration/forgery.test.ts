@@ -23,7 +23,8 @@ function stage(w: World, isolation: 'sandbox' | 'none', attack: Action[], review
     { on: { task: [[{ write: ['work.txt', 'done\n'] }, { msg: ['done', '--text', 'finished'] }, { sh: waitReviewing }, ...attack, { sh: `touch ${marker}` }], []] } },
     // The real reviewer answers only after the attack, and never approves.
     { on: { 'review-request': [[{ sh: `until [ -f ${reviewerGate} ]; do sleep 0.05; done` }, { msg: ['review', '--json', '{"verdict":"changes","summary":"not yet","findings":[{"severity":"high","title":"missing tests"}]}'] }]] } },
-    { maxIterations: 1, isolation },
+    // The attacks aim at the change review: no plan phase (its approval would be a real one).
+    { maxIterations: 1, isolation, plan: 'off' },
   );
   return marker;
 }

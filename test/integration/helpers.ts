@@ -163,9 +163,15 @@ export async function waitForJournal(w: World, predicate: (events: Record<string
   throw new Error('timed out waiting for the journal');
 }
 
-/** Has the review request been delivered to the reviewer? */
+/** loop's tasks of the work phase (with the plan phase, the plan tasks come first). */
+export const workTasks = (events: Record<string, any>[]) => envelopes(events).filter((e) => e.kind === 'task' && e.payload.phase !== 'plan');
+
+/** The review requests of a change (not of the plan). */
+export const changeRequests = (events: Record<string, any>[]) => envelopes(events).filter((e) => e.kind === 'review-request' && e.payload.subject !== 'plan');
+
+/** Has a review request of the change been delivered to the reviewer? */
 export const reviewRequested = (events: Record<string, any>[]) =>
-  events.some((e) => e.type === 'message.delivered' && envelopes(events).find((m) => m.id === e.id)?.kind === 'review-request');
+  events.some((e) => e.type === 'message.delivered' && changeRequests(events).some((m) => m.id === e.id));
 
 /** SIGKILL a running `loop run` once the journal satisfies `predicate`; returns the run as the dead process left it. */
 export async function killLoopWhen(w: World, running: ReturnType<World['loop']>, predicate: (events: Record<string, any>[]) => boolean) {

@@ -50,6 +50,7 @@ describe('loop resume and the journal', () => {
     assert.equal(run.manifest.status, 'completed');
     assert.equal(run.events.filter((e) => e.type === 'run.resumed').length, 1);
     const kinds = run.events.filter((e) => e.type === 'message.delivered').map((e) => envelopes(run.events).find((m) => m.id === e.id)?.kind);
-    assert.deepEqual(kinds.filter((k) => k === 'task' || k === 'review-request'), ['task', 'review-request'], kinds.join(', '));
+    // From the beginning: the plan task and its review, then the work task and its review.
+    assert.deepEqual(kinds.filter((k) => k === 'task' || k === 'review-request'), ['task', 'review-request', 'task', 'review-request'], kinds.join(', '));
   });
 });

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { agentPids, envelopes, gate, gatePath, isAlive, killLoopWhen, openGate, readRun, reviewRequested, useWorlds, waitFor, waitForJournal, type World } from './helpers.js';
+import { agentPids, changeRequests, envelopes, gate, gatePath, isAlive, killLoopWhen, openGate, readRun, reviewRequested, useWorlds, waitFor, waitForJournal, type World } from './helpers.js';
 
 const world = useWorlds();
 
@@ -35,7 +35,7 @@ describe('loop resume after the loop process is killed', () => {
     assert.ok(run.events.some((e) => e.type === 'run.resumed'));
     run.events.forEach((e, i) => assert.equal(e.seq, i + 1));
     assertNoDoubleDelivery(w, run.events);
-    const requests = envelopes(run.events).filter((e) => e.kind === 'review-request');
+    const requests = changeRequests(run.events);
     assert.equal(requests.length, 2, 'the relaunched reviewer gets a fresh review request');
   });
 
@@ -54,8 +54,8 @@ describe('loop resume after the loop process is killed', () => {
     const resumed = await w.loop(['resume', '--ci', killed.manifest.id]);
     assert.equal(resumed.exitCode, 0, resumed.all);
     const run = readRun(dir);
-    const tasks = envelopes(run.events).filter((e) => e.kind === 'task');
-    assert.deepEqual(tasks.map((t) => t.id), [taskId]);
+    const planTasks = envelopes(run.events).filter((e) => e.kind === 'task' && e.payload.phase === 'plan');
+    assert.deepEqual(planTasks.map((t) => t.id), [taskId]);
     assertNoDoubleDelivery(w, run.events);
   });
 

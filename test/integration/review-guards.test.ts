@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { envelopes, useWorlds } from './helpers.js';
+import { changeRequests, envelopes, useWorlds, workTasks } from './helpers.js';
 
 const world = useWorlds();
 
@@ -28,9 +28,11 @@ describe('loop run: the reviewer never edits the tree', () => {
     assert.equal(statSync(patch).mode & 0o777, 0o600);
     assert.match(readFileSync(patch, 'utf8'), /^-work\n\+reviewer edit$/m);
 
-    const requested = run.events.filter((e) => e.type === 'review.requested');
+    // The change reviews (the plan review comes first).
+    const requests = changeRequests(run.events);
+    const requested = run.events.filter((e) => e.type === 'review.requested' && requests.some((r) => r.id === e.id));
     assert.equal(requested.length, 2);
-    const reviews = envelopes(run.events).filter((e) => e.kind === 'review');
+    const reviews = envelopes(run.events).filter((e) => e.kind === 'review' && e.seq > requests[0].seq);
     const changed = run.events.filter((e) => e.type === 'review.tree-changed');
     assert.equal(changed.length, 1);
     const { seq: _seq, at: _at, prev: _prev, ...event } = changed[0]!;
@@ -41,7 +43,7 @@ describe('loop run: the reviewer never edits the tree', () => {
     assert.equal(reviews[1].treeHash, requested[0]!.treeHash, 'the second approval is on the reviewed tree');
     assert.match(result.all, new RegExp(`warning: the tree changed during the review \\(1 file\\(s\\)\\); loop restored the reviewed tree and saved the change as ${patch}`));
 
-    const task = envelopes(run.events).filter((e) => e.kind === 'task')[1];
+    const task = workTasks(run.events)[1];
     const text = task.payload.text as string;
     assert.match(text, /^Iteration 2 of 3: the previous attempt was not accepted \(the tree changed during the review\)\./);
     assert.ok(text.includes(`- [medium] the tree changed during the review (files: work.txt): loop restored the reviewed tree and saved the change as ${patch}; apply it if you agree: git apply ${patch}`), text);
@@ -91,7 +93,7 @@ describe('loop run: the proof surface', () => {
     assert.equal(run.manifest.iteration, 1);
     assert.deepEqual(run.manifest.proofSurface, { changed: ['test/a.test.js'], count: 1, acknowledged: true });
 
-    const requests = envelopes(run.events).filter((e) => e.kind === 'review-request');
+    const requests = changeRequests(run.events);
     assert.equal(requests.length, 2);
     assert.equal(requests[0].payload.subject, 'change');
     assert.deepEqual(requests[0].payload.proofSurface, [{ file: 'test/a.test.js', status: 'deleted', added: 0, removed: 3 }]);
@@ -118,8 +120,8 @@ describe('loop run: the proof surface', () => {
     const run = w.onlyRun();
     assert.equal(run.manifest.status, 'failed');
     assert.equal(run.manifest.result.reason, 'not proven after 2 iteration(s): the reviewer approved without acknowledging the proof-surface change (raise --max-iterations to allow more)');
-    assert.equal(envelopes(run.events).filter((e) => e.kind === 'review-request').length, 4);
-    const task = envelopes(run.events).filter((e) => e.kind === 'task')[1];
+    assert.equal(changeRequests(run.events).length, 4);
+    const task = workTasks(run.events)[1];
     assert.ok((task.payload.text as string).includes('- [high] the reviewer did not acknowledge the proof-surface change (files: test/a.test.js): '), task.payload.text);
     const show = await w.loop(['show', run.manifest.id]);
     assert.match(show.stdout, /^surface {3}proof surface changed \(1 file\), NOT acknowledged by the reviewer$/m);

@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { agentPids, envelopes, isAlive, useWorlds } from './helpers.js';
+import { agentPids, envelopes, isAlive, useWorlds, workTasks } from './helpers.js';
 
 const world = useWorlds();
 
@@ -40,8 +40,13 @@ describe('loop run --ci with command agents', () => {
     const receipt = run.events.find((e) => e.type === 'proof.receipt')!.receipt;
     assert.equal(receipt.passed, true);
     assert.equal(receipt.steps[0].command, 'test -f work.txt');
-    const kinds = envelopes(run.events).map((e) => `${e.from}>${e.to}:${e.kind}`);
-    assert.deepEqual(kinds, ['loop>worker:task', 'worker>loop:done', 'loop>reviewer:review-request', 'reviewer>loop:review']);
+    // The plan phase (by default), then the work.
+    const kinds = envelopes(run.events).map((e) => `${e.from}>${e.to}:${e.kind}${e.payload.phase ? `(${e.payload.phase})` : ''}${e.payload.subject ? `(${e.payload.subject})` : ''}`);
+    assert.deepEqual(kinds, [
+      'loop>worker:task(plan)', 'worker>loop:plan', 'loop>reviewer:review-request(plan)', 'reviewer>loop:review',
+      'loop>worker:task(work)', 'worker>loop:done', 'loop>reviewer:review-request(change)', 'reviewer>loop:review',
+    ]);
+    assert.deepEqual(run.manifest.plan, { done: 1, total: 1, items: [{ text: 'carry out the scripted task', done: true }] });
     assert.equal(statSync(run.dir).mode & 0o777, 0o700);
     assert.equal(statSync(join(run.dir, 'manifest.json')).mode & 0o777, 0o600);
     assert.equal(statSync(join(run.dir, 'events.jsonl')).mode & 0o777, 0o600);
@@ -60,7 +65,7 @@ describe('loop run --ci with command agents', () => {
     const run = w.onlyRun();
     assert.equal(run.manifest.iteration, 2);
     assert.equal(run.manifest.status, 'completed');
-    const tasks = envelopes(run.events).filter((e) => e.kind === 'task');
+    const tasks = workTasks(run.events);
     assert.equal(tasks.length, 2);
     assert.match(tasks[1].payload.text, /\[high\] Missing newline handling \(work\.txt:1\)/);
     assert.equal(tasks[1].payload.iteration, 2);
@@ -76,7 +81,7 @@ describe('loop run --ci with command agents', () => {
     assert.equal(run.manifest.iteration, 2);
     assert.equal(run.manifest.result.exitCode, 1);
     assert.match(run.manifest.result.reason, /not proven after 2 iteration\(s\): proof failed: `echo broken >&2; exit 3` exited 3.*--max-iterations/);
-    const second = envelopes(run.events).filter((e) => e.kind === 'task')[1];
+    const second = workTasks(run.events)[1];
     assert.match(second.payload.text, /Failing proof steps:[\s\S]*exited 3[\s\S]*broken/);
   });
 
@@ -125,7 +130,7 @@ describe('loop run --ci with command agents', () => {
     assert.equal(result.exitCode, 3, result.all);
     const run = w.onlyRun();
     assert.match(run.manifest.result.reason, /the worker went idle 3 times without sending a done claim/);
-    const tasks = envelopes(run.events).filter((e) => e.kind === 'task');
+    const tasks = workTasks(run.events);
     assert.equal(tasks.length, 3);
     assert.match(tasks[1].payload.text, /^Reminder/);
   });

@@ -1,6 +1,6 @@
 // Inputs, receipts and states for the tests of the pure pair-loop machine.
 import { advance, type Input, type Step } from '../../src/loop/machine.js';
-import { initialState, type LoopState } from '../../src/loop/state.js';
+import { initialState, type LoopState, type PlanMode } from '../../src/loop/state.js';
 import type { Envelope, Receipt, SurfaceChange } from '../../src/bus/message.js';
 
 export const TREE_A = 'a'.repeat(40);
@@ -30,6 +30,15 @@ export const done = (treeHash = TREE_A, evidence?: string[]): Input => ({
 export const review = (verdict: 'approve' | 'changes' | 'cannot-review', treeHash: string | undefined = TREE_A, findings: unknown[] = [], extra: Record<string, unknown> = {}): Input => ({
   type: 'message',
   envelope: envelope({ from: 'reviewer', to: 'loop', kind: 'review', ...(treeHash ? { treeHash } : {}), payload: { verdict, summary: `verdict ${verdict}`, findings, ...extra } }),
+});
+export const planMsg = (summary = 'the plan'): Input => ({
+  type: 'message',
+  envelope: envelope({ from: 'worker', to: 'loop', kind: 'plan', treeHash: TREE_A, payload: { summary } }),
+});
+export const PLAN_TEXT = '# Plan\n\n- [x] read the code\n- [ ] add the flag\n- [ ] test it\n\nProof: npm test\n';
+export const planRead = (text: string | null = PLAN_TEXT, hash = 'f'.repeat(64)): Input => ({
+  type: 'plan-read',
+  file: text === null ? { problem: 'there is no PLAN.md at the repository root' } : { text, bytes: text.length, hash },
 });
 export const note = (from: 'worker' | 'reviewer' = 'worker'): Input => ({
   type: 'message',
@@ -75,9 +84,12 @@ export function feed(state: LoopState, ...inputs: Input[]): Step[] {
   return steps;
 }
 export const last = (steps: Step[]): Step => steps[steps.length - 1]!;
-export type Options = Partial<{ maxIterations: number; maxMessages: number; reviewerMayEdit: boolean }>;
+export type Options = Partial<{ maxIterations: number; maxMessages: number; reviewerMayEdit: boolean; plan: PlanMode; maxPlanRounds: number; given: string }>;
 export const fresh = (options: Options = {}) =>
-  initialState({ task: 'Add a --verbose flag', proof: ['npm test'], maxIterations: options.maxIterations ?? 5, maxMessages: options.maxMessages ?? 100, reviewerMayEdit: options.reviewerMayEdit });
+  initialState({
+    task: 'Add a --verbose flag', proof: ['npm test'], maxIterations: options.maxIterations ?? 5, maxMessages: options.maxMessages ?? 100, reviewerMayEdit: options.reviewerMayEdit,
+    ...(options.plan ? { plan: { mode: options.plan, maxRounds: options.maxPlanRounds ?? 2, ...(options.given ? { given: options.given } : {}) } } : {}),
+  });
 /** A state in `reviewing` after start → done → receipt. */
 export const reviewingWith = (r: Receipt, options: Options = {}) =>
   last(feed(fresh(options), { type: 'start' }, done(r.treeHash), receipt(r))).state;

@@ -8,6 +8,7 @@ interface RunOptions {
   reviewer?: string;
   proof?: string[];
   maxIterations?: number;
+  plan?: 'review' | 'write' | 'off';
   isolation?: 'auto' | 'sandbox' | 'none';
   ci?: boolean;
 }
@@ -19,6 +20,7 @@ export async function runCommand(prompt: string | undefined, options: RunOptions
     ...(options.reviewer ? { reviewer: options.reviewer } : {}),
     ...(options.proof ? { proof: options.proof } : {}),
     ...(options.maxIterations ? { maxIterations: options.maxIterations } : {}),
+    ...(options.plan ? { plan: options.plan } : {}),
     ...(options.isolation ? { isolation: options.isolation } : {}),
   };
   const ci = Boolean(options.ci);

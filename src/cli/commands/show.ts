@@ -1,6 +1,6 @@
 import { renderBody } from '../../bus/render.js';
 import { RunStore } from '../../run/store.js';
-import { details, proofSurfaceFlag, summarize } from '../../report/summary.js';
+import { details, planFlag, proofSurfaceFlag, summarize } from '../../report/summary.js';
 import { firstLine } from '../../report/format.js';
 import type { ChainSummary } from '../../report/integrity.js';
 import { home } from '../env.js';
@@ -43,6 +43,13 @@ export async function showCommand(query: string, options: { json?: boolean }): P
   if (flag && summary.proofSurface) {
     const more = summary.proofSurface.count - summary.proofSurface.changed.length;
     lines.push(`surface   ${flag}`, `          ${summary.proofSurface.changed.join(', ')}${more > 0 ? `, +${more} more` : ''}`);
+  }
+  if (summary.plan) {
+    const flag = planFlag(summary.status, summary.plan);
+    lines.push(`plan      ${summary.plan.done}/${summary.plan.total} items checked${flag ? ` — ${flag}` : ''}`);
+    lines.push(...summary.plan.items.map((item) => `          [${item.done ? 'x' : ' '}] ${item.text}`));
+    const more = summary.plan.total - summary.plan.items.length;
+    if (more > 0) lines.push(`          +${more} more`);
   }
   if (summary.error) lines.push(`problem   ${summary.error}`);
   if (summary.status === 'interrupted' || summary.status === 'stopped') lines.push(`resume    loop resume ${summary.id}`);

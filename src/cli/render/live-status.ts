@@ -1,5 +1,6 @@
 import type { Role } from '../../bus/message.js';
 import type { Observer, RunNotice } from '../../loop/observer.js';
+import { progressLabel } from '../../loop/plan-checklist.js';
 import type { LoopState } from '../../loop/state.js';
 import type { AgentActivity } from '../../pty/types.js';
 import { messageSummary, noticeLine } from './notice-text.js';
@@ -32,7 +33,7 @@ export function liveStatusObserver(write: (text: string) => void, color: boolean
     timer = undefined;
     const s = view.state;
     const rows = [
-      paint('1', `loop · run ${view.runId} · ${s ? `iteration ${s.iteration}/${s.maxIterations} · ${s.phase}` : 'starting'} · ${elapsed(Date.now() - view.started)}`),
+      paint('1', `loop · run ${view.runId} · ${s ? `iteration ${s.iteration}/${s.maxIterations} · ${s.phase}${s.checklist ? ` · ${progressLabel(s.checklist.progress)}` : ''}` : 'starting'} · ${elapsed(Date.now() - view.started)}`),
       ...(['worker', 'reviewer'] as const).map((role) => {
         const activity = view.agents[role].activity;
         const shown = activity === 'needs-input' ? paint('33', `needs you: loop attach ${view.runId} ${role}`) : activity;
