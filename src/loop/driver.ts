@@ -120,7 +120,7 @@ export class Driver implements DriverCore {
     const { send, held, errors } = splitUndelivered(this.ctx, resume.undelivered, resume.sessions);
     for (const text of errors) this.deps.observer({ type: 'warning', text });
     for (const { envelope, role, detail } of held) recordDelivery(this, role, envelope, { attempts: 0, via: 'session', confirmedBy: 'session record', bytes: 0, detail });
-    for (const envelope of send) this.runners[envelope.to as Role].enqueue(envelope);
+    for (const envelope of send) this.deliver(envelope);
   }
 
   /** Stop the run (SIGINT, SIGTERM, `loop stop`): exit 130, resumable. */

@@ -58,7 +58,7 @@ export function reviewSummary(state: LoopState): string {
 }
 
 /** Why a review did not count as given. */
-export const TREE_CHANGED = 'the tree changed during the review';
+export const TREE_CHANGED = 'the tree changed during the review (reviewerMayEdit: false)';
 export const SURFACE_NOT_ACKNOWLEDGED = 'the reviewer approved without acknowledging the proof-surface change';
 
 /** The line on top of a review request sent again because an approval lacked the proof-surface acknowledgement. */

@@ -55,7 +55,7 @@ describe('advance: the reviewer never edits the tree', () => {
     assert.deepEqual(msgs(step), []);
     assert.deepEqual(restoreOf(step), { requestedTree: TREE_A, reviewTree: TREE_B });
     assert.deepEqual(step.state.restore, { requestedTree: TREE_A, reviewTree: TREE_B });
-    assert.equal(step.state.lastReview?.notCounted, 'the tree changed during the review');
+    assert.equal(step.state.lastReview?.notCounted, 'the tree changed during the review (reviewerMayEdit: false)');
   });
 
   test('once restored, the worker gets the next task with the saved change as a finding', () => {
@@ -64,8 +64,8 @@ describe('advance: the reviewer never edits the tree', () => {
     assert.equal(step.state.iteration, 2);
     assert.equal(step.state.restore, undefined);
     const text = msgs(step)[0]!.payload.text as string;
-    assert.match(text, /^Iteration 2 of 5: the previous attempt was not accepted \(the tree changed during the review\)\./);
-    assert.ok(text.includes('Reviewer verdict: approve (not counted: the tree changed during the review). verdict approve'), text);
+    assert.match(text, /^Iteration 2 of 5: the previous attempt was not accepted \(the tree changed during the review \(reviewerMayEdit: false\)\)\./);
+    assert.ok(text.includes('Reviewer verdict: approve (not counted: the tree changed during the review (reviewerMayEdit: false)). verdict approve'), text);
     assert.ok(text.includes(`Findings:\n${FINDING}`), text);
   });
 
@@ -73,10 +73,10 @@ describe('advance: the reviewer never edits the tree', () => {
     const approved = last(feed(reviewingWith(passing(TREE_A), { maxIterations: 1 }), handedOver(TREE_A), review('approve', TREE_B), restored));
     assert.deepEqual(approved.state.finished, {
       exitCode: 1, status: 'failed',
-      reason: 'not proven after 1 iteration(s): the tree changed during the review (raise --max-iterations to allow more)',
+      reason: 'not proven after 1 iteration(s): the tree changed during the review (reviewerMayEdit: false) (raise --max-iterations to allow more)',
     });
     const changes = last(feed(reviewingWith(passing(TREE_A), { maxIterations: 1 }), handedOver(TREE_A), review('changes', TREE_B), restored));
-    assert.equal(changes.state.finished?.reason, 'not proven after 1 iteration(s): the reviewer requested changes and the tree changed during the review (raise --max-iterations to allow more)');
+    assert.equal(changes.state.finished?.reason, 'not proven after 1 iteration(s): the reviewer requested changes and the tree changed during the review (reviewerMayEdit: false) (raise --max-iterations to allow more)');
   });
 
   test('a voided approval does not acknowledge the proof surface', () => {
@@ -98,7 +98,7 @@ describe('advance: the reviewer never edits the tree', () => {
     const step = advance(freeze(restoring), { type: 'restore-failed', reason: 'git apply -R failed: error: patch failed: a.js:1', patch: '/runs/r/reviewer-edits/iteration-1.patch' });
     assert.deepEqual(step.state.finished, {
       exitCode: 5, status: 'failed',
-      reason: 'the tree changed during the review and loop could not restore the reviewed tree: git apply -R failed: error: patch failed: a.js:1; the change is saved as /runs/r/reviewer-edits/iteration-1.patch',
+      reason: 'the tree changed during the review (reviewerMayEdit: false) and loop could not restore the reviewed tree: git apply -R failed: error: patch failed: a.js:1; the change is saved as /runs/r/reviewer-edits/iteration-1.patch',
     });
   });
 
