@@ -1,4 +1,4 @@
-import type { Envelope, Finding, ProofStep, Receipt, SurfaceChange } from './message.js';
+import type { Envelope, Finding, Payload, ProofStep, SurfaceChange } from './message.js';
 
 /** How the addressee should answer a message of this kind. */
 export function replyHint(envelope: Envelope): string {
@@ -36,26 +36,26 @@ function surfaceBlock(changes: readonly SurfaceChange[], more = 0): string[] {
   ];
 }
 
-type Progress = { done: number; total: number } | undefined;
+type RequestPayload = Payload<'review-request'>;
 
 /** A plan review request: why, then PLAN.md as it was sent (bounded). */
-function planRequestBody(p: Record<string, unknown>): string {
-  const progress = p.planProgress as Progress;
+function planRequestBody(p: RequestPayload): string {
+  const progress = p.planProgress;
   const counts = progress ? `, ${progress.total} item${progress.total === 1 ? '' : 's'}` : '';
   return [
-    ...(p.notice ? [String(p.notice)] : []),
-    String(p.summary),
-    `--- PLAN.md (sha256 ${String(p.planHash ?? '?').slice(0, 12)}${counts}) ---`,
-    String(p.plan ?? ''),
+    ...(p.notice ? [p.notice] : []),
+    p.summary,
+    `--- PLAN.md (sha256 ${(p.planHash ?? '?').slice(0, 12)}${counts}) ---`,
+    p.plan ?? '',
     '--- end of PLAN.md ---',
   ].join('\n');
 }
 
 /** A change review request's lines about PLAN.md: how many items are checked, and which were checked off since the last review. */
-function checklistLines(p: Record<string, unknown>): string[] {
-  const progress = p.planProgress as Progress;
+function checklistLines(p: RequestPayload): string[] {
+  const progress = p.planProgress;
   if (!progress) return [];
-  const off = (p.checkedOff as string[] | undefined) ?? [];
+  const off = p.checkedOff ?? [];
   return [
     `PLAN.md: ${progress.done}/${progress.total} items checked${off.length > 0 ? '; checked off since the last review:' : '; none checked off since the last review'}`,
     ...off.map((item) => `- [x] ${item}`),
@@ -64,42 +64,44 @@ function checklistLines(p: Record<string, unknown>): string[] {
 
 /** A readable body for one message (used in terminals, `loop inbox` and `loop show`). */
 export function renderBody(envelope: Envelope): string {
-  const p = envelope.payload as Record<string, unknown>;
   switch (envelope.kind) {
     case 'task':
     case 'note':
     case 'question':
     case 'answer':
-      return String(p.text);
+      return envelope.payload.text;
     case 'plan':
-      return String(p.summary);
+      return envelope.payload.summary;
     case 'done':
-      return [String(p.summary), ...((p.evidence as string[] | undefined) ?? []).map((e) => `- ${e}`)].join('\n');
-    case 'review':
-      return [`verdict: ${String(p.verdict)}${p.proofSurfaceReviewed === true ? ' (proof surface reviewed)' : ''}`, String(p.summary), ...((p.findings as Finding[]) ?? []).map(findingLine)].join('\n');
+      return [envelope.payload.summary, ...(envelope.payload.evidence ?? []).map((e) => `- ${e}`)].join('\n');
+    case 'review': {
+      const p = envelope.payload;
+      return [`verdict: ${p.verdict}${p.proofSurfaceReviewed === true ? ' (proof surface reviewed)' : ''}`, p.summary, ...(p.findings ?? []).map(findingLine)].join('\n');
+    }
     case 'proof': {
-      const steps = (p.steps as ProofStep[]).map(stepLine);
-      return [`proof ${p.passed ? 'PASSED' : 'FAILED'} on tree ${String(p.treeHash).slice(0, 12)}`, ...steps].join('\n');
+      const p = envelope.payload;
+      return [`proof ${p.passed ? 'PASSED' : 'FAILED'} on tree ${p.treeHash.slice(0, 12)}`, ...p.steps.map(stepLine)].join('\n');
     }
     case 'review-request': {
+      const p = envelope.payload;
       if (p.subject === 'plan') return planRequestBody(p);
-      const receipt = p.receipt as Receipt | undefined;
-      const claims = (p.claims as string[]).map((c) => `- ${c}`);
+      const { receipt } = p;
+      const claims = p.claims.map((c) => `- ${c}`);
       return [
-        ...(p.notice ? [String(p.notice)] : []),
-        ...surfaceBlock((p.proofSurface as SurfaceChange[] | undefined) ?? [], Number(p.proofSurfaceMore ?? 0)),
-        String(p.summary),
+        ...(p.notice ? [p.notice] : []),
+        ...surfaceBlock(p.proofSurface ?? [], p.proofSurfaceMore ?? 0),
+        p.summary,
         ...(receipt ? [`proof ${receipt.passed ? 'PASSED' : 'FAILED'} on tree ${receipt.treeHash.slice(0, 12)}: ${receipt.steps.map(stepLine).join('; ') || 'no proof commands'}`] : []),
         'changes:',
-        String(p.diffStat) || '(no changes)',
+        p.diffStat || '(no changes)',
         ...(claims.length > 0 ? ['worker claims:', ...claims] : []),
         ...checklistLines(p),
       ].join('\n');
     }
     case 'nack':
-      return [String(p.reason), ...((p.errors as string[]) ?? []).map((e) => `- ${e}`)].join('\n');
+      return [envelope.payload.reason, ...(envelope.payload.errors ?? []).map((e) => `- ${e}`)].join('\n');
     case 'abort':
-      return String(p.reason);
+      return envelope.payload.reason;
   }
 }
 

@@ -2,7 +2,8 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { advance } from '../../src/loop/machine.js';
 import type { LoopState } from '../../src/loop/state.js';
-import { done, feed, freeze, fresh, last, passing, PLAN_TEXT, planMsg, planRead, receipt, review, TREE_A, TREE_B, type Options } from './helpers.js';
+import { effectsOf } from '../../src/loop/effects.js';
+import { done, feed, freeze, fresh, has, last, msgs, passing, PLAN_TEXT, planMsg, planRead, receipt, resumed, review, TREE_A, TREE_B, type Options } from './helpers.js';
 
 const HASH = 'f'.repeat(64);
 const started = (options: Options = {}) => advance(fresh({ plan: 'review', ...options }), { type: 'start' }).state;
@@ -18,8 +19,8 @@ describe('the plan phase (plan: review)', () => {
     assert.equal(step.state.phase, 'planning');
     assert.equal(step.state.iteration, 1);
     assert.equal(step.state.plan?.round, 1);
-    assert.deepEqual(step.send.map((m) => [m.to, m.kind, m.payload.phase, m.payload.iteration]), [['worker', 'task', 'plan', 1]]);
-    const text = step.send[0]!.payload.text as string;
+    assert.deepEqual(msgs(step).map((m) => [m.to, m.kind, m.payload.phase, m.payload.iteration]), [['worker', 'task', 'plan', 1]]);
+    const text = msgs(step)[0]!.payload.text as string;
     assert.ok(text.startsWith('Add a --verbose flag\n'), text);
     assert.match(text, /^PLAN PHASE: Write PLAN\.md at the repository root: a Markdown checklist/m);
     assert.match(text, /loop msg plan --text/);
@@ -28,21 +29,21 @@ describe('the plan phase (plan: review)', () => {
 
   test('a given plan is adopted, not started over', () => {
     const step = advance(freeze(fresh({ plan: 'review', given: 'PLAN.md' })), { type: 'start' });
-    assert.match(step.send[0]!.payload.text as string, /A plan is given \(PLAN\.md\): adopt it in PLAN\.md — keep its steps and what is already checked, add what is missing; do not start over\./);
+    assert.match(msgs(step)[0]!.payload.text as string, /A plan is given \(PLAN\.md\): adopt it in PLAN\.md — keep its steps and what is already checked, add what is missing; do not start over\./);
   });
 
   test('plan off: the first task is as before, with no phase', () => {
     const step = advance(freeze(fresh({ plan: 'off' })), { type: 'start' });
     assert.equal(step.state.phase, 'working');
     assert.equal(step.state.plan, undefined);
-    assert.deepEqual(Object.keys(step.send[0]!.payload).sort(), ['iteration', 'text']);
+    assert.deepEqual(Object.keys(msgs(step)[0]!.payload).sort(), ['iteration', 'text']);
   });
 
-  test('the worker\'s plan: loop reads PLAN.md (readPlan), sends nothing yet', () => {
+  test('the worker\'s plan: loop reads PLAN.md (read-plan) and stops its turn clock, sends nothing yet', () => {
     const input = planMsg('three steps');
     const step = advance(freeze(started()), input);
-    assert.equal(step.readPlan, true);
-    assert.deepEqual(step.send, []);
+    assert.deepEqual(step.effects, [{ type: 'cancel-timer', timer: 'turn:worker' }, { type: 'read-plan' }]);
+    assert.deepEqual(msgs(step), []);
     assert.equal(step.state.phase, 'planning');
     assert.deepEqual(step.state.plan?.pending, { id: (input as { envelope: { id: string } }).envelope.id, summary: 'three steps' });
     assert.equal(step.state.agentMessages, 1);
@@ -58,7 +59,7 @@ describe('the plan phase (plan: review)', () => {
       const id = (claim as { envelope: { id: string } }).envelope.id;
       assert.equal(step!.state.phase, 'planning');
       assert.equal(step!.state.plan?.pending, undefined);
-      assert.deepEqual(step!.send, [{
+      assert.deepEqual(msgs(step!), [{
         to: 'worker', kind: 'nack', replyTo: id,
         payload: { reason: `plan ${id} not accepted: ${reason}`, errors: ['write PLAN.md at the repository root as a Markdown checklist ("- [ ] step" lines) stating the proof, then send: loop msg plan --text "<summary>"'] },
       }]);
@@ -68,8 +69,8 @@ describe('the plan phase (plan: review)', () => {
   test('PLAN.md read: a plan review request with the plan text, its hash and its checklist', () => {
     const step = last(feed(started(), planMsg('three steps'), planRead()));
     assert.equal(step.state.phase, 'plan-review');
-    assert.deepEqual(step.send.map((m) => [m.to, m.kind]), [['reviewer', 'review-request']]);
-    const request = step.send[0]!.payload;
+    assert.deepEqual(msgs(step).map((m) => [m.to, m.kind]), [['reviewer', 'review-request']]);
+    const request = msgs(step)[0]!.payload;
     assert.equal(request.subject, 'plan');
     assert.equal(request.plan, PLAN_TEXT);
     assert.equal(request.planHash, HASH);
@@ -83,7 +84,7 @@ describe('the plan phase (plan: review)', () => {
   test('a long plan is sent bounded, saying how long it is', () => {
     const text = `- [ ] a\n${'x'.repeat(9000)}`;
     const step = last(feed(started(), planMsg(), plan(text)));
-    const sent = step.send[0]!.payload.plan as string;
+    const sent = msgs(step)[0]!.payload.plan as string;
     assert.ok(sent.length <= 6000, String(sent.length));
     assert.match(sent, new RegExp(`… \\(${text.length} characters in all: read PLAN\\.md for the rest\\)$`));
   });
@@ -95,8 +96,8 @@ describe('the plan phase (plan: review)', () => {
     assert.equal(step.state.plan?.round, 2);
     assert.equal(step.state.iteration, 1);
     assert.equal(step.state.lastReview, undefined, 'a plan review is not a change review');
-    assert.deepEqual(step.send.map((m) => [m.to, m.kind, m.payload.phase]), [['worker', 'task', 'plan']]);
-    const text = step.send[0]!.payload.text as string;
+    assert.deepEqual(msgs(step).map((m) => [m.to, m.kind, m.payload.phase]), [['worker', 'task', 'plan']]);
+    const text = msgs(step)[0]!.payload.text as string;
     assert.match(text, /^Plan round 2 of 2: the reviewer did not approve the plan \(changes requested\)\./);
     assert.match(text, /^PLAN PHASE: update PLAN\.md/m);
     assert.ok(text.includes('Findings:\n- [high] No step tests the flag (PLAN.md:3)'), text);
@@ -119,15 +120,16 @@ describe('the plan phase (plan: review)', () => {
     assert.equal(step.state.phase, 'working');
     assert.equal(step.state.iteration, 1);
     assert.deepEqual(step.state.plan?.approved, { hash: HASH, round: 1, reviewed: true });
-    assert.deepEqual(step.record, [{ type: 'plan.approved', hash: HASH, round: 1, reviewed: true, done: 1, total: 3 }]);
-    assert.deepEqual(step.send.map((m) => [m.to, m.kind, m.payload.phase, m.payload.iteration]), [['worker', 'task', 'work', 1]]);
-    assert.match(step.send[0]!.payload.text as string, /^The reviewer approved your plan \(PLAN\.md, sha256 ffffffffffff\)\.\nYou are the WORKER/);
+    assert.deepEqual(effectsOf(step, 'record'), [{ type: 'record', event: 'plan.approved', fields: { hash: HASH, round: 1, reviewed: true, done: 1, total: 3 } }]);
+    assert.deepEqual(step.effects.map((e) => e.type), ['cancel-timer', 'send', 'record'], 'the transition journals the task, then plan.approved');
+    assert.deepEqual(msgs(step).map((m) => [m.to, m.kind, m.payload.phase, m.payload.iteration]), [['worker', 'task', 'work', 1]]);
+    assert.match(msgs(step)[0]!.payload.text as string, /^The reviewer approved your plan \(PLAN\.md, sha256 ffffffffffff\)\.\nYou are the WORKER/);
     assert.equal(step.state.lastReview, undefined);
   });
 
   test('later tasks carry phase work; a fix task too', () => {
     const steps = feed(approved(), done(TREE_A), receipt(passing(TREE_A)), review('changes', TREE_A));
-    const fix = last(steps).send[0]!;
+    const fix = msgs(last(steps))[0]!;
     assert.equal(fix.kind, 'task');
     assert.equal(fix.payload.phase, 'work');
     assert.equal(fix.payload.iteration, 2);
@@ -136,13 +138,13 @@ describe('the plan phase (plan: review)', () => {
   test('a change review request says which plan items were checked off since the last review', () => {
     const progress = (checked: number) => ({ done: checked, total: 3, items: ['read the code', 'add the flag', 'test it'].map((text, i) => ({ text, done: i < checked })) });
     const first = last(feed(approved(), done(TREE_A), { type: 'receipt', receipt: passing(TREE_A), diffStat: '', plan: progress(2) }));
-    assert.deepEqual(first.send[0]!.payload.planProgress, { done: 2, total: 3 });
-    assert.deepEqual(first.send[0]!.payload.checkedOff, ['add the flag'], 'read the code was checked in the approved plan');
+    assert.deepEqual(msgs(first)[0]!.payload.planProgress, { done: 2, total: 3 });
+    assert.deepEqual(msgs(first)[0]!.payload.checkedOff, ['add the flag'], 'read the code was checked in the approved plan');
     const again = last(feed(first.state, review('changes', TREE_A), done(TREE_B), { type: 'receipt', receipt: passing(TREE_B), diffStat: '', plan: progress(3) }));
-    assert.deepEqual(again.send[0]!.payload.checkedOff, ['test it']);
+    assert.deepEqual(msgs(again)[0]!.payload.checkedOff, ['test it']);
     const none = last(feed(again.state, review('changes', TREE_B), done(TREE_A), { type: 'receipt', receipt: passing(TREE_A), diffStat: '', plan: progress(3) }));
-    assert.equal(none.send[0]!.payload.checkedOff, undefined);
-    assert.deepEqual(none.send[0]!.payload.planProgress, { done: 3, total: 3 });
+    assert.equal(msgs(none)[0]!.payload.checkedOff, undefined);
+    assert.deepEqual(msgs(none)[0]!.payload.planProgress, { done: 3, total: 3 });
   });
 
   test('an approval with unchecked plan items still completes', () => {
@@ -155,7 +157,7 @@ describe('the plan phase (plan: review)', () => {
   test('no PLAN.md at a done claim: no checklist in the review request', () => {
     const step = last(feed(approved(), done(TREE_A), receipt(passing(TREE_A))));
     assert.equal(step.state.checklist, undefined);
-    assert.equal(step.send[0]!.payload.planProgress, undefined);
+    assert.equal(msgs(step)[0]!.payload.planProgress, undefined);
   });
 });
 
@@ -165,9 +167,9 @@ describe('the plan phase: out-of-turn messages', () => {
   test('done while planning: nack, still planning', () => {
     const step = advance(freeze(started()), done(TREE_A));
     assert.equal(step.state.phase, 'planning');
-    assert.equal(step.runProof, false);
-    assert.equal(step.send[0]!.kind, 'nack');
-    assert.equal(step.send[0]!.payload.reason, 'done ignored: loop is in the plan phase (planning); send your plan first: loop msg plan --text "<summary>"');
+    assert.equal(has(step, 'run-proof'), false);
+    assert.equal(msgs(step)[0]!.kind, 'nack');
+    assert.equal(msgs(step)[0]!.payload.reason, 'done ignored: loop is in the plan phase (planning); send your plan first: loop msg plan --text "<summary>"');
   });
 
   test('a plan while the plan is under review, after it, or with plan off: nack with what to do', () => {
@@ -180,9 +182,9 @@ describe('the plan phase: out-of-turn messages', () => {
       const input = planMsg();
       const step = advance(freeze(state), input);
       assert.equal(step.state.phase, state.phase);
-      assert.equal(step.readPlan, undefined);
-      assert.deepEqual([step.send[0]!.kind, step.send[0]!.replyTo], ['nack', id(input)]);
-      assert.match(step.send[0]!.payload.reason as string, reason);
+      assert.equal(has(step, 'read-plan'), false);
+      assert.deepEqual([msgs(step)[0]!.kind, msgs(step)[0]!.replyTo], ['nack', id(input)]);
+      assert.match(msgs(step)[0]!.payload.reason as string, reason);
     }
   });
 
@@ -190,7 +192,7 @@ describe('the plan phase: out-of-turn messages', () => {
     const state = started();
     const step = advance(freeze(state), planRead());
     assert.equal(step.state, state);
-    assert.deepEqual(step.send, []);
+    assert.deepEqual(msgs(step), []);
   });
 });
 
@@ -198,55 +200,55 @@ describe('the plan phase (plan: write)', () => {
   test('PLAN.md read: straight to work, with no review; plan.approved says reviewed: false', () => {
     const step = last(feed(fresh({ plan: 'write' }), { type: 'start' }, planMsg(), planRead()));
     assert.equal(step.state.phase, 'working');
-    assert.deepEqual(step.send.map((m) => [m.to, m.kind, m.payload.phase]), [['worker', 'task', 'work']]);
-    assert.match(step.send[0]!.payload.text as string, /^Your plan is recorded \(PLAN\.md, sha256 ffffffffffff\)\./);
-    assert.deepEqual(step.record, [{ type: 'plan.approved', hash: HASH, round: 1, reviewed: false, done: 1, total: 3 }]);
+    assert.deepEqual(msgs(step).map((m) => [m.to, m.kind, m.payload.phase]), [['worker', 'task', 'work']]);
+    assert.match(msgs(step)[0]!.payload.text as string, /^Your plan is recorded \(PLAN\.md, sha256 ffffffffffff\)\./);
+    assert.deepEqual(effectsOf(step, 'record'), [{ type: 'record', event: 'plan.approved', fields: { hash: HASH, round: 1, reviewed: false, done: 1, total: 3 } }]);
   });
 
   test('the plan task says the work follows, not a review', () => {
     const step = advance(freeze(fresh({ plan: 'write' })), { type: 'start' });
-    assert.match(step.send[0]!.payload.text as string, /Then you carry it out\./);
+    assert.match(msgs(step)[0]!.payload.text as string, /Then you carry it out\./);
   });
 });
 
 describe('the plan phase: idle agents, restarts, resume', () => {
   test('an idle worker while planning is reminded (phase plan), then stalls naming the plan', () => {
     const steps = feed(started(), ...Array.from({ length: 3 }, () => ({ type: 'idle-without-reply' as const, role: 'worker' as const })));
-    assert.deepEqual(steps[0]!.send.map((m) => [m.kind, m.payload.phase]), [['task', 'plan']]);
-    assert.match(steps[0]!.send[0]!.payload.text as string, /^Reminder: loop is waiting for your plan\./);
-    assert.deepEqual(last(steps).state.finished, { exitCode: 3, status: 'failed', reason: 'stalled: the worker went idle 3 times without sending a plan' });
+    assert.deepEqual(msgs(steps[0]!).map((m) => [m.kind, m.payload.phase]), [['task', 'plan']]);
+    assert.match(msgs(steps[0]!)[0]!.payload.text as string, /^Reminder: loop is waiting for your plan\./);
+    assert.deepEqual(last(steps).state.finished, { exitCode: 3, status: 'failed', reason: 'stalled: the worker went idle 3 times without sending a plan (stall.idleReminders: 2)' });
   });
 
   test('no reminder while loop itself reads a plan claim, nor for the reviewer while planning', () => {
     const reading = advance(started(), planMsg()).state;
-    assert.deepEqual(advance(freeze(reading), { type: 'idle-without-reply', role: 'worker' }).send, []);
-    assert.deepEqual(advance(freeze(started()), { type: 'idle-without-reply', role: 'reviewer' }).send, []);
+    assert.deepEqual(msgs(advance(freeze(reading), { type: 'idle-without-reply', role: 'worker' })), []);
+    assert.deepEqual(msgs(advance(freeze(started()), { type: 'idle-without-reply', role: 'reviewer' })), []);
   });
 
   test('an idle reviewer in plan review gets the plan review request again, with a reminder on top', () => {
     const step = advance(freeze(inPlanReview()), { type: 'idle-without-reply', role: 'reviewer' });
-    assert.equal(step.send[0]!.payload.subject, 'plan');
-    assert.match(step.send[0]!.payload.notice as string, /^Reminder: loop is waiting for your review of the plan\./);
+    assert.equal(msgs(step)[0]!.payload.subject, 'plan');
+    assert.match(msgs(step)[0]!.payload.notice as string, /^Reminder: loop is waiting for your review of the plan\./);
     const stalled = last(feed(inPlanReview(), ...Array.from({ length: 3 }, () => ({ type: 'idle-without-reply' as const, role: 'reviewer' as const }))));
-    assert.equal(stalled.state.finished?.reason, 'stalled: the reviewer went idle 3 times without sending a review of the plan');
+    assert.equal(stalled.state.finished?.reason, 'stalled: the reviewer went idle 3 times without sending a review of the plan (stall.idleReminders: 2)');
   });
 
   test('a relaunched worker without its session gets its plan task again; a reviewer its plan review', () => {
-    const worker = advance(freeze(started()), { type: 'agent-restarted', role: 'worker', reissue: true });
-    assert.match(worker.send[0]!.payload.text as string, /^\(loop restarted; this is your current task\)\nAdd a --verbose flag/);
-    assert.equal(worker.send[0]!.payload.phase, 'plan');
-    const reviewer = advance(freeze(inPlanReview()), { type: 'agent-restarted', role: 'reviewer', reissue: true });
-    assert.equal(reviewer.send[0]!.payload.subject, 'plan');
-    const work = advance(freeze(approved()), { type: 'agent-restarted', role: 'worker', reissue: true });
-    assert.match(work.send[0]!.payload.text as string, /^\(loop restarted; this is your current task\)\nThe reviewer approved your plan/);
+    const worker = advance(freeze(started()), { type: 'agent-restarted', role: 'worker', onOwnSession: false });
+    assert.match(msgs(worker)[0]!.payload.text as string, /^\(loop restarted; this is your current task\)\nAdd a --verbose flag/);
+    assert.equal(msgs(worker)[0]!.payload.phase, 'plan');
+    const reviewer = advance(freeze(inPlanReview()), { type: 'agent-restarted', role: 'reviewer', onOwnSession: false });
+    assert.equal(msgs(reviewer)[0]!.payload.subject, 'plan');
+    const work = advance(freeze(approved()), { type: 'agent-restarted', role: 'worker', onOwnSession: false });
+    assert.match(msgs(work)[0]!.payload.text as string, /^\(loop restarted; this is your current task\)\nThe reviewer approved your plan/);
   });
 
   test('resumed: a plan claim is read again; otherwise what an agent owes is reissued', () => {
     const reading = advance(started(), planMsg()).state;
-    assert.equal(advance(freeze(reading), { type: 'resumed', reissue: { worker: false, reviewer: false } }).readPlan, true);
-    const review = advance(freeze(inPlanReview()), { type: 'resumed', reissue: { worker: false, reviewer: true } });
-    assert.equal(review.send[0]!.payload.subject, 'plan');
-    assert.deepEqual(advance(freeze(inPlanReview()), { type: 'resumed', reissue: { worker: true, reviewer: false } }).send, []);
+    assert.deepEqual(advance(freeze(reading), resumed(false, false)).effects.map((e) => e.type), ['start-timer', 'read-plan']);
+    const review = advance(freeze(inPlanReview()), resumed(false, true));
+    assert.equal(msgs(review)[0]!.payload.subject, 'plan');
+    assert.deepEqual(msgs(advance(freeze(inPlanReview()), resumed(true, false))), []);
   });
 
   test('the state stays JSON-serialisable through the plan phase', () => {

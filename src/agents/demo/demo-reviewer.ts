@@ -1,21 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { loop, pause, runScriptedAgent } from './scripted-agent.js';
 
-interface Request {
-  subject?: string;
-  plan?: string;
-  proofSurface?: { file: string }[];
-  planProgress?: { done: number; total: number };
-  checkedOff?: string[];
-}
-
 // DEMO ONLY: a scripted reviewer. It approves the plan, asks for the planned negative-number test once, then approves.
 runScriptedAgent('demo-reviewer', async (message, say) => {
   if (message.kind !== 'review-request') {
     say(`read ${message.kind} ${message.id}`);
     return;
   }
-  const request = message.payload as Request;
+  const request = message.payload;
   if (request.subject === 'plan') {
     say('reviewing the plan (PLAN.md)');
     await pause(500);

@@ -21,8 +21,8 @@ runScriptedAgent('demo-worker', async (message, say) => {
     say(`read ${message.kind} ${message.id}`);
     return;
   }
-  const payload = message.payload as { iteration?: number; phase?: string };
-  if (payload.phase === 'plan') {
+  const { iteration, phase } = message.payload;
+  if (phase === 'plan') {
     say('plan phase: writing PLAN.md (a checklist and the proof)');
     writeFileSync('PLAN.md', plan([]));
     await pause(400);
@@ -30,7 +30,6 @@ runScriptedAgent('demo-worker', async (message, say) => {
     say('sent the plan for review');
     return;
   }
-  const iteration = Number(payload.iteration ?? 1);
   say(`got task for iteration ${iteration}; following PLAN.md`);
   await pause(400);
   if (iteration === 1) {
