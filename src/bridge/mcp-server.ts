@@ -19,7 +19,7 @@ function call(tool: BridgeTool, sender: Sender, args: Record<string, unknown>) {
   if (tool.name === 'status') {
     const m = tryReadManifest(runDir);
     if (!m) return text(`no readable manifest in ${runDir}`, true);
-    return text(JSON.stringify({ runId: m.id, role, status: m.status, phase: m.phase, iteration: m.iteration, maxIterations: m.maxIterations, proof: m.proof, lastProof: m.lastProof, lastVerdict: m.lastVerdict }, null, 2));
+    return text(JSON.stringify({ runId: m.id, role, status: m.status, phase: m.phase, iteration: m.iteration, maxIterations: m.maxIterations, proof: m.proof, lastProof: m.lastProof, lastVerdict: m.lastVerdict, ...(m.plan ? { plan: m.plan } : {}) }, null, 2));
   }
   // Validation happens once, in the bus (as for `loop msg`), so a refusal is journaled with its reasons.
   const { to, replyTo, ...payload } = args as { to?: string; replyTo?: string };

@@ -36,7 +36,7 @@ export const BRIDGE_TOOLS: readonly BridgeTool[] = [
     input: PayloadSchemas.review,
   },
   { name: 'inbox', roles: ['worker', 'reviewer'], description: 'Messages addressed to you that you have not read yet (all: every one).', input: z.strictObject({ all: z.boolean().optional() }) },
-  { name: 'status', roles: ['worker', 'reviewer'], description: 'The run: phase, iteration, your role, the last proof and verdict.', input: z.strictObject({}) },
+  { name: 'status', roles: ['worker', 'reviewer'], description: 'The run: phase, iteration, your role, the last proof and verdict, and PLAN.md\'s checklist progress.', input: z.strictObject({}) },
 ];
 
 /** The tools an agent in `role` is offered. */

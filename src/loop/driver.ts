@@ -170,8 +170,9 @@ export class Driver implements DriverCore {
         return this.deliver(effect.envelope);
       case 'run-proof': {
         if (this.jobs.busy('proof')) return; // one proof at a time: a `resumed` after a replayed done must not start a second
-        const { iteration, lastDone } = this.state;
-        return this.jobs.start('proof', 'the proof could not be run', (signal) => proveTree(this.ctx, iteration, this.deps.observer, signal, lastDone?.treeHash));
+        const { iteration, lastDone, plan } = this.state;
+        const planProof = plan?.approved?.proofSection;
+        return this.jobs.start('proof', 'the proof could not be run', (signal) => proveTree(this.ctx, iteration, this.deps.observer, signal, lastDone?.treeHash, planProof));
       }
       case 'restore-tree': {
         const { iteration } = this.state;

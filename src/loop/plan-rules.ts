@@ -5,6 +5,7 @@ import { nack, taskMessage } from './outgoing.js';
 import { checkedItems, parseChecklist, type PlanProgress } from './plan-checklist.js';
 import { planReviewRequest, planTask } from './plan-phase.js';
 import { PLAN_FIX_HINT, planExcerpt, workTaskText } from './plan-prompts.js';
+import { proofSection } from '../proof/plan-proof-section.js';
 import type { PlanFile } from './read-plan.js';
 import { withoutQuestionsOf } from './reply-rules.js';
 import type { LoopState, PlanState } from './state.js';
@@ -13,6 +14,9 @@ import type { LoopState, PlanState } from './state.js';
 // `read-plan`, answered by a `plan-read` input); a plan without a checklist gets a nack; with `review` the
 // reviewer gets a plan review request, and its `changes` go back to the worker as a plan task, up to
 // `maxPlanRounds`; once the plan is accepted the worker gets its work task and `plan.approved` is journaled.
+
+/** A longer proof section is not kept: PLAN.md's proof section is then compared with the base tree's, as without a plan phase. */
+export const PROOF_SECTION_MAX = 4000;
 
 /** The plan state without a pending claim and a plan under review (left out, not set to undefined: it is journaled). */
 const settled = ({ pending: _pending, review: _review, ...plan }: PlanState): PlanState => plan;
@@ -55,22 +59,26 @@ export function onPlanRead(state: LoopState, file: PlanFile): Step {
   const progress = parseChecklist(file.text);
   if (progress.total === 0) return refuse('PLAN.md has no checklist item ("- [ ] step")');
   const read: LoopState = { ...cleared, checklist: { progress, seen: checkedItems(progress), checkedOff: [] } };
-  if (plan.mode === 'write') return acceptPlan(read, file.hash, progress, false);
-  const review = { hash: file.hash, excerpt: planExcerpt(file.text), summary: pending.summary, progress };
+  if (plan.mode === 'write') return acceptPlan(read, file.hash, progress);
+  const proof = proofSection(file.text);
+  const review = { hash: file.hash, excerpt: planExcerpt(file.text), summary: pending.summary, progress, ...(proof.length <= PROOF_SECTION_MAX ? { proofSection: proof } : {}) };
   const underReview: PlanState = { ...settled(plan), review };
   const next: LoopState = { ...read, phase: 'plan-review', plan: underReview };
   return step(next, ...send(...planReviewRequest(next, underReview)));
 }
 
-/** The plan is accepted (approved, or written with `write`): the work task, and `plan.approved` in the journal. */
-function acceptPlan(state: LoopState, hash: string, progress: PlanProgress, reviewed: boolean): Step {
+/**
+ * The plan is accepted: approved by the reviewer (`reviewed`, with the proof section it saw), or written with `write`.
+ * The work task follows, and `plan.approved` in the journal.
+ */
+function acceptPlan(state: LoopState, hash: string, progress: PlanProgress, reviewed?: { proofSection?: string }): Step {
   const plan = state.plan!;
-  const approved = { hash, round: plan.round, reviewed };
+  const approved = { hash, round: plan.round, reviewed: reviewed !== undefined, ...(reviewed?.proofSection !== undefined ? { proofSection: reviewed.proofSection } : {}) };
   const accepted: PlanState = { ...settled(plan), approved };
   const next: LoopState = { ...state, phase: 'working', plan: accepted, reminders: {} };
   return step(next,
     ...send(taskMessage(next, workTaskText(next, accepted), 'work')),
-    record('plan.approved', { hash, round: plan.round, reviewed, done: progress.done, total: progress.total }));
+    record('plan.approved', { hash, round: plan.round, reviewed: approved.reviewed, done: progress.done, total: progress.total }));
 }
 
 /** The reviewer's verdict on the plan: approve → work; otherwise another plan round, or exit 1 past `maxPlanRounds`. */
@@ -82,7 +90,7 @@ export function onPlanReview(state: LoopState, envelope: EnvelopeOf<'review'> & 
   const answered = withoutQuestionsOf(state, envelope.from);
   const turnOver = cancelTimer(`turn:${envelope.from}`);
   if (payload.verdict === 'approve') {
-    const accepted = acceptPlan(answered, review.hash, review.progress, true);
+    const accepted = acceptPlan(answered, review.hash, review.progress, { ...(review.proofSection !== undefined ? { proofSection: review.proofSection } : {}) });
     return step(accepted.state, turnOver, ...accepted.effects);
   }
   const lastReview = { verdict: payload.verdict, summary: payload.summary, findings: payload.findings };

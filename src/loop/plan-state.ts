@@ -29,11 +29,18 @@ export const PlanStateSchema = z.object({
   /** A plan claim whose PLAN.md loop is reading. */
   pending: z.object({ id: z.string(), summary: z.string() }).optional(),
   /** The plan under review: its sha256, the text the reviewer was sent (bounded), the worker's summary, its checklist. */
-  review: z.object({ hash: z.string(), excerpt: z.string(), summary: z.string(), progress: PlanProgressSchema }).optional(),
+  review: z.object({
+    hash: z.string(), excerpt: z.string(), summary: z.string(), progress: PlanProgressSchema,
+    /** Its proof section (absent when longer than PROOF_SECTION_MAX). */
+    proofSection: z.string().optional(),
+  }).optional(),
   /** The last plan review that did not approve (its findings go into the next plan task). */
   lastReview: z.object({ verdict: VerdictSchema, summary: z.string(), findings: z.array(FindingSchema) }).optional(),
-  /** The plan the work follows: approved by the reviewer, or (with `write`) accepted as written. */
-  approved: z.object({ hash: z.string(), round: count, reviewed: z.boolean() }).optional(),
+  /**
+   * The plan the work follows: approved by the reviewer, or (with `write`) accepted as written. `proofSection`: the
+   * proof section the reviewer approved, the base PLAN.md's proof section is compared with for the proof surface.
+   */
+  approved: z.object({ hash: z.string(), round: count, reviewed: z.boolean(), proofSection: z.string().optional() }).optional(),
 });
 export type PlanState = z.infer<typeof PlanStateSchema>;
 

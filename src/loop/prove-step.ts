@@ -15,14 +15,14 @@ import type { RunContext } from './run-context.js';
  * running command's process group is stopped, `proof.cancelled` is journaled, and there is no receipt.
  */
 export async function proveTree(
-  ctx: RunContext, iteration: number, observer: Observer, signal?: AbortSignal, claimedTree?: string,
+  ctx: RunContext, iteration: number, observer: Observer, signal?: AbortSignal, claimedTree?: string, planProofBase?: string,
 ): Promise<Extract<Input, { type: 'receipt' }> | undefined> {
   const commands = ctx.manifest.proof;
   const index = ctx.journal.append('proof.started', { commands, iteration }).seq;
   observer({ type: 'proof-start', commands });
   const diffs = (tree: string) => Promise.all([
     diffStat(ctx.root, ctx.baseTree, tree),
-    proofSurfaceChanges(ctx.root, ctx.baseTree, tree, { globs: ctx.config.proofSurface, commands }),
+    proofSurfaceChanges(ctx.root, ctx.baseTree, tree, { globs: ctx.config.proofSurface, commands, ...(planProofBase !== undefined ? { planProofBase } : {}) }),
   ]);
   // The proof rarely changes the tree: the diffs of the claimed tree are worked out while it runs, and used
   // when the receipt names that same tree (otherwise they are worked out again for the receipt's tree).

@@ -9,6 +9,8 @@ export interface SurfaceOptions {
   globs: readonly string[];
   /** The frozen proof commands: the repository paths they name are part of the surface. */
   commands: readonly string[];
+  /** The proof section of the plan the reviewer approved: PLAN.md's proof section is compared with it, not with the base tree's. */
+  planProofBase?: string;
 }
 
 const isGitTree = (hash: string) => /^[0-9a-f]{40,64}$/.test(hash);
@@ -88,7 +90,7 @@ const blob = async (root: string, tree: string, path: string) => {
 /**
  * The proof-surface files changed between the run's base tree and `tree`: files matching the globs, paths named
  * in the proof commands (those that exist in the base tree, and what lies under them), and PLAN.md when its
- * proof section changed. Outside git (or on equal trees) nothing is reported.
+ * proof section changed (since the approved plan, when there is one). Outside git (or on equal trees) nothing is reported.
  */
 export async function proofSurfaceChanges(root: string, baseTree: string, tree: string, options: SurfaceOptions): Promise<SurfaceChange[]> {
   if (baseTree === tree || !isGitTree(baseTree) || !isGitTree(tree)) return [];
@@ -103,7 +105,7 @@ export async function proofSurfaceChanges(root: string, baseTree: string, tree: 
     if (inSurface(f.file) || (f.from !== undefined && inSurface(f.from))) {
       out.push({ file: f.file, status: f.status, added: f.added, removed: f.removed, ...(f.from ? { from: f.from } : {}) });
     } else if (f.file === PLAN || f.from === PLAN) {
-      const before = proofSection(await blob(root, baseTree, PLAN));
+      const before = options.planProofBase ?? proofSection(await blob(root, baseTree, PLAN));
       const after = proofSection(await blob(root, tree, PLAN));
       if (before !== after) out.push({ file: PLAN, status: f.file === PLAN ? f.status : 'deleted', ...lineChanges(before, after) });
     }

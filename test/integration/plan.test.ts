@@ -12,8 +12,8 @@ const world = useWorlds();
 const msg = (...args: string[]) => ({ msg: args });
 const review = (verdict: string, findings: unknown[] = []) => msg('review', '--json', JSON.stringify({ verdict, summary: `verdict ${verdict}`, findings }));
 const writePlan = (text: string) => ({ write: ['PLAN.md', text] });
-const PLAN_V1 = '# Plan\n\n- [ ] write work.txt\n\nProof: test -f work.txt\n';
-const PLAN_V2 = '# Plan\n\n- [ ] write work.txt\n- [ ] say why in work.txt\n\nProof: test -f work.txt\n';
+const PLAN_V1 = '# Plan\n\n- [ ] write work.txt\n\n## Proof\n\ntest -f work.txt\n';
+const PLAN_V2 = '# Plan\n\n- [ ] write work.txt\n- [ ] say why in work.txt\n\n## Proof\n\ntest -f work.txt\n';
 const PLAN_DONE = PLAN_V2.replaceAll('- [ ]', '- [x]');
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const route = (e: Record<string, any>) => `${e.from}>${e.to}:${e.kind}${e.payload.phase ? `(${e.payload.phase})` : ''}${e.payload.subject ? `(${e.payload.subject})` : ''}`;
@@ -58,6 +58,9 @@ describe('loop run --ci: the plan phase', () => {
     // The change review request says what was checked off since the plan was approved.
     assert.deepEqual(requests[2].payload.planProgress, { done: 2, total: 2 });
     assert.deepEqual(requests[2].payload.checkedOff, ['write work.txt', 'say why in work.txt']);
+    // PLAN.md's proof section is the one the reviewer approved: not listed as a proof-surface change.
+    assert.equal(requests[2].payload.proofSurface, undefined);
+    assert.equal(run.manifest.proofSurface, undefined);
     assert.ok(run.events.some((e) => e.type === 'plan.progress' && e.done === 2 && e.total === 2));
     assert.deepEqual(run.manifest.plan, { done: 2, total: 2, items: [{ text: 'write work.txt', done: true }, { text: 'say why in work.txt', done: true }] });
     const show = await w.loop(['show', '--json', run.manifest.id]);

@@ -119,12 +119,22 @@ describe('the plan phase (plan: review)', () => {
     const step = advance(freeze(inPlanReview()), review('approve', TREE_A));
     assert.equal(step.state.phase, 'working');
     assert.equal(step.state.iteration, 1);
-    assert.deepEqual(step.state.plan?.approved, { hash: HASH, round: 1, reviewed: true });
+    assert.deepEqual(step.state.plan?.approved, { hash: HASH, round: 1, reviewed: true, proofSection: '' });
     assert.deepEqual(effectsOf(step, 'record'), [{ type: 'record', event: 'plan.approved', fields: { hash: HASH, round: 1, reviewed: true, done: 1, total: 3 } }]);
     assert.deepEqual(step.effects.map((e) => e.type), ['cancel-timer', 'send', 'record'], 'the transition journals the task, then plan.approved');
     assert.deepEqual(msgs(step).map((m) => [m.to, m.kind, m.payload.phase, m.payload.iteration]), [['worker', 'task', 'work', 1]]);
     assert.match(msgs(step)[0]!.payload.text as string, /^The reviewer approved your plan \(PLAN\.md, sha256 ffffffffffff\)\.\nYou are the WORKER/);
     assert.equal(step.state.lastReview, undefined);
+  });
+
+  test('the approved plan keeps the proof section the reviewer saw (PLAN.md\'s proof surface is compared with it)', () => {
+    const text = '# Plan\n\n- [ ] add the flag\n\n## Proof\n\n- npm test covers --verbose\n\n## Notes\nn\n';
+    const reviewed = last(feed(started(), planMsg(), plan(text), review('approve', TREE_A))).state;
+    assert.equal(reviewed.plan?.approved?.proofSection, '## Proof\n\n- npm test covers --verbose\n');
+    const long = `- [ ] a\n## Proof\n${'x'.repeat(5000)}\n`;
+    assert.equal(last(feed(started(), planMsg(), plan(long), review('approve', TREE_A))).state.plan?.approved?.proofSection, undefined, 'too long to keep');
+    const written = last(feed(fresh({ plan: 'write' }), { type: 'start' }, planMsg(), plan(text))).state;
+    assert.deepEqual(written.plan?.approved, { hash: HASH, round: 1, reviewed: false }, 'not reviewed: nothing to compare with');
   });
 
   test('later tasks carry phase work; a fix task too', () => {

@@ -76,6 +76,18 @@ describe('proofSurfaceChanges', () => {
     ]);
   });
 
+  test('PLAN.md\'s proof section is compared with the approved plan\'s when there is one', async () => {
+    const plan = (proof: string) => `# Plan\n- [ ] a\n## Proof\n${proof}\n`;
+    const { root, base } = await repo({ 'README.md': 'r\n' });
+    write(root, { 'PLAN.md': plan('- npm test') });
+    const tree = await treeHash(root);
+    assert.deepEqual(await proofSurfaceChanges(root, base, tree, options()), [{ file: 'PLAN.md', status: 'added', added: 3, removed: 0 }], 'new since the base tree');
+    assert.deepEqual(await proofSurfaceChanges(root, base, tree, { ...options(), planProofBase: '## Proof\n- npm test\n' }), [], 'as approved');
+    assert.deepEqual(await proofSurfaceChanges(root, base, tree, { ...options(), planProofBase: '## Proof\n- npm test\n- npm run lint\n' }), [
+      { file: 'PLAN.md', status: 'added', added: 0, removed: 1 },
+    ], 'a step of the approved proof dropped');
+  });
+
   test('nothing on the same tree, and nothing outside git', async () => {
     const { root, base } = await repo({ 'test/a.test.js': 'x\n' });
     assert.deepEqual(await proofSurfaceChanges(root, base, base, options()), []);
