@@ -1,6 +1,6 @@
 import type { AgentEnvelope, EnvelopeOf } from '../bus/message.js';
 import { ExitCode } from '../errors.js';
-import { cancelTimer, finish, runProof, send, step, type Step } from './effects.js';
+import { cancelTimer, finish, prepend, runProof, send, step, type Step } from './effects.js';
 import { nextIteration } from './next-iteration.js';
 import { nack, reviewRequest } from './outgoing.js';
 import { checklistReviewed } from './plan-rules.js';
@@ -48,19 +48,17 @@ export function onReview(state: LoopState, envelope: EnvelopeOf<'review'> & Agen
           const again: LoopState = { ...reviewed, surfaceAsks: (reviewed.surfaceAsks ?? 0) + 1 };
           return step(again, turnOver, ...send(reviewRequest(again, proof.receipt, { notice: SURFACE_ASK_AGAIN })));
         }
-        return withEffects(afterReview({ ...reviewed, lastReview: { ...lastReview, notCounted: SURFACE_NOT_ACKNOWLEDGED, findings: [...lastReview.findings, surfaceFinding(surface)] } }), turnOver);
+        return prepend(afterReview({ ...reviewed, lastReview: { ...lastReview, notCounted: SURFACE_NOT_ACKNOWLEDGED, findings: [...lastReview.findings, surfaceFinding(surface)] } }), turnOver);
       }
-      return withEffects(finish(reviewed, ExitCode.completed, `approved and proof passed on tree ${proof.treeHash.slice(0, 12)}`), turnOver);
+      return prepend(finish(reviewed, ExitCode.completed, `approved and proof passed on tree ${proof.treeHash.slice(0, 12)}`), turnOver);
     }
     if (reviewed.reproves < 1) {
       // The tree changed between the proof and the approval: prove the tree that was approved.
       return step({ ...reviewed, phase: 'proving', reproves: reviewed.reproves + 1 }, turnOver, runProof());
     }
   }
-  return withEffects(afterReview(reviewed), turnOver);
+  return prepend(afterReview(reviewed), turnOver);
 }
-
-const withEffects = (s: Step, ...first: Step['effects']): Step => step(s.state, ...first, ...s.effects);
 
 /** A review that does not complete the run: the stall rules (same blocking findings, cannot-review), then the next iteration. */
 function afterReview(state: LoopState): Step {
