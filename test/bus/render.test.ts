@@ -27,6 +27,29 @@ describe('renderBlock', () => {
     assert.equal(lines[2], `→ when finished: loop msg done --text "<what you did>" · ${INBOX_HINT}`);
   });
 
+  test('a plan task says how to send the plan; a plan says what it is', () => {
+    const task = envelope({ kind: 'task', from: 'loop', to: 'worker', payload: { text: 'Write PLAN.md', iteration: 1, phase: 'plan' } });
+    assert.equal(replyHint(task), 'when PLAN.md is ready: loop msg plan --text "<summary of the plan>"');
+    const work = envelope({ kind: 'task', from: 'loop', to: 'worker', payload: { text: 'Carry it out', iteration: 1, phase: 'work' } });
+    assert.equal(replyHint(work), 'when finished: loop msg done --text "<what you did>"');
+    const plan = envelope({ kind: 'plan', from: 'worker', to: 'loop', payload: { summary: 'three steps' } });
+    assert.equal(renderBody(plan), 'three steps');
+  });
+
+  test('a plan review request shows PLAN.md between markers; a change request its checklist progress', () => {
+    const planRequest = envelope({ kind: 'review-request', from: 'loop', to: 'reviewer', payload: {
+      subject: 'plan', summary: 'PLAN REVIEW: review it', plan: '- [ ] a\n- [ ] b', planHash: 'ab'.repeat(32), planProgress: { done: 0, total: 2 }, diffStat: '', claims: [],
+    } });
+    assert.equal(renderBody(planRequest), 'PLAN REVIEW: review it\n--- PLAN.md (sha256 abababababab, 2 items) ---\n- [ ] a\n- [ ] b\n--- end of PLAN.md ---');
+    assert.match(replyHint(planRequest), /^answer: loop msg review --json/);
+    const change = (extra: Record<string, unknown>) => renderBody(envelope({ kind: 'review-request', from: 'loop', to: 'reviewer', payload: {
+      subject: 'change', summary: 'Review this', diffStat: ' a | 1 +', receipt: receipt(), claims: [], ...extra,
+    } })).split('\n').slice(-3);
+    assert.deepEqual(change({ planProgress: { done: 2, total: 3 }, checkedOff: ['a', 'b'] }), ['PLAN.md: 2/3 items checked; checked off since the last review:', '- [x] a', '- [x] b']);
+    assert.deepEqual(change({ planProgress: { done: 2, total: 3 } }).at(-1), 'PLAN.md: 2/3 items checked; none checked off since the last review');
+    assert.equal(change({}).at(-1), ' a | 1 +', 'no PLAN.md checklist: no line about it');
+  });
+
   test('review body lists verdict and findings', () => {
     const e = envelope({
       kind: 'review', from: 'reviewer', to: 'loop',
