@@ -152,6 +152,7 @@ export function pairScript({ via = 'mcp', reviewerChanges = 0, planChanges = 0, 
   const rules = [
     // The plan phase first: its tasks and review requests hold the markers PLAN PHASE and PLAN REVIEW.
     { name: 'worker-plan', match: 'PLAN PHASE:', steps: [writePlan, plan], final: 'plan sent' },
+    { name: 'worker-plan-reminded', match: 'waiting for your plan', steps: [writePlan, plan], final: 'plan sent after a reminder' },
     ...(planChanges > 0 ? [{ name: 'reviewer-plan-changes', match: 'PLAN REVIEW:', times: planChanges, steps: [planChangesStep], final: 'asked for plan changes' }] : []),
     { name: 'reviewer-plan', match: 'PLAN REVIEW:', steps: [approvePlan], final: 'plan approved' },
     { name: 'worker-fix', match: 'Iteration \\d+ of \\d+: the previous attempt', times: fixDelayMs > 0 ? 1 : undefined, steps: [{ shell: 'echo second >> work.txt', ...(fixDelayMs > 0 ? { delayMs: fixDelayMs } : {}) }, done], final: 'worker fixed it' },
