@@ -52,7 +52,7 @@ describe('loop resume and the journal', () => {
     const manifest = readFileSync(join(dir, 'manifest.json'), 'utf8');
     const state = await w.loop(['resume', '--ci', id], { timeout: 30_000 });
     assert.equal(state.exitCode, 2, state.all);
-    assert.equal(state.stderr.split('\n')[0], `loop: ${journalPath} (seq ${seq}): state.phase: expected one of "starting"|"working"|"proving"|"reviewing"|"restoring"|"finished"; not resumed — nothing was changed`);
+    assert.equal(state.stderr.split('\n')[0], `loop: ${journalPath} (seq ${seq}): state.phase: expected one of "starting"|"planning"|"plan-review"|"working"|"proving"|"reviewing"|"restoring"|"finished"; not resumed — nothing was changed`);
     assert.equal(readFileSync(join(dir, 'manifest.json'), 'utf8'), manifest);
     assert.equal(existsSync(join(dir, 'lock')), false);
 
