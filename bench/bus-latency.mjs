@@ -87,7 +87,7 @@ async function startRun(base) {
     env: { STAMP_LOG: join(base, `${role}.stamps`), ...(role === 'worker' ? { STAMP_ENV: join(base, 'worker.env') } : {}) },
   });
   const config = {
-    worker: 'stamp-worker', reviewer: 'stamp-reviewer', proof: ['true'], maxMessages: 10_000, maxMinutes: 120,
+    worker: 'stamp-worker', reviewer: 'stamp-reviewer', proof: ['true'], maxMessages: 10_000, maxMinutes: 120, plan: 'off',
     agents: { 'stamp-worker': agent('worker'), 'stamp-reviewer': agent('reviewer') },
   };
   writeFileSync(join(repo, '.loop.json'), JSON.stringify(config, null, 2));

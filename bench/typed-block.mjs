@@ -24,7 +24,7 @@ const agent = (role, script) => {
   return { command: process.execPath, args: [join(root, 'test', 'fixtures', 'fake-agent.mjs')], env: { FAKE_SCRIPT: path }, idlePattern: `^${role}>$` };
 };
 writeFileSync(join(repo, '.loop.json'), JSON.stringify({
-  worker: 'w', reviewer: 'r', proof: ['test -f work.txt'], maxIterations: 3,
+  worker: 'w', reviewer: 'r', proof: ['test -f work.txt'], maxIterations: 3, plan: 'off',
   agents: {
     w: agent('worker', { on: { task: [[{ write: ['work.txt', 'x'] }, { msg: ['done', '--text', 'wrote it'] }, ...Array.from({ length: NOTES }, (_, i) => note(i))], [{ msg: ['done', '--text', 'again'] }]] } }),
     // Busy in its first review while the notes arrive; asks for changes, so it is idle again and the notes are typed.

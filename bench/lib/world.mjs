@@ -24,7 +24,8 @@ export function makeWorld({ approveAt, proof = ['true'], maxIterations = approve
     command: process.execPath, args: [AGENT], idlePattern: `^${role}>$`,
     env: { BENCH_LOG: log, BENCH_APPROVE_AT: String(approveAt) }, ...(extra.quietMs ? { quietMs: extra.quietMs } : {}),
   });
-  const config = { worker: 'bench-worker', reviewer: 'bench-reviewer', proof, maxIterations, agents: { 'bench-worker': agent('worker'), 'bench-reviewer': agent('reviewer') } };
+  // plan off: the bench measures loop's own time per iteration of the work, not the plan phase.
+  const config = { worker: 'bench-worker', reviewer: 'bench-reviewer', proof, maxIterations, plan: 'off', agents: { 'bench-worker': agent('worker'), 'bench-reviewer': agent('reviewer') } };
   writeFileSync(join(repo, '.loop.json'), JSON.stringify(config, null, 2));
   const env = { ...process.env, LOOP_HOME: home, NO_COLOR: '1', CI: '1', LOOP_IDLE_GRACE_MS: '1500' };
   return {
