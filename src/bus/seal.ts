@@ -1,6 +1,6 @@
 import type { BusLimits } from './limits.js';
 import { byteLength } from './limits.js';
-import type { Envelope, Submission } from './message.js';
+import type { Envelope, Role, Submission } from './message.js';
 import { checkDraft } from './validate.js';
 
 export type SealResult = { ok: true; envelope: Envelope } | { ok: false; reasons: string[] };
@@ -11,9 +11,9 @@ export type SealResult = { ok: true; envelope: Envelope } | { ok: false; reasons
  */
 export async function seal(
   submission: Submission,
-  context: { runId: string; seq: number; iteration: number; limits: BusLimits; treeHash: () => Promise<string> },
+  context: { runId: string; seq: number; iteration: number; limits: BusLimits; treeHash: () => Promise<string>; roles?: readonly Role[] },
 ): Promise<SealResult> {
-  const check = checkDraft(submission, context.limits);
+  const check = checkDraft(submission, context.limits, context.roles);
   if (!check.ok) return check;
   const { kind, to, replyTo, payload } = check.message;
   const envelope: Envelope = {

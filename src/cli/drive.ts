@@ -5,7 +5,7 @@ import { isolationStatement } from '../isolation/isolation.js';
 import { Driver, type ResumePoint } from '../loop/driver.js';
 import { removeRunTemp, sweepLeftoverFiles } from '../loop/leftover-files.js';
 import type { Observer } from '../loop/observer.js';
-import type { RunContext } from '../loop/run-context.js';
+import { agentOf, type RunContext } from '../loop/run-context.js';
 import type { LoopState } from '../loop/state.js';
 import { errorMessage } from '../errors.js';
 import { FILE_MODE } from '../run/fs-atomic.js';
@@ -65,7 +65,7 @@ export async function drive(
 
   observer({
     type: 'started', runId: context.ref.id, runDir: context.ref.dir, resumed: Boolean(prepared.resume),
-    worker: context.agents.worker.card.name, reviewer: context.agents.reviewer.card.name,
+    agents: context.roles.map((role) => ({ role, name: agentOf(context, role).card.name })),
   });
   const statement = isolationStatement(context.isolation);
   if (context.isolation.mode === 'sandbox') observer({ type: 'info', text: `isolation: ${statement.summary}` });

@@ -17,7 +17,7 @@ import { manifestView } from './manifest-view.js';
 import { proveTree } from './prove-step.js';
 import { restartAgent } from './restart-agent.js';
 import { restoreReviewedTree } from './review-tree-steps.js';
-import { saveManifest, writeLoopShim, type RunContext } from './run-context.js';
+import { agentOf, saveManifest, writeLoopShim, type RunContext } from './run-context.js';
 import { RunTimers } from './run-timers.js';
 import { runnerEvents } from './runner-events.js';
 import type { LoopState } from './state.js';
@@ -38,9 +38,9 @@ export class Driver implements DriverCore {
   readonly journaled: JournaledIds;
   private readonly work = new WorkQueue((error) => this.failed(error));
   private readonly jobs = new EffectJobs((input) => this.feed(input));
-  private readonly runners: Record<Role, AgentRunner>;
+  private readonly runners = new Map<Role, AgentRunner>();
   private readonly intake: Intake;
-  private readonly restarts: Record<Role, number> = { worker: 0, reviewer: 0 };
+  private readonly restarts = new Map<Role, number>();
   private resolveOutcome!: (outcome: RunOutcome) => void;
   readonly outcome: Promise<RunOutcome> = new Promise((resolve) => (this.resolveOutcome = resolve));
 
@@ -49,8 +49,8 @@ export class Driver implements DriverCore {
     this.seq = resume?.nextSeq ?? 1;
     this.journaled = resume?.journaled ?? new JournaledIds();
     const shimDir = writeLoopShim(ctx.ref.dir);
-    this.runners = { worker: this.makeRunner('worker', shimDir), reviewer: this.makeRunner('reviewer', shimDir) };
-    this.intake = new Intake(dropBoxes(ctx.ref.dir), {
+    for (const role of ctx.roles) this.runners.set(role, this.makeRunner(role, shimDir));
+    this.intake = new Intake(dropBoxes(ctx.ref.dir, ctx.roles), {
       arrival: (arrival) => this.work.pushAndWait(() => takeArrival(this, arrival)),
       unreadable: (file, error, box) => this.work.pushAndWait(() => {
         this.ctx.journal.append('message.refused', { file, box, reasons: [`unreadable spool file: ${error}`] });
@@ -65,18 +65,26 @@ export class Driver implements DriverCore {
     const { env, wrap } = agentLaunchSetup(ctx, role, shimDir);
     return new AgentRunner(
       {
-        role, adapter: ctx.agents[role], runId: ctx.ref.id, runDir: ctx.ref.dir, cwd: ctx.manifest.cwd, env, ci: ctx.ci, wrap,
+        role, adapter: agentOf(ctx, role), runId: ctx.ref.id, runDir: ctx.ref.dir, cwd: ctx.manifest.cwd, env, ci: ctx.ci, wrap,
         cols: ctx.config.terminal.cols, rows: ctx.config.terminal.rows, recordingBytes: ctx.config.terminal.recordingBytes,
         createSession: this.deps.createSession, idleGraceMs: this.deps.idleGraceMs ?? 5000,
       },
-      runnerEvents(this, role, () => this.runners[role], (info) => this.queue(() => this.onAgentExit(role, info.exitCode))),
+      runnerEvents(this, role, () => this.runner(role), (info) => this.queue(() => this.onAgentExit(role, info.exitCode))),
     );
+  }
+
+  /** The runner of one of the run's roles. */
+  private runner(role: Role): AgentRunner {
+    const runner = this.runners.get(role);
+    if (!runner) throw new Error(`this run has no ${role}`);
+    return runner;
   }
 
   private async onAgentExit(role: Role, exitCode: number | null): Promise<void> {
     if (this.finishing) return;
-    const restarts = this.restarts[role]++;
-    await restartAgent(this, this.runners[role], restarts, exitCode);
+    const restarts = this.restarts.get(role) ?? 0;
+    this.restarts.set(role, restarts + 1);
+    await restartAgent(this, this.runner(role), restarts, exitCode);
   }
 
   /** Launch both agents and start (or resume) the loop. Resolves when the run is finished. */
@@ -98,9 +106,9 @@ export class Driver implements DriverCore {
     if (resume) this.requeueUndelivered(resume);
     else await this.work.pushAndWait(() => this.apply({ type: 'start' }));
     try {
-      for (const role of ['worker', 'reviewer'] as const) {
+      for (const role of ctx.roles) {
         const session = resume?.sessions[role] ?? null;
-        await this.runners[role].launch(canResume(ctx, role, session) ? session : undefined);
+        await this.runner(role).launch(canResume(ctx, role, session) ? session : undefined);
       }
     } catch (error) {
       this.feed({ type: 'infra', reason: `could not start the agents: ${errorMessage(error)}` });
@@ -114,8 +122,8 @@ export class Driver implements DriverCore {
     for (const envelope of resume.unconsumed) this.feed({ type: 'message', envelope });
     await this.intake.start();
     const pending = (role: Role) => resume.undelivered.some((e) => e.to === role);
-    const reissue = (role: Role) => !canResume(ctx, role, resume.sessions[role]) && !pending(role);
-    this.feed({ type: 'resumed', reissue: { worker: reissue('worker'), reviewer: reissue('reviewer') } });
+    const reissue = (role: Role) => !canResume(ctx, role, resume.sessions[role] ?? null) && !pending(role);
+    this.feed({ type: 'resumed', reissue: Object.fromEntries(ctx.roles.map((role) => [role, reissue(role)])) });
   }
 
   /**
@@ -126,7 +134,7 @@ export class Driver implements DriverCore {
     const { send, held, errors } = splitUndelivered(this.ctx, resume.undelivered, resume.sessions);
     for (const text of errors) this.deps.observer({ type: 'warning', text });
     for (const { envelope, role, detail } of held) recordDelivery(this, role, envelope, { attempts: 0, via: 'session', confirmedBy: 'session record', bytes: 0, detail });
-    for (const envelope of send) this.runners[envelope.to as Role].enqueue(envelope);
+    for (const envelope of send) this.runners.get(envelope.to as Role)?.enqueue(envelope);
   }
 
   /** Stop the run (SIGINT, SIGTERM, `loop stop`): exit 130, resumable. */
@@ -174,7 +182,7 @@ export class Driver implements DriverCore {
     const step = advance(this.state, input);
     this.state = step.state;
     await this.send(step.send, describeInput(input), true);
-    if (step.forward && input.type === 'message') this.runners[input.envelope.to as Role]?.enqueue(input.envelope);
+    if (step.forward && input.type === 'message') this.runners.get(input.envelope.to as Role)?.enqueue(input.envelope);
     // One proof at a time: a `resumed` after a replayed done must not start a second one.
     if (step.runProof && !this.jobs.busy('proof')) {
       const { iteration, lastDone } = this.state;
@@ -202,7 +210,7 @@ export class Driver implements DriverCore {
     }
     for (const envelope of messages) {
       this.deps.observer({ type: 'message', envelope, delivered: false });
-      if (!this.state.finished) this.runners[envelope.to as Role].enqueue(envelope);
+      if (!this.state.finished) this.runners.get(envelope.to as Role)?.enqueue(envelope);
     }
   }
 
@@ -213,7 +221,7 @@ export class Driver implements DriverCore {
     try {
       outcome = await finishRun({
         ctx: this.ctx, observer: this.deps.observer, log: this.deps.log, intake: this.intake, jobs: this.jobs,
-        runners: [this.runners.worker, this.runners.reviewer], timers: this.timers,
+        runners: [...this.runners.values()], timers: this.timers,
       }, result);
     } catch (error) {
       // finishRun guards each of its steps; this is what is left (e.g. the observer threw).

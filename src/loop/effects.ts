@@ -1,4 +1,4 @@
-import type { Envelope, Receipt, Role } from '../bus/message.js';
+import type { Envelope, Receipt, ReviewerRole, Role } from '../bus/message.js';
 import { SURFACE_LIST_MAX } from '../bus/message.js';
 import { ExitCode } from '../errors.js';
 import { reviewSummary } from './prompts.js';
@@ -49,20 +49,21 @@ export const taskMessage = (state: LoopState, text: string): Outgoing => ({
   payload: { text, iteration: state.iteration },
 });
 
-/** The review request for the last proof: the proof-surface files first, then the task, diff stat, receipt and claims. */
-export function reviewRequest(state: LoopState, receipt: Receipt, options: { notice?: string; diffStat?: string } = {}): Outgoing {
+/** The review request for the last proof, to one reviewer: the proof-surface files first, then the task, diff stat, receipt and claims. */
+export function reviewRequest(state: LoopState, receipt: Receipt, options: { notice?: string; diffStat?: string; to?: ReviewerRole } = {}): Outgoing {
+  const to = options.to ?? 'reviewer';
   const surface = state.proofSurface;
   const listed = surface?.files.slice(0, SURFACE_LIST_MAX) ?? [];
   const more = (surface?.total ?? 0) - listed.length;
   return {
-    to: 'reviewer',
+    to,
     kind: 'review-request',
     payload: {
       subject: 'change',
       ...(options.notice ? { notice: options.notice } : {}),
       ...(listed.length > 0 ? { proofSurface: listed } : {}),
       ...(more > 0 ? { proofSurfaceMore: more } : {}),
-      summary: reviewSummary(state),
+      summary: reviewSummary(state, to),
       diffStat: options.diffStat ?? state.lastProof?.diffStat ?? '',
       receipt,
       claims: state.lastDone?.evidence ?? [],

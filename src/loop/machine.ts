@@ -1,7 +1,8 @@
-import { SURFACE_LIST_MAX, type Envelope, type Receipt, type Role, type SurfaceChange } from '../bus/message.js';
+import { SURFACE_LIST_MAX, type Envelope, type Receipt, type ReviewerRole, type Role, type SurfaceChange } from '../bus/message.js';
 import { ExitCode } from '../errors.js';
 import { finish, nack, reviewRequest, step, taskMessage, type Step } from './effects.js';
 import { notAcceptedReason } from './next-iteration.js';
+import { awaitsReply, owing, reviewersOf } from './panel-rules.js';
 import { firstTaskText, fixTaskText, reminderText } from './prompts.js';
 import { onRestoreFailed, onReview, onReviewRequested, onTreeRestored } from './review-rules.js';
 import type { LoopState } from './state.js';
@@ -9,7 +10,7 @@ import type { LoopState } from './state.js';
 /** What happens to the pair loop. */
 export type Input =
   | { type: 'start' }
-  | { type: 'resumed'; reissue: Record<Role, boolean> }
+  | { type: 'resumed'; reissue: Partial<Record<Role, boolean>> }
   | { type: 'message'; envelope: Envelope }
   | { type: 'receipt'; receipt: Receipt; diffStat: string; proofSurface?: SurfaceChange[] }
   | { type: 'review-requested'; id: string; treeHash: string }
@@ -53,17 +54,18 @@ function onReceipt(state: LoopState, receipt: Receipt, diffStat: string, surface
     proofSurface: surface.length > 0 ? { files: surface.slice(0, SURFACE_LIST_MAX), total: surface.length, acknowledged: false } : undefined,
     requestedTree: undefined,
     surfaceAsks: 0,
+    round: [],
+    surfaceAsked: [],
   };
   // The receipt goes to the reviewer inside the review request, and to the worker inside its next task (the
   // failing steps); no separate `proof` message: typed into the worker while the reviewer works, it cost the
   // worker a whole extra turn. The receipt stays in the journal (`proof.receipt`).
-  return step(next, { send: [reviewRequest(next, receipt)] });
+  return step(next, { send: reviewersOf(next).map((to) => reviewRequest(next, receipt, { to })) });
 }
 
 function onIdle(state: LoopState, role: Role): Step {
-  const waitingFor = state.phase === 'working' ? 'worker' : state.phase === 'reviewing' ? 'reviewer' : undefined;
-  if (waitingFor !== role) return step(state);
-  const count = state.reminders[role] + 1;
+  if (!awaitsReply(state, role)) return step(state);
+  const count = (state.reminders[role] ?? 0) + 1;
   const next = { ...state, reminders: { ...state.reminders, [role]: count } };
   if (count > 2) {
     const what = role === 'worker' ? 'a done claim' : 'a review';
@@ -73,7 +75,7 @@ function onIdle(state: LoopState, role: Role): Step {
   if (kind === 'task') return step(next, { send: [taskMessage(next, reminderText('worker', next))] });
   const receipt = next.lastProof?.receipt;
   if (!receipt) return step(next);
-  const request = reviewRequest(next, receipt);
+  const request = reviewRequest(next, receipt, { to: role as ReviewerRole });
   request.payload.summary = `${reminderText('reviewer', next)}\n${String(request.payload.summary)}`;
   return step(next, { send: [request] });
 }
@@ -83,8 +85,8 @@ function reissue(state: LoopState, role: Role): Step {
   if (role === 'worker' && state.phase === 'working') {
     return step(state, { send: [taskMessage(state, `(loop restarted; this is your current task)\n${state.iteration === 1 ? firstTaskText(state) : fixTaskText(state, notAcceptedReason(state))}`)] });
   }
-  if (role === 'reviewer' && state.phase === 'reviewing' && state.lastProof) {
-    return step(state, { send: [reviewRequest(state, state.lastProof.receipt)] });
+  if (role !== 'worker' && owing(state).includes(role) && state.lastProof) {
+    return step(state, { send: [reviewRequest(state, state.lastProof.receipt, { to: role })] });
   }
   return step(state);
 }
@@ -102,8 +104,10 @@ export function advance(state: LoopState, input: Input): Step {
       if (state.phase === 'starting') return advance(state, { type: 'start' });
       if (state.phase === 'proving') return step(state, { runProof: true });
       if (state.phase === 'restoring' && state.restore) return step(state, { restoreTree: state.restore });
-      const role = state.phase === 'working' ? 'worker' : 'reviewer';
-      return input.reissue[role] ? reissue(state, role) : step(state);
+      // The roles loop awaits a reply from (the worker, or the reviewers that owe a review) lost what they were asked.
+      const roles: Role[] = state.phase === 'working' ? ['worker'] : owing(state);
+      const send = roles.filter((role) => input.reissue[role]).flatMap((role) => reissue(state, role).send);
+      return step(state, { send });
     }
     case 'agent-restarted':
       return input.reissue ? reissue(state, input.role) : step(state);

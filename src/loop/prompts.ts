@@ -1,5 +1,7 @@
 import { findingLine } from '../bus/render.js';
-import type { Finding, ProofStep, Role } from '../bus/message.js';
+import type { Finding, ProofStep, ReviewerRole, Role } from '../bus/message.js';
+import type { MergedFinding } from './panel-findings.js';
+import { hasPanel, policyOf, policyText, reviewersOf } from './panel-rules.js';
 import type { LoopState, SurfaceState } from './state.js';
 
 const proofLine = (proof: string[]) =>
@@ -12,9 +14,15 @@ export function firstTaskText(state: LoopState): string {
     '',
     `You are the WORKER of a loop run (iteration 1 of ${state.maxIterations}). Keep PLAN.md at the repository root as a short checklist of the steps and the proof.`,
     `When the work is complete, send: loop msg done --text "<what you changed>". ${proofLine(state.proof)}`,
-    'A reviewer then reviews your change. Questions for the reviewer: loop msg question --text "…".',
+    hasPanel(state)
+      ? `A panel of ${reviewersOf(state).length} reviewers (${reviewersOf(state).join(', ')}; ${policyText(policyOf(state), reviewersOf(state).length)}) then reviews your change. Questions for a reviewer: loop msg question --to reviewer-2 --text "…" (default: reviewer).`
+      : 'A reviewer then reviews your change. Questions for the reviewer: loop msg question --text "…".',
   ].join('\n');
 }
+
+/** A finding of the worker's task: with a panel, who raised it, and who agreed. */
+const taskFindingLine = (f: MergedFinding) =>
+  `${findingLine(f)}${f.agreedBy ? ` [agreed by ${f.agreedBy.join(', ')}]` : f.raisedBy ? ` [${f.raisedBy.join(', ')}]` : ''}`;
 
 const failingStep = (step: ProofStep) =>
   `- \`${step.command}\` ${step.timedOut ? 'timed out' : `exited ${step.exitCode}`}:\n${step.outputTail.trim().split('\n').slice(-15).map((l) => `    ${l}`).join('\n')}`;
@@ -22,14 +30,18 @@ const failingStep = (step: ProofStep) =>
 /** The task for the next iteration: what to fix, from the review and the proof. */
 export function fixTaskText(state: LoopState, reason: string): string {
   const review = state.lastReview;
-  const findings: Finding[] = review?.findings ?? [];
+  const findings: MergedFinding[] = review?.findings ?? [];
   const failing = state.lastProof?.receipt.steps.filter((s) => s.exitCode !== 0) ?? [];
   const lines = [
     `Iteration ${state.iteration} of ${state.maxIterations}: the previous attempt was not accepted (${reason}).`,
     `Original task: ${state.task.length > 600 ? `${state.task.slice(0, 600)}…` : state.task}`,
   ];
-  if (review) lines.push('', `Reviewer verdict: ${review.verdict}${review.notCounted ? ` (not counted: ${review.notCounted})` : ''}. ${review.summary}`);
-  if (findings.length > 0) lines.push('Findings:', ...findings.map(findingLine));
+  if (review?.panel) {
+    const verdicts = review.panel.verdicts.map((v) => `${v.role} ${v.verdict ?? 'no review'}${v.notCounted ? ` (not counted: ${v.notCounted})` : ''}`).join(', ');
+    lines.push('', `Reviewers' verdicts (panel ${policyText(review.panel.policy, review.panel.verdicts.length)}): ${verdicts}.`, review.summary);
+  } else if (review) lines.push('', `Reviewer verdict: ${review.verdict}${review.notCounted ? ` (not counted: ${review.notCounted})` : ''}. ${review.summary}`);
+  const agreed = findings.filter((f) => f.agreedBy).length;
+  if (findings.length > 0) lines.push(agreed > 0 ? `Findings (the first ${agreed} agreed by several reviewers):` : 'Findings:', ...findings.map(taskFindingLine));
   if (failing.length > 0) lines.push('', 'Failing proof steps:', ...failing.map(failingStep));
   lines.push('', 'Fix these, update PLAN.md, then send: loop msg done --text "<what you changed>".');
   return lines.join('\n');
@@ -42,11 +54,18 @@ export function reminderText(role: Role, state: LoopState): string {
     : 'Reminder: loop is waiting for your review. Send: loop msg review --json \'{"verdict":"approve|changes|cannot-review","summary":"…","findings":[]}\'';
 }
 
+/** Who a reviewer is, for its review request: the reviewer, or one of a panel (the others review the same change, on their own). */
+function reviewerIntro(state: LoopState, role: ReviewerRole): string {
+  if (!hasPanel(state)) return 'You are the REVIEWER of a loop run';
+  const reviewers = reviewersOf(state);
+  return `You are the REVIEWER ${role}, one of a panel of ${reviewers.length} (${reviewers.join(', ')}; ${policyText(policyOf(state), reviewers.length)}) reviewing the same change on their own, in a loop run`;
+}
+
 /** The review request's summary: the task and the worker's claim, never the worker's reasoning. */
-export function reviewSummary(state: LoopState): string {
+export function reviewSummary(state: LoopState, role: ReviewerRole = 'reviewer'): string {
   const task = state.task.length > 1500 ? `${state.task.slice(0, 1500)}…` : state.task;
   return [
-    `You are the REVIEWER of a loop run (iteration ${state.iteration} of ${state.maxIterations}). Review the working tree (git diff, git status); do not edit files${state.reviewerMayEdit ? '' : ': a review on a tree that changed during the review does not count, and loop undoes the change'}.`,
+    `${reviewerIntro(state, role)} (iteration ${state.iteration} of ${state.maxIterations}). Review the working tree (git diff, git status); do not edit files${state.reviewerMayEdit ? '' : ': a review on a tree that changed during the review does not count, and loop undoes the change'}.`,
     `Task: ${task}`,
     `Worker's summary: ${state.lastDone?.summary ?? '(none)'}`,
   ].join('\n');

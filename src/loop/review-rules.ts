@@ -1,9 +1,10 @@
-import type { Envelope, Payload } from '../bus/message.js';
+import type { Envelope, Payload, ReviewerRole } from '../bus/message.js';
 import { ExitCode } from '../errors.js';
 import { finish, nack, reviewRequest, step, type Step } from './effects.js';
 import { nextIteration } from './next-iteration.js';
+import { mergedReview, owing, policyOf, policyText, reviewersOf, tally } from './panel-rules.js';
 import { SURFACE_ASK_AGAIN, SURFACE_NOT_ACKNOWLEDGED, surfaceFinding, TREE_CHANGED, treeChangedFinding } from './prompts.js';
-import type { LoopState } from './state.js';
+import type { LoopState, RoundReview } from './state.js';
 
 /** The review request was handed to the reviewer on `treeHash`: the first hand-over of a round sets the reviewed tree. */
 export function onReviewRequested(state: LoopState, treeHash: string): Step {
@@ -11,54 +12,78 @@ export function onReviewRequested(state: LoopState, treeHash: string): Step {
   return step({ ...state, requestedTree: treeHash });
 }
 
-/** A review arrived: the reviewer never edits, an approval of a proof-surface change acknowledges it, then the verdict. */
+/** A review arrived: the reviewer never edits, an approval of a proof-surface change acknowledges it, then the round's tally. */
 export function onReview(state: LoopState, envelope: Envelope): Step {
   if (state.phase !== 'reviewing') {
     return step(state, { send: [nack(envelope, `review ignored: loop is ${state.phase} (iteration ${state.iteration}), no review was requested`)] });
   }
+  const role = envelope.from as ReviewerRole;
+  const waiting = owing(state);
+  if (!waiting.includes(role)) {
+    return step(state, { send: [nack(envelope, `review ignored: your review of iteration ${state.iteration} is already in; loop waits for ${waiting.join(', ')}`)] });
+  }
   const payload = envelope.payload as Payload<'review'>;
-  const lastReview = { id: envelope.id, verdict: payload.verdict, summary: payload.summary, findings: payload.findings };
+  const given = { role, id: envelope.id, verdict: payload.verdict, summary: payload.summary, findings: payload.findings };
+  const round = (state.round ?? []).filter((r) => r.role !== role);
   // The tree the reviewer was handed (the proved tree when the hand-over was not recorded, e.g. after a resume).
   const requested = state.requestedTree ?? state.lastProof?.treeHash;
   if (!state.reviewerMayEdit && requested !== undefined && envelope.treeHash !== undefined && envelope.treeHash !== requested) {
-    // Whatever its verdict, this review is not of the tree it was asked about: undo the change, then go on.
+    // Whatever its verdict, this review is not of the tree it was asked about: undo the change, then go on. With a
+    // panel the round ends here: every other review would be of a tree that changed under it.
     const restore = { requestedTree: requested, reviewTree: envelope.treeHash };
-    const voided: LoopState = { ...state, phase: 'restoring', lastReview: { ...lastReview, notCounted: TREE_CHANGED }, restore, reminders: { worker: 0, reviewer: 0 } };
+    const lastReview = mergedReview(state, [...round, { ...given, counts: false, notCounted: TREE_CHANGED }]);
+    const voided: LoopState = { ...state, phase: 'restoring', lastReview, round: [], restore, reminders: { worker: 0, reviewer: 0 } };
     return step(voided, { restoreTree: restore });
   }
   const acknowledged = payload.verdict === 'approve' && payload.proofSurfaceReviewed === true;
+  const proof = state.lastProof;
+  const approves = payload.verdict === 'approve' && proof?.passed === true;
+  const onProvedTree = envelope.treeHash === undefined || envelope.treeHash === proof?.treeHash;
+  const surface = state.proofSurface;
+  let review: RoundReview = { ...given, counts: approves && onProvedTree, ...(approves && !onProvedTree ? { otherTree: true } : {}), ...(acknowledged ? { acknowledged } : {}) };
+  if (approves && onProvedTree && surface && surface.total > 0 && !acknowledged) {
+    const asked = state.surfaceAsked ?? [];
+    if (!asked.includes(role) && (state.surfaceAsks ?? 0) < 1) {
+      const again: LoopState = { ...state, round, surfaceAsked: [...asked, role] };
+      return step(again, { send: [reviewRequest(again, proof.receipt, { notice: SURFACE_ASK_AGAIN, to: role })] });
+    }
+    review = { ...review, counts: false, notCounted: SURFACE_NOT_ACKNOWLEDGED, findings: [...review.findings, surfaceFinding(surface)] };
+  }
+  const reviews = [...round, review];
+  const approvals = reviews.filter((r) => r.verdict === 'approve');
   const reviewed: LoopState = {
     ...state,
-    lastReview,
-    ...(state.proofSurface ? { proofSurface: { ...state.proofSurface, acknowledged } } : {}),
-    reminders: { worker: 0, reviewer: 0 },
+    round: reviews,
+    ...(surface ? { proofSurface: { ...surface, acknowledged: approvals.length > 0 && approvals.every((r) => r.acknowledged) } } : {}),
+    reminders: { ...state.reminders, worker: 0, [role]: 0 },
   };
-  const proof = reviewed.lastProof;
-  if (payload.verdict === 'approve' && proof?.passed) {
-    if (envelope.treeHash === undefined || envelope.treeHash === proof.treeHash) {
-      const surface = reviewed.proofSurface;
-      if (surface && surface.total > 0 && !acknowledged) {
-        if ((reviewed.surfaceAsks ?? 0) < 1) {
-          const again: LoopState = { ...reviewed, surfaceAsks: (reviewed.surfaceAsks ?? 0) + 1 };
-          return step(again, { send: [reviewRequest(again, proof.receipt, { notice: SURFACE_ASK_AGAIN })] });
-        }
-        return nextIteration({ ...reviewed, lastReview: { ...lastReview, notCounted: SURFACE_NOT_ACKNOWLEDGED, findings: [...lastReview.findings, surfaceFinding(surface)] } });
-      }
-      return finish(reviewed, ExitCode.completed, `approved and proof passed on tree ${proof.treeHash.slice(0, 12)}`);
-    }
-    if (reviewed.reproves < 1) {
-      // The tree changed between the proof and the approval: prove the tree that was approved.
-      return step({ ...reviewed, phase: 'proving', reproves: reviewed.reproves + 1 }, { runProof: true });
-    }
+  return decideRound(reviewed);
+}
+
+/** Tally the round (see panel-rules.ts): complete the run, wait for the other reviewers, prove the approved tree, or go on. */
+function decideRound(state: LoopState): Step {
+  const round = state.round ?? [];
+  const outcome = tally(policyOf(state), reviewersOf(state), round);
+  if (outcome === 'pending') return step(state);
+  const closed: LoopState = { ...state, lastReview: mergedReview(state, round), round: [], reminders: { worker: 0, reviewer: 0 } };
+  const proof = closed.lastProof;
+  if (outcome === 'approved' && proof) {
+    const who = closed.lastReview?.panel ? ` (approved by ${closed.lastReview.panel.approvedBy.join(', ')}; panel ${policyText(policyOf(state), reviewersOf(state).length)})` : '';
+    return finish(closed, ExitCode.completed, `approved and proof passed on tree ${proof.treeHash.slice(0, 12)}${who}`);
   }
-  return afterReview(reviewed);
+  if (outcome === 'reprove' && closed.reproves < 1) {
+    // The tree changed between the proof and the approval: prove the tree that was approved.
+    return step({ ...closed, phase: 'proving', reproves: closed.reproves + 1 }, { runProof: true });
+  }
+  return afterReview(closed);
 }
 
 /** A review that does not complete the run: count a cannot-review, then the next iteration. */
 function afterReview(state: LoopState): Step {
   if (state.lastReview?.verdict === 'cannot-review') {
     const count = state.cannotReview + 1;
-    if (count >= 2) return finish({ ...state, cannotReview: count }, ExitCode.stalled, 'stalled: the reviewer answered cannot-review twice');
+    const who = state.lastReview.panel ? 'the reviewers' : 'the reviewer';
+    if (count >= 2) return finish({ ...state, cannotReview: count }, ExitCode.stalled, `stalled: ${who} answered cannot-review twice`);
     return nextIteration({ ...state, cannotReview: count });
   }
   return nextIteration(state);

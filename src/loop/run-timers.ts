@@ -33,9 +33,7 @@ export class RunTimers {
 
   clearAll(): void {
     clearTimeout(this.wall);
-    for (const role of ['worker', 'reviewer'] as const) {
-      this.clearTurn(role);
-      this.clearDialog(role);
-    }
+    for (const role of Object.keys(this.turn) as Role[]) this.clearTurn(role);
+    for (const role of Object.keys(this.dialog) as Role[]) this.clearDialog(role);
   }
 }

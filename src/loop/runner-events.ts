@@ -4,6 +4,7 @@ import type { AgentActivity, ExitInfo } from '../pty/types.js';
 import type { AgentRunner, AgentRunnerEvents } from './agent-runner.js';
 import { recordDelivery, recordStuck } from './delivery-records.js';
 import type { DriverCore } from './driver-types.js';
+import { awaitsReply } from './panel-rules.js';
 import { runnerRecords } from './runner-records.js';
 
 /** With --ci, how long an agent may sit in a dialog before the run stops with exit 5. */
@@ -23,7 +24,7 @@ export function runnerEvents(core: DriverCore, role: Role, runner: () => AgentRu
     },
     idleAfterTurn: () => core.feed({ type: 'idle-without-reply', role }),
     fault: (error) => core.feed({ type: 'infra', reason: `the ${role}'s runner failed: ${errorMessage(error)}` }),
-    awaitingReply: () => (role === 'worker' ? core.state.phase === 'working' : core.state.phase === 'reviewing'),
+    awaitingReply: () => awaitsReply(core.state, role),
   };
 }
 

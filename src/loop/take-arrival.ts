@@ -1,6 +1,6 @@
 import { runTempDir } from '../run/owned-temp.js';
 import type { Arrival } from '../bus/intake.js';
-import type { Submission } from '../bus/message.js';
+import { isReviewer, type Submission } from '../bus/message.js';
 import { seal } from '../bus/seal.js';
 import type { Refusal } from '../bus/spool.js';
 import { cachedTreeHash } from '../proof/tree-hash-cache.js';
@@ -37,7 +37,7 @@ export async function takeArrival(core: DriverCore, arrival: Arrival): Promise<'
 async function takeSubmission(core: DriverCore, submission: Submission): Promise<void> {
   const { ctx } = core;
   const sealed = await seal(submission, {
-    runId: ctx.ref.id, seq: core.seq, iteration: core.state.iteration, limits: ctx.config.limits, treeHash: () => cachedTreeHash(ctx.root, runTempDir(ctx.ref.dir)),
+    runId: ctx.ref.id, seq: core.seq, iteration: core.state.iteration, limits: ctx.config.limits, roles: ctx.roles, treeHash: () => cachedTreeHash(ctx.root, runTempDir(ctx.ref.dir)),
   });
   if (!sealed.ok) return refuse(core, submission, sealed.reasons);
   const { envelope } = sealed;
@@ -45,7 +45,7 @@ async function takeSubmission(core: DriverCore, submission: Submission): Promise
   ctx.journal.append('message', { envelope });
   core.journaled.add(envelope.id, envelope.from);
   core.deps.observer({ type: 'message', envelope, delivered: false });
-  if ((envelope.kind === 'done' && envelope.from === 'worker') || (envelope.kind === 'review' && envelope.from === 'reviewer')) core.timers.clearTurn(envelope.from);
+  if ((envelope.kind === 'done' && envelope.from === 'worker') || (envelope.kind === 'review' && isReviewer(envelope.from))) core.timers.clearTurn(envelope.from);
   await core.apply({ type: 'message', envelope });
 }
 

@@ -43,8 +43,8 @@ describe('configJsonSchema', () => {
     assert.equal(schema.additionalProperties, false);
     const properties = schema.properties as Record<string, Record<string, unknown>>;
     assert.deepEqual(Object.keys(properties).sort(), [
-      '$schema', 'agents', 'isolation', 'limits', 'maxIterations', 'maxMessages', 'maxMinutes', 'proof', 'proofSurface',
-      'proofTimeoutSeconds', 'reviewer', 'reviewerMayEdit', 'terminal', 'turnTimeoutMinutes', 'worker',
+      '$schema', 'agents', 'isolation', 'limits', 'maxIterations', 'maxMessages', 'maxMinutes', 'panel', 'proof', 'proofSurface',
+      'proofTimeoutSeconds', 'reviewer', 'reviewerMayEdit', 'reviewers', 'terminal', 'turnTimeoutMinutes', 'worker',
     ]);
     assert.equal(properties.maxIterations!.type, 'integer');
     assert.equal(properties.proof!.type, 'array');
