@@ -23,7 +23,7 @@ export function approvalsNeeded(policy: PanelPolicy, count: number): number {
 export function policyText(policy: PanelPolicy, count: number): string {
   if (policy === 'any') return 'any: one approval is enough';
   if (policy === 'majority') return `majority: ${approvalsNeeded(policy, count)} of ${count} must approve`;
-  return `all: every reviewer must approve (${count})`;
+  return 'all: every reviewer must approve';
 }
 
 /** The reviewers that owe a review in the current round (reviewing only). */
@@ -95,6 +95,6 @@ export function mergedReview(state: LoopState, round: readonly RoundReview[]): N
 /** Why a panel did not accept the change, in words (the worker's next task, the stop reason). */
 export function panelNotAccepted(outcome: PanelOutcome): string {
   const count = outcome.verdicts.length;
-  const approved = outcome.approvedBy.length > 0 ? `approved by ${outcome.approvedBy.join(', ')}` : 'no approval';
-  return `the reviewers did not approve (${approved}; panel ${policyText(outcome.policy, count)})`;
+  const who = outcome.approvedBy.length > 0 ? `: ${outcome.approvedBy.join(', ')}` : '';
+  return `the panel did not approve (${outcome.approvedBy.length} of ${count} approved${who}; policy ${policyText(outcome.policy, count)})`;
 }
