@@ -5,11 +5,14 @@ import { ROLES, type RoleClass } from './roles.js';
 export { AGENT_KINDS, isAgentKind, MESSAGE_ID, TEXT_FIELD, type AgentKind } from './kinds.js';
 export {
   defaultAddressee, isReviewer, isRole, MAX_REVIEWERS, reviewerRoles, roleClass, rolesIn, type ReviewerRole, type RoleClass, type RoleMap,
+  ROLES,
 } from './roles.js';
 
 /** The agent roles (the worker, and the reviewers of a panel); `loop` itself is the other party on the bus. */
 export const RoleSchema = z.enum(ROLES);
 export type Role = z.infer<typeof RoleSchema>;
+/** A reviewer role: `reviewer`, or a panel's `reviewer-2`… */
+export const ReviewerRoleSchema = RoleSchema.exclude(['worker']);
 export const PartySchema = z.enum([...ROLES, 'loop']);
 export type Party = z.infer<typeof PartySchema>;
 
@@ -109,7 +112,11 @@ export type Payload<K extends Kind> = z.output<(typeof PayloadSchemas)[K]>;
 // kinds.ts keeps the agent kinds without zod; they must be kinds of this table.
 AGENT_KINDS satisfies Partial<Record<Kind, readonly RoleClass[]>>;
 
-/** The envelope every message travels in. Agents never set `from`, `seq` or `runId`. */
+/**
+ * The envelope every message travels in, as stored in the journal. Agents never set `from`, `seq` or `runId`.
+ * Its payload is checked against its kind's schema where it enters (checkDraft for agents; loop's own are typed
+ * by construction, see loop/effects.ts Outgoing), before it is journaled.
+ */
 export const EnvelopeSchema = z.strictObject({
   id: z.string().regex(MESSAGE_ID),
   runId: z.string(),
@@ -123,7 +130,19 @@ export const EnvelopeSchema = z.strictObject({
   replyTo: z.string().optional(),
   treeHash: z.string().optional(),
 });
-export type Envelope = z.infer<typeof EnvelopeSchema>;
+type EnvelopeFields = Omit<z.infer<typeof EnvelopeSchema>, 'kind' | 'payload'>;
+/** An envelope of one kind, its payload typed by the kind. */
+export type EnvelopeOf<K extends Kind> = EnvelopeFields & { kind: K; payload: Payload<K> };
+/** An envelope: a union discriminated by `kind`, so `payload` is typed once `kind` is known. */
+export type Envelope = { [K in Kind]: EnvelopeOf<K> }[Kind];
+/** An envelope an agent sent (loop established its role). */
+export type AgentEnvelope = Envelope & { from: Role };
+
+/** The journal's structurally checked envelope, typed by kind: its payload was checked by kind before it was journaled. */
+export const storedEnvelope = (parsed: z.infer<typeof EnvelopeSchema>): Envelope => parsed as Envelope;
+
+/** Was this envelope sent by an agent (not by loop)? */
+export const isAgentEnvelope = (envelope: Envelope): envelope is AgentEnvelope => envelope.from !== 'loop';
 
 /** What an agent hands to loop (via `loop msg` or MCP), before loop seals it into an envelope. */
 export const SubmissionSchema = z.strictObject({

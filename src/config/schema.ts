@@ -29,6 +29,10 @@ function isValidRegex(source: string): boolean {
   }
 }
 
+/** How a panel of reviewers decides (config `panel`). */
+export const PanelPolicySchema = z.enum(['all', 'majority', 'any']);
+export type PanelPolicy = z.infer<typeof PanelPolicySchema>;
+
 const AGENT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 /** The whole configuration, as accepted in `.loop.json` and `$LOOP_HOME/config.json` (contract). */
@@ -43,8 +47,7 @@ export const ConfigSchema = z
       .max(MAX_REVIEWERS)
       .optional()
       .describe(`A panel of reviewers (roles reviewer, reviewer-2, …), each reviewing every request; at most ${MAX_REVIEWERS}. With reviewer too, reviewers[0] must be it.`),
-    panel: z
-      .enum(['all', 'majority', 'any'])
+    panel: PanelPolicySchema
       .optional()
       .describe('How a panel decides: all (every reviewer approves), majority (more than half approve), any (one approval).'),
     proof: z.array(z.string().min(1)).optional().describe('Shell commands loop runs in the repo root; all must pass.'),
@@ -57,6 +60,15 @@ export const ConfigSchema = z
       .boolean()
       .optional()
       .describe('Let the reviewer edit the tree (default false: a review on a tree that changed during the review does not count, and loop undoes the change).'),
+    stall: z
+      .strictObject({
+        sameFindings: z.number().int().min(2).max(100).optional().describe('Review rounds in a row with the same blocking findings (critical or high, same file and title) before the run stops as stalled (default 3).'),
+        unchangedTurns: z.number().int().min(1).max(100).optional().describe('Worker turns in a row that leave the tree unchanged while the work is not accepted, before the run stops as stalled (default 2).'),
+        cannotReview: z.number().int().min(1).max(100).optional().describe('cannot-review verdicts before the run stops as stalled (default 2).'),
+        idleReminders: z.number().int().min(0).max(100).optional().describe('Reminders to an agent that goes idle without the reply loop waits for, before the next idle stops the run as stalled (default 2).'),
+      })
+      .optional()
+      .describe('When a run that makes no progress stops as stalled (exit 3).'),
     proofSurface: z
       .array(z.string().min(1).max(500))
       .max(500)
@@ -110,15 +122,13 @@ export interface Config {
   turnTimeoutMinutes: number;
   proofTimeoutSeconds: number;
   reviewerMayEdit: boolean;
+  stall: { sameFindings: number; unchangedTurns: number; cannotReview: number; idleReminders: number };
   proofSurface: string[];
   limits: { payloadBytes: number; envelopeBytes: number; findings: number };
   terminal: { cols: number; rows: number; recordingBytes: number };
   isolation: 'auto' | 'sandbox' | 'none';
   agents: Record<string, AgentConfig>;
 }
-
-/** How a panel of reviewers decides (config `panel`). */
-export type PanelPolicy = 'all' | 'majority' | 'any';
 
 export const DEFAULT_CONFIG: Config = {
   worker: 'codex',
@@ -132,6 +142,7 @@ export const DEFAULT_CONFIG: Config = {
   turnTimeoutMinutes: 30,
   proofTimeoutSeconds: 600,
   reviewerMayEdit: false,
+  stall: { sameFindings: 3, unchangedTurns: 2, cannotReview: 2, idleReminders: 2 },
   proofSurface: [...DEFAULT_PROOF_SURFACE],
   limits: { payloadBytes: 12 * 1024, envelopeBytes: 16 * 1024, findings: 50 },
   terminal: { cols: 200, rows: 50, recordingBytes: 8 * 1024 * 1024 },

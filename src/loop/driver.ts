@@ -1,6 +1,6 @@
 import { JournaledIds } from '../bus/journaled-ids.js';
 import { newMessageId } from '../run/ids.js';
-import type { Envelope, Role } from '../bus/message.js';
+import { isAgentEnvelope, type Envelope, type Role } from '../bus/message.js';
 import { Intake } from '../bus/intake.js';
 import { errorMessage } from '../errors.js';
 import { dropBoxes, watchRecords } from './admission.js';
@@ -12,10 +12,10 @@ import { describeInput } from './describe-input.js';
 import type { DriverCore, DriverDeps, ResumePoint, RunOutcome } from './driver-types.js';
 import { EffectJobs } from './effect-jobs.js';
 import { finishRun, type FinishResult } from './finish-run.js';
-import { advance, type Input, type Outgoing } from './machine.js';
+import { advance, type Effect, type Input, type Outgoing, type Step } from './machine.js';
 import { manifestView } from './manifest-view.js';
 import { proveTree } from './prove-step.js';
-import { restartAgent } from './restart-agent.js';
+import { relaunchAgent } from './restart-agent.js';
 import { restoreReviewedTree } from './review-tree-steps.js';
 import { agentOf, saveManifest, writeLoopShim, type RunContext } from './run-context.js';
 import { RunTimers } from './run-timers.js';
@@ -40,7 +40,6 @@ export class Driver implements DriverCore {
   private readonly jobs = new EffectJobs((input) => this.feed(input));
   private readonly runners = new Map<Role, AgentRunner>();
   private readonly intake: Intake;
-  private readonly restarts = new Map<Role, number>();
   private resolveOutcome!: (outcome: RunOutcome) => void;
   readonly outcome: Promise<RunOutcome> = new Promise((resolve) => (this.resolveOutcome = resolve));
 
@@ -69,7 +68,9 @@ export class Driver implements DriverCore {
         cols: ctx.config.terminal.cols, rows: ctx.config.terminal.rows, recordingBytes: ctx.config.terminal.recordingBytes,
         createSession: this.deps.createSession, idleGraceMs: this.deps.idleGraceMs ?? 5000,
       },
-      runnerEvents(this, role, () => this.runner(role), (info) => this.queue(() => this.onAgentExit(role, info.exitCode))),
+      runnerEvents(this, role, () => this.runner(role), (info) => this.feed({
+        type: 'agent-exited', role, exitCode: info.exitCode, onOwnSession: canResume(ctx, role, this.runner(role).sessionId),
+      })),
     );
   }
 
@@ -78,13 +79,6 @@ export class Driver implements DriverCore {
     const runner = this.runners.get(role);
     if (!runner) throw new Error(`this run has no ${role}`);
     return runner;
-  }
-
-  private async onAgentExit(role: Role, exitCode: number | null): Promise<void> {
-    if (this.finishing) return;
-    const restarts = this.restarts.get(role) ?? 0;
-    this.restarts.set(role, restarts + 1);
-    await restartAgent(this, this.runner(role), restarts, exitCode);
   }
 
   /** Launch both agents and start (or resume) the loop. Resolves when the run is finished. */
@@ -98,9 +92,7 @@ export class Driver implements DriverCore {
   private async begin(): Promise<void> {
     const { ctx, resume } = this;
     if (this.state.finished) return this.finish(this.state.finished); // a resumed run killed while finishing
-    const minutes = ctx.config.maxMinutes;
     if (ctx.isolation.mode === 'sandbox') watchRecords(ctx);
-    this.timers.startWall(minutes * 60_000, () => this.feed({ type: 'timeout', what: 'wall-clock', minutes }));
     // Messages for the agents are queued before they start, so a harness that takes its first prompt on the
     // command line gets it there (faster and surer than typing); the rest is typed once the agent is idle.
     if (resume) this.requeueUndelivered(resume);
@@ -119,11 +111,12 @@ export class Driver implements DriverCore {
     // (start() returns once it is taken in); `resumed` then starts what the state still owes — a worker whose
     // done claim was waiting in its drop-box is not given its task again, and a proof already started by a
     // replayed claim is not started twice (see apply).
-    for (const envelope of resume.unconsumed) this.feed({ type: 'message', envelope });
+    for (const envelope of resume.unconsumed.filter(isAgentEnvelope)) this.feed({ type: 'message', envelope });
     await this.intake.start();
-    const pending = (role: Role) => resume.undelivered.some((e) => e.to === role);
-    const reissue = (role: Role) => !canResume(ctx, role, resume.sessions[role] ?? null) && !pending(role);
-    this.feed({ type: 'resumed', reissue: Object.fromEntries(ctx.roles.map((role) => [role, reissue(role)])) });
+    this.feed({
+      type: 'resumed',
+      agents: ctx.roles.map((role) => ({ role, onOwnSession: canResume(ctx, role, resume.sessions[role] ?? null), pending: resume.undelivered.some((e) => e.to === role) })),
+    });
   }
 
   /**
@@ -134,7 +127,7 @@ export class Driver implements DriverCore {
     const { send, held, errors } = splitUndelivered(this.ctx, resume.undelivered, resume.sessions);
     for (const text of errors) this.deps.observer({ type: 'warning', text });
     for (const { envelope, role, detail } of held) recordDelivery(this, role, envelope, { attempts: 0, via: 'session', confirmedBy: 'session record', bytes: 0, detail });
-    for (const envelope of send) this.runners.get(envelope.to as Role)?.enqueue(envelope);
+    for (const envelope of send) this.deliver(envelope);
   }
 
   /** Stop the run (SIGINT, SIGTERM, `loop stop`): exit 130, resumable. */
@@ -176,42 +169,70 @@ export class Driver implements DriverCore {
     return this.seq++;
   }
 
-  /** Advance the machine and perform its effects. */
+  /** Advance the machine, journal the transition with loop's messages, then perform the effects in order. */
   async apply(input: Input): Promise<void> {
     if (this.finishing) return;
-    const step = advance(this.state, input);
+    const before = this.state;
+    const step: Step = advance(before, input);
     this.state = step.state;
-    await this.send(step.send, describeInput(input), true);
-    if (step.forward && input.type === 'message') this.runners.get(input.envelope.to as Role)?.enqueue(input.envelope);
-    // One proof at a time: a `resumed` after a replayed done must not start a second one.
-    if (step.runProof && !this.jobs.busy('proof')) {
-      const { iteration, lastDone } = this.state;
-      this.jobs.start('proof', 'the proof could not be run', (signal) => proveTree(this.ctx, iteration, this.deps.observer, signal, lastDone?.treeHash));
+    const outgoing = step.effects.flatMap((e) => (e.type === 'send' ? [e.message] : []));
+    const messages = this.journal(outgoing, describeInput(input), step.state !== before);
+    let sent = 0;
+    for (const effect of step.effects) {
+      if (effect.type === 'send') this.deliver(messages[sent++]!);
+      else await this.perform(effect);
     }
-    if (step.restoreTree) {
-      const { iteration } = this.state;
-      const restore = step.restoreTree;
-      this.jobs.start('restore', 'the reviewed tree could not be restored', () => restoreReviewedTree(this.ctx, iteration, restore, this.deps.observer));
-    }
-    if (step.state.finished) await this.finish(step.state.finished);
   }
 
-  /** Journal a transition with loop's outgoing envelopes (one atomic line), then deliver them. */
-  async send(outgoing: Outgoing[], input: Record<string, unknown>, withState: boolean): Promise<void> {
+  /** Perform one effect of the machine (a `send` is journaled with its transition first, see apply). */
+  private async perform(effect: Exclude<Effect, { type: 'send' }>): Promise<void> {
+    switch (effect.type) {
+      case 'forward':
+        return this.deliver(effect.envelope);
+      case 'run-proof': {
+        if (this.jobs.busy('proof')) return; // one proof at a time: a `resumed` after a replayed done must not start a second
+        const { iteration, lastDone } = this.state;
+        return this.jobs.start('proof', 'the proof could not be run', (signal) => proveTree(this.ctx, iteration, this.deps.observer, signal, lastDone?.treeHash));
+      }
+      case 'restore-tree': {
+        const { iteration } = this.state;
+        const restore = { requestedTree: effect.requestedTree, reviewTree: effect.reviewTree };
+        return this.jobs.start('restore', 'the reviewed tree could not be restored', () => restoreReviewedTree(this.ctx, iteration, restore, this.deps.observer));
+      }
+      case 'start-timer':
+        return this.timers.start(effect.timer, effect.ms, () => this.feed(effect.fire));
+      case 'cancel-timer':
+        return this.timers.cancel(effect.timer);
+      case 'relaunch':
+        return relaunchAgent(this, this.runner(effect.role), effect);
+      case 'finish':
+        return this.finish(effect);
+    }
+  }
+
+  /** Hand a message to its addressee's runner (typed when the agent is ready), unless the run is over. */
+  private deliver(envelope: Envelope): void {
+    if (this.state.finished || envelope.to === 'loop') return;
+    this.runners.get(envelope.to)?.enqueue(envelope);
+  }
+
+  send(outgoing: Outgoing[], input: Record<string, unknown>): void {
+    for (const envelope of this.journal(outgoing, input, false)) this.deliver(envelope);
+  }
+
+  /** Journal a transition with loop's outgoing envelopes (one atomic line), with the state when it changed; returns the envelopes. */
+  private journal(outgoing: Outgoing[], input: Record<string, unknown>, withState: boolean): Envelope[] {
     const { ctx } = this;
     const messages: Envelope[] = outgoing.map((o) => ({
-      id: newMessageId(), runId: ctx.ref.id, seq: this.takeSeq(), from: 'loop', to: o.to, kind: o.kind,
-      iteration: this.state.iteration, at: new Date().toISOString(), payload: o.payload, ...(o.replyTo ? { replyTo: o.replyTo } : {}),
+      id: newMessageId(), runId: ctx.ref.id, seq: this.takeSeq(), from: 'loop', iteration: this.state.iteration, at: new Date().toISOString(), ...o,
     }));
     if (withState || messages.length > 0) ctx.journal.append('transition', { input, state: this.state, messages });
     if (withState) {
       saveManifest(ctx, manifestView(this.state));
       this.deps.observer({ type: 'state', state: this.state });
     }
-    for (const envelope of messages) {
-      this.deps.observer({ type: 'message', envelope, delivered: false });
-      if (!this.state.finished) this.runners.get(envelope.to as Role)?.enqueue(envelope);
-    }
+    for (const envelope of messages) this.deps.observer({ type: 'message', envelope, delivered: false });
+    return messages;
   }
 
   private async finish(result: FinishResult): Promise<void> {

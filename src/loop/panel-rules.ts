@@ -1,4 +1,4 @@
-import type { ReviewerRole, Role, Verdict } from '../bus/message.js';
+import type { ReviewerRole, Verdict } from '../bus/message.js';
 import type { PanelPolicy } from '../config/schema.js';
 import { mergeFindings } from './panel-findings.js';
 import type { LoopState, PanelOutcome, RoundReview } from './state.js';
@@ -31,11 +31,6 @@ export function owing(state: LoopState): ReviewerRole[] {
   if (state.phase !== 'reviewing') return [];
   const given = new Set((state.round ?? []).map((r) => r.role));
   return reviewersOf(state).filter((role) => !given.has(role));
-}
-
-/** Is loop waiting for this role's reply: the worker's done claim while working, a reviewer's review it owes? */
-export function awaitsReply(state: LoopState, role: Role): boolean {
-  return role === 'worker' ? state.phase === 'working' : owing(state).includes(role);
 }
 
 /**

@@ -54,6 +54,11 @@ export function reminderText(role: Role, state: LoopState): string {
     : 'Reminder: loop is waiting for your review. Send: loop msg review --json \'{"verdict":"approve|changes|cannot-review","summary":"…","findings":[]}\'';
 }
 
+/** A reminder for an agent that owes the answer to a question. */
+export function answerReminderText(question: { id: string; from: string }): string {
+  return `Reminder: the ${question.from} is waiting for your answer to its question ${question.id} (read it: loop inbox --all). Answer: loop msg answer --reply-to ${question.id} --text "…"`;
+}
+
 /** Who a reviewer is, for its review request: the reviewer, or one of a panel (the others review the same change, on their own). */
 function reviewerIntro(state: LoopState, role: ReviewerRole): string {
   if (!hasPanel(state)) return 'You are the REVIEWER of a loop run';
@@ -72,7 +77,7 @@ export function reviewSummary(state: LoopState, role: ReviewerRole = 'reviewer')
 }
 
 /** Why a review did not count as given. */
-export const TREE_CHANGED = 'the tree changed during the review';
+export const TREE_CHANGED = 'the tree changed during the review (reviewerMayEdit: false)';
 export const SURFACE_NOT_ACKNOWLEDGED = 'the reviewer approved without acknowledging the proof-surface change';
 
 /** The line on top of a review request sent again because an approval lacked the proof-surface acknowledgement. */

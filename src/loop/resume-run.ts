@@ -2,7 +2,6 @@ import { join } from 'node:path';
 import { deliveredIds, envelopesOf } from '../bus/envelopes.js';
 import { JournaledIds } from '../bus/journaled-ids.js';
 import { isReviewer, isRole, rolesIn, type Role } from '../bus/message.js';
-import { DEFAULT_CONFIG, type Config } from '../config/schema.js';
 import { LoopError, ExitCode } from '../errors.js';
 import { readChain } from '../run/chain.js';
 import { Journal, readJournal, type JournalEvent } from '../run/journal.js';
@@ -18,7 +17,8 @@ import type { RunContext } from './run-context.js';
 import { prepareAgentAreas } from '../isolation/agent-area.js';
 import { resolveIsolation, type IsolationSetting } from '../isolation/isolation.js';
 import { loadRoleKeys } from '../isolation/role-keys.js';
-import { initialState, type LoopState } from './state.js';
+import { frozenConfig, journaledStates } from './resume-records.js';
+import { initialState, settingsOf, type LoopState } from './state.js';
 
 export interface ResumeOptions {
   query: string;
@@ -56,7 +56,7 @@ export async function resumeRun(options: ResumeOptions): Promise<{ context: RunC
       hint: `allow more iterations: loop resume ${ref.id} --max-iterations ${manifest.maxIterations + 2}`,
     });
   }
-  const config = { ...DEFAULT_CONFIG, ...manifest.config } as Config;
+  const config = frozenConfig(manifest, ref.dir);
   if (options.maxIterations) config.maxIterations = options.maxIterations;
   const isolation = await resolveIsolation(options.isolation ?? config.isolation, options.env.PATH);
   const lock = RunLock.acquire(ref.dir, ref.id);
@@ -64,16 +64,19 @@ export async function resumeRun(options: ResumeOptions): Promise<{ context: RunC
   completedBehindManifest(ref, manifest, events, journalPath, lock);
   const started = events.find((e) => e.type === 'run.started');
 
-  const transitions = events.filter((e) => e.type === 'transition');
-  const lastLive = [...transitions].reverse().find((e) => !(e.state as LoopState).finished);
+  const transitions = journaledStates(events, ref.dir, ref.id);
+  const lastLive = [...transitions].reverse().find((t) => !t.state.finished);
   // Killed while finishing: the machine's last transition decided the end, but `run.finished` is missing. The
   // decision stands (replaying the message that made it would apply it twice): the resumed run only finishes.
   const last = transitions.at(-1);
-  const interruptedEnd = (last?.state as LoopState | undefined)?.finished && !events.some((e) => e.type === 'run.finished' && e.seq > last!.seq);
+  const interruptedEnd = last?.state.finished && !events.some((e) => e.type === 'run.finished' && e.seq > last.seq);
+  const settings = settingsOf(config, options.ci);
   const roles = rolesIn(manifest.roles);
-  let state = (interruptedEnd ? (last!.state as LoopState) : (lastLive?.state as LoopState | undefined)) ??
-    initialState({ task: manifest.task, proof: manifest.proof, maxIterations: config.maxIterations, maxMessages: config.maxMessages, reviewers: roles.filter(isReviewer), panel: config.panel });
-  state = { ...state, maxIterations: config.maxIterations, reviewerMayEdit: config.reviewerMayEdit };
+  let state = (interruptedEnd ? last.state : lastLive?.state) ?? initialState({
+    task: manifest.task, proof: manifest.proof, maxIterations: config.maxIterations, maxMessages: config.maxMessages, settings,
+    reviewers: roles.filter(isReviewer), panel: config.panel,
+  });
+  state = { ...state, maxIterations: config.maxIterations, reviewerMayEdit: config.reviewerMayEdit, settings };
 
   const envelopes = envelopesOf(events);
   const delivered = deliveredIds(events);

@@ -16,7 +16,7 @@ import { roleInfos, runAgents } from './run-agents.js';
 import { prepareAgentAreas } from '../isolation/agent-area.js';
 import { resolveIsolation } from '../isolation/isolation.js';
 import { loadRoleKeys } from '../isolation/role-keys.js';
-import { initialState, type LoopState } from './state.js';
+import { initialState, settingsOf, type LoopState } from './state.js';
 import { resolveTask } from './task-text.js';
 
 export interface StartOptions {
@@ -89,7 +89,7 @@ export async function startRun(options: StartOptions): Promise<{ context: RunCon
   const written = manifestFile.write(manifest);
   const state = initialState({
     task, proof: config.proof, maxIterations: config.maxIterations, maxMessages: config.maxMessages, reviewerMayEdit: config.reviewerMayEdit,
-    reviewers: roles.filter(isReviewer), panel: config.panel,
+    settings: settingsOf(config, options.ci), reviewers: roles.filter(isReviewer), panel: config.panel,
   });
   return {
     context: { ref, config, root: repo.root, journal, lock, manifest: written, manifestFile, roles, agents, baseTree, ci: options.ci, env: options.env, isolation, keys, home: options.home },

@@ -2,10 +2,10 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ReviewerRole } from '../../src/bus/message.js';
 import type { PanelPolicy } from '../../src/config/schema.js';
-import { advance, type Input } from '../../src/loop/machine.js';
-import { approvalsNeeded, awaitsReply, owing, tally } from '../../src/loop/panel-rules.js';
+import { advance, awaitingReply, type Input } from '../../src/loop/machine.js';
+import { approvalsNeeded, owing, tally } from '../../src/loop/panel-rules.js';
 import { initialState, type LoopState, type RoundReview } from '../../src/loop/state.js';
-import { done, envelope, feed, freeze, last, passing, failing, receipt, TREE_A, TREE_B } from './helpers.js';
+import { done, envelope, feed, freeze, last, msgs, passing, failing, receipt, restoreOf, TREE_A, TREE_B } from './helpers.js';
 
 const PANEL: ReviewerRole[] = ['reviewer', 'reviewer-2'];
 const panelState = (panel: PanelPolicy = 'all', reviewers: ReviewerRole[] = PANEL) =>
@@ -51,7 +51,7 @@ describe('tally: the panel policy', () => {
 describe('advance: a panel of reviewers', () => {
   test('every reviewer gets the review request, each addressed to it, at once', () => {
     const steps = feed(panelState(), { type: 'start' }, done(TREE_A), receipt(passing(TREE_A)));
-    const requests = last(steps).send;
+    const requests = msgs(last(steps));
     assert.deepEqual(requests.map((m) => [m.to, m.kind]), [['reviewer', 'review-request'], ['reviewer-2', 'review-request']]);
     assert.match(String(requests[1]!.payload.summary), /^You are the REVIEWER reviewer-2, one of a panel of 2 \(reviewer, reviewer-2; all: every reviewer must approve\)/);
     assert.deepEqual(owing(last(steps).state), PANEL);
@@ -61,10 +61,10 @@ describe('advance: a panel of reviewers', () => {
     const first = advance(freeze(reviewingPanel()), reviewBy('reviewer', 'approve'));
     assert.equal(first.state.finished, undefined);
     assert.equal(first.state.phase, 'reviewing');
-    assert.deepEqual(first.send, []);
+    assert.deepEqual(msgs(first), []);
     assert.deepEqual(owing(first.state), ['reviewer-2']);
-    assert.equal(awaitsReply(first.state, 'reviewer'), false);
-    assert.equal(awaitsReply(first.state, 'reviewer-2'), true);
+    assert.equal(awaitingReply(first.state, 'reviewer'), false);
+    assert.equal(awaitingReply(first.state, 'reviewer-2'), true);
     const second = advance(freeze(first.state), reviewBy('reviewer-2', 'approve'));
     assert.equal(second.state.finished?.exitCode, 0);
     assert.equal(second.state.finished?.reason, `approved and proof passed on tree ${TREE_A.slice(0, 12)} (approved by reviewer, reviewer-2; panel all: every reviewer must approve)`);
@@ -83,7 +83,7 @@ describe('advance: a panel of reviewers', () => {
     assert.equal(step.state.iteration, 2);
     assert.deepEqual(step.state.lastReview?.findings.map((f) => [f.title, f.agreedBy ?? null]), [['off by one', ['reviewer', 'reviewer-2']], ['naming', null]]);
     assert.deepEqual(step.state.lastReview?.panel?.verdicts.map((v) => [v.role, v.verdict]), [['reviewer', 'changes'], ['reviewer-2', 'changes']]);
-    const task = String(step.send[0]!.payload.text);
+    const task = String(msgs(step)[0]!.payload.text);
     assert.match(task, /the previous attempt was not accepted \(the panel did not approve \(0 of 2 approved; policy all: every reviewer must approve\)\)\./);
     assert.match(task, /Reviewers' verdicts \(panel all: every reviewer must approve\): reviewer changes, reviewer-2 changes\./);
     assert.match(task, /Findings \(the first 1 agreed by several reviewers\):\n- \[high\] off by one \(src\/a\.js:12\) \[agreed by reviewer, reviewer-2\]\n- \[low\] naming \[reviewer\]/);
@@ -103,13 +103,13 @@ describe('advance: a panel of reviewers', () => {
     assert.equal(advance(freeze(reviewingPanel('any')), reviewBy('reviewer-2', 'approve')).state.finished?.exitCode, 0);
     const failed = feed(reviewingPanel('any', PANEL, failing(TREE_A)), reviewBy('reviewer', 'approve'), reviewBy('reviewer-2', 'approve'));
     assert.equal(last(failed).state.phase, 'working');
-    assert.match(String(last(failed).send[0]!.payload.text), /not accepted \(proof failed: `npm test` exited 1\)/);
+    assert.match(String(msgs(last(failed))[0]!.payload.text), /not accepted \(proof failed: `npm test` exited 1\)/);
   });
 
   test('a second review from a reviewer whose review is in is refused with a nack; so is one outside the review phase', () => {
     const steps = feed(reviewingPanel(), reviewBy('reviewer', 'changes'), reviewBy('reviewer', 'approve'));
     const step = last(steps);
-    assert.deepEqual(step.send.map((m) => [m.to, m.kind, m.payload.reason]), [['reviewer', 'nack', 'review ignored: your review of iteration 1 is already in; loop waits for reviewer-2']]);
+    assert.deepEqual(msgs(step).map((m) => [m.to, m.kind, m.payload.reason]), [['reviewer', 'nack', 'review ignored: your review of iteration 1 is already in; loop waits for reviewer-2']]);
     assert.equal(step.state.round?.length, 1);
   });
 
@@ -117,26 +117,27 @@ describe('advance: a panel of reviewers', () => {
     const first = advance(freeze(reviewingPanel()), reviewBy('reviewer', 'approve')).state;
     assert.equal(advance(freeze(first), { type: 'idle-without-reply', role: 'reviewer' }).state, first);
     const reminded = advance(freeze(first), { type: 'idle-without-reply', role: 'reviewer-2' });
-    assert.deepEqual(reminded.send.map((m) => [m.to, m.kind]), [['reviewer-2', 'review-request']]);
-    assert.match(String(reminded.send[0]!.payload.summary), /^Reminder: loop is waiting for your review/);
+    assert.deepEqual(msgs(reminded).map((m) => [m.to, m.kind]), [['reviewer-2', 'review-request']]);
+    assert.match(String(msgs(reminded)[0]!.payload.summary), /^Reminder: loop is waiting for your review/);
     assert.equal(reminded.state.reminders['reviewer-2'], 1);
     const stalled = feed(first, ...[1, 2, 3].map((): Input => ({ type: 'idle-without-reply', role: 'reviewer-2' })));
-    assert.equal(last(stalled).state.finished?.reason, 'stalled: the reviewer-2 went idle 3 times without sending a review');
+    assert.equal(last(stalled).state.finished?.reason, 'stalled: the reviewer-2 went idle 3 times without sending a review (stall.idleReminders: 2)');
   });
 
   test('resumed or restarted without its session: only the reviewers that still owe a review get the request again', () => {
     const first = advance(freeze(reviewingPanel()), reviewBy('reviewer', 'approve')).state;
-    const resumed = advance(freeze(first), { type: 'resumed', reissue: { worker: true, reviewer: true, 'reviewer-2': true } });
-    assert.deepEqual(resumed.send.map((m) => [m.to, m.kind]), [['reviewer-2', 'review-request']]);
-    assert.deepEqual(advance(freeze(first), { type: 'agent-restarted', role: 'reviewer', reissue: true }).send, []);
-    assert.equal(advance(freeze(first), { type: 'agent-restarted', role: 'reviewer-2', reissue: true }).send[0]?.to, 'reviewer-2');
+    const lost = (role: ReviewerRole | 'worker') => ({ role, onOwnSession: false, pending: false });
+    const resumed = advance(freeze(first), { type: 'resumed', agents: [lost('worker'), lost('reviewer'), lost('reviewer-2')] });
+    assert.deepEqual(msgs(resumed).map((m) => [m.to, m.kind]), [['reviewer-2', 'review-request']]);
+    assert.deepEqual(msgs(advance(freeze(first), { type: 'agent-restarted', role: 'reviewer', onOwnSession: false })), []);
+    assert.equal(msgs(advance(freeze(first), { type: 'agent-restarted', role: 'reviewer-2', onOwnSession: false }))[0]?.to, 'reviewer-2');
   });
 
   test('cannot-review from every reviewer counts as a cannot-review round; twice stalls', () => {
     const once = feed(reviewingPanel(), reviewBy('reviewer', 'cannot-review'), reviewBy('reviewer-2', 'cannot-review'));
     assert.equal(last(once).state.cannotReview, 1);
     const again = feed(last(once).state, done(TREE_B), receipt(passing(TREE_B)), reviewBy('reviewer', 'cannot-review', [], TREE_B), reviewBy('reviewer-2', 'cannot-review', [], TREE_B));
-    assert.equal(last(again).state.finished?.reason, 'stalled: the reviewers answered cannot-review twice');
+    assert.equal(last(again).state.finished?.reason, 'stalled: the reviewers answered cannot-review twice (stall.cannotReview: 2)');
     const mixed = feed(reviewingPanel(), reviewBy('reviewer', 'cannot-review'), reviewBy('reviewer-2', 'changes'));
     assert.equal(last(mixed).state.cannotReview, 0);
   });
@@ -146,10 +147,10 @@ describe('advance: a panel of reviewers', () => {
     const steps = feed(reviewingPanel(), handedOver, reviewBy('reviewer', 'approve'), reviewBy('reviewer-2', 'approve', [], TREE_B));
     const step = last(steps);
     assert.equal(step.state.phase, 'restoring');
-    assert.deepEqual(step.restoreTree, { requestedTree: TREE_A, reviewTree: TREE_B });
-    assert.equal(step.state.lastReview?.notCounted, 'reviewer-2: the tree changed during the review');
+    assert.deepEqual(restoreOf(step), { requestedTree: TREE_A, reviewTree: TREE_B });
+    assert.equal(step.state.lastReview?.notCounted, 'reviewer-2: the tree changed during the review (reviewerMayEdit: false)');
     const late = advance(freeze(step.state), reviewBy('reviewer', 'approve'));
-    assert.equal(late.send[0]?.kind, 'nack');
+    assert.equal(msgs(late)[0]?.kind, 'nack');
   });
 
   test('an approval without the proof-surface acknowledgement: that reviewer alone is asked again', () => {
@@ -157,7 +158,7 @@ describe('advance: a panel of reviewers', () => {
     const reviewing = last(feed(panelState(), { type: 'start' }, done(TREE_A), receipt(passing(TREE_A), ' x | 1', surface))).state;
     const steps = feed(reviewing, reviewBy('reviewer', 'approve', [], TREE_A, { proofSurfaceReviewed: true }), reviewBy('reviewer-2', 'approve'));
     const asked = last(steps);
-    assert.deepEqual(asked.send.map((m) => [m.to, m.kind]), [['reviewer-2', 'review-request']]);
+    assert.deepEqual(msgs(asked).map((m) => [m.to, m.kind]), [['reviewer-2', 'review-request']]);
     assert.deepEqual(owing(asked.state), ['reviewer-2']);
     const completed = advance(freeze(asked.state), reviewBy('reviewer-2', 'approve', [], TREE_A, { proofSurfaceReviewed: true }));
     assert.equal(completed.state.finished?.exitCode, 0);
