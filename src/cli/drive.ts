@@ -9,7 +9,8 @@ import { agentOf, type RunContext } from '../loop/run-context.js';
 import type { LoopState } from '../loop/state.js';
 import { errorMessage } from '../errors.js';
 import { FILE_MODE } from '../run/fs-atomic.js';
-import { proofSurfaceFlag } from '../report/summary.js';
+import { panelRoundLine } from '../report/panel-rounds.js';
+import { details, proofSurfaceFlag } from '../report/summary.js';
 import { idleGraceMs, isInteractive, useColor } from './env.js';
 import { liveStatusObserver } from './render/live-status.js';
 import { logLinesObserver } from './render/log-lines.js';
@@ -82,6 +83,8 @@ export async function drive(
 
   const word = EXIT_WORDS[outcome.exitCode] ?? 'finished';
   out(`loop: ${word} (exit ${outcome.exitCode}): ${outcome.reason}\n`);
+  // A panel's rounds: who approved, and which findings several reviewers agreed on, per iteration.
+  if (context.roles.length > 2) for (const round of details(context.ref).panel) out(`loop: ${panelRoundLine(round)}\n`);
   const surface = proofSurfaceFlag(context.manifest.proofSurface);
   if (surface) out(`loop: ${surface}\n`);
   out(`loop: run ${context.ref.id} stored in ${context.ref.dir}\n`);

@@ -60,9 +60,11 @@ function roundVerdict(policy: PanelPolicy, reviewers: readonly ReviewerRole[], r
  * came. A panel: findings merged (agreed ones first, see panel-findings.ts), each summary under its role, and
  * the outcome (who approved, each verdict).
  */
-export function mergedReview(state: LoopState, round: readonly RoundReview[]): NonNullable<LoopState['lastReview']> {
+export function mergedReview(state: LoopState, given: readonly RoundReview[]): NonNullable<LoopState['lastReview']> {
   const reviewers = reviewersOf(state);
-  const last = round.at(-1);
+  const last = given.at(-1);
+  // In role order, whatever order the reviews came in: the merge does not depend on who was quicker.
+  const round = [...given].sort((a, b) => reviewers.indexOf(a.role) - reviewers.indexOf(b.role));
   if (!hasPanel(state) && last) {
     return { id: last.id, verdict: last.verdict, summary: last.summary, findings: last.findings, ...(last.notCounted ? { notCounted: last.notCounted } : {}) };
   }

@@ -95,7 +95,7 @@ describe('advance: a panel of reviewers', () => {
     assert.equal(steps[1]!.state.finished, undefined);
     const step = last(steps);
     assert.equal(step.state.finished?.exitCode, 0);
-    assert.deepEqual(step.state.lastReview?.panel?.approvedBy, ['reviewer-3', 'reviewer']);
+    assert.deepEqual(step.state.lastReview?.panel?.approvedBy, ['reviewer', 'reviewer-3']);
     assert.deepEqual(step.state.lastReview?.panel?.verdicts.map((v) => v.verdict), ['approve', 'changes', 'approve']);
   });
 
