@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
@@ -74,6 +74,23 @@ test('gemini: a user prompt in the chat record holds the id; a function response
   assert.equal(gemini.hasSession!(randomUUID(), { cwd: '/repo', env }), false, 'no chat file: gemini --resume would fail (exit 42)');
   assert.equal(gemini.sessionHolds!(session, typed, { cwd: '/repo', env }), true);
   assert.equal(gemini.sessionHolds!(session, inTool, { cwd: '/repo', env }), false);
+});
+
+test('gemini: a chat record holding only the set-up written at launch (<session_context>) cannot be resumed', (t) => {
+  const dir = home(t);
+  const env = { GEMINI_CLI_HOME: dir };
+  const session = randomUUID();
+  const path = join(dir, '.gemini', 'tmp', 'repo', 'chats', `session-2026-11-30T10-00-${session.slice(0, 8)}.jsonl`);
+  // As gemini 0.61 writes it at launch: a meta line, then the set-up as a `$set` of a user message.
+  jsonl(path, [
+    { sessionId: session, projectHash: 'h', startTime: 'now', lastUpdated: 'now', kind: 'main' },
+    { $set: { messages: [{ id: 'c', timestamp: 'now', type: 'user', content: [{ text: '<session_context>\nThis is the Gemini CLI.\n</session_context>' }] }] } },
+  ]);
+  const gemini = geminiAdapter();
+  assert.equal(gemini.hasSession!(session, { cwd: '/repo', env }), false, 'gemini --resume of it exits 42');
+  const typed = newMessageId();
+  appendFileSync(path, `${JSON.stringify({ id: '1', timestamp: 'now', type: 'user', content: [{ text: block(typed) }] })}\n`);
+  assert.equal(gemini.hasSession!(session, { cwd: '/repo', env }), true);
 });
 
 test('hook payloads: a submitted prompt names the loop message ids it holds', () => {

@@ -6,7 +6,7 @@ import type { AgentConfig } from '../../config/schema.js';
 import type { AgentAdapter, AgentCard, HarnessDoctor, HarnessSignals, LaunchContext, LaunchPlan, SessionWhere } from '../card.js';
 import { hookSignal } from '../signals.js';
 import { hookShellCommand, mcpServerEntry } from './bridge-files.js';
-import { backspaces, contentText, fileText, listFiles, readTail, recordHolds } from './session-files.js';
+import { backspaces, contentText, fileText, listFiles, readTail, recordHasPrompt, recordHolds } from './session-files.js';
 
 export const GEMINI_CARD: AgentCard = {
   name: 'gemini',
@@ -110,9 +110,11 @@ export function geminiAdapter(config: AgentConfig = {}): AgentAdapter {
     // 100 ms, 5 of 5 at 300 ms, under load; test/e2e/FINDINGS.md §7).
     enterDelayMs: 400,
     // Why: gemini 0.61 writes its chat file at launch, before any prompt; a session killed before its first prompt
-    // has nothing to resume (and --resume of it fails), so it is started afresh with its task instead.
+    // has nothing to resume (and --resume of it fails, exit 42), so it is started afresh with its task instead. That
+    // file's `{"$set":{"messages":[{"type":"user",…<session_context>…}]}}` line is no prompt: only a user line counts
+    // (written ~200 ms after BeforeAgent, test/e2e/FINDINGS.md).
     hasSession(sessionId, where) {
-      return chatFiles(where, sessionId).some((path) => readTail(path).includes('"type":"user"'));
+      return chatFiles(where, sessionId).some((path) => recordHasPrompt(path, geminiPrompt));
     },
     sessionHolds(sessionId, messageId, where) {
       return chatFiles(where, sessionId).some((path) => recordHolds(path, messageId, geminiPrompt));
