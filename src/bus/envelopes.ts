@@ -1,5 +1,5 @@
 import type { JournalEvent } from '../run/journal.js';
-import { EnvelopeSchema, type Envelope } from './message.js';
+import { EnvelopeSchema, storedEnvelope, type Envelope } from './message.js';
 
 /** Every envelope recorded in a journal, in seq order: agent messages (`message`) and loop's own (`transition`). */
 export function envelopesOf(events: readonly JournalEvent[]): Envelope[] {
@@ -8,7 +8,7 @@ export function envelopesOf(events: readonly JournalEvent[]): Envelope[] {
     const candidates = event.type === 'message' ? [event.envelope] : event.type === 'transition' ? (event.messages as unknown[] ?? []) : [];
     for (const candidate of candidates) {
       const parsed = EnvelopeSchema.safeParse(candidate);
-      if (parsed.success) out.push(parsed.data);
+      if (parsed.success) out.push(storedEnvelope(parsed.data));
     }
   }
   return out.sort((a, b) => a.seq - b.seq);

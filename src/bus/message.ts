@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AGENT_KINDS, MESSAGE_ID, ROLES } from './kinds.js';
 
-export { AGENT_KINDS, isAgentKind, MESSAGE_ID, otherRole, TEXT_FIELD, type AgentKind } from './kinds.js';
+export { AGENT_KINDS, isAgentKind, MESSAGE_ID, otherRole, ROLES, TEXT_FIELD, type AgentKind } from './kinds.js';
 
 /** The two agent roles; `loop` itself is the third party on the bus. */
 export const RoleSchema = z.enum(ROLES);
@@ -105,7 +105,11 @@ export type Payload<K extends Kind> = z.output<(typeof PayloadSchemas)[K]>;
 // kinds.ts keeps the agent kinds without zod; they must be kinds of this table, sent by roles of RoleSchema.
 AGENT_KINDS satisfies Partial<Record<Kind, readonly Role[]>>;
 
-/** The envelope every message travels in. Agents never set `from`, `seq` or `runId`. */
+/**
+ * The envelope every message travels in, as stored in the journal. Agents never set `from`, `seq` or `runId`.
+ * Its payload is checked against its kind's schema where it enters (checkDraft for agents; loop's own are typed
+ * by construction, see loop/effects.ts Outgoing), before it is journaled.
+ */
 export const EnvelopeSchema = z.strictObject({
   id: z.string().regex(MESSAGE_ID),
   runId: z.string(),
@@ -119,7 +123,19 @@ export const EnvelopeSchema = z.strictObject({
   replyTo: z.string().optional(),
   treeHash: z.string().optional(),
 });
-export type Envelope = z.infer<typeof EnvelopeSchema>;
+type EnvelopeFields = Omit<z.infer<typeof EnvelopeSchema>, 'kind' | 'payload'>;
+/** An envelope of one kind, its payload typed by the kind. */
+export type EnvelopeOf<K extends Kind> = EnvelopeFields & { kind: K; payload: Payload<K> };
+/** An envelope: a union discriminated by `kind`, so `payload` is typed once `kind` is known. */
+export type Envelope = { [K in Kind]: EnvelopeOf<K> }[Kind];
+/** An envelope an agent sent (loop established its role). */
+export type AgentEnvelope = Envelope & { from: Role };
+
+/** The journal's structurally checked envelope, typed by kind: its payload was checked by kind before it was journaled. */
+export const storedEnvelope = (parsed: z.infer<typeof EnvelopeSchema>): Envelope => parsed as Envelope;
+
+/** Was this envelope sent by an agent (not by loop)? */
+export const isAgentEnvelope = (envelope: Envelope): envelope is AgentEnvelope => envelope.from !== 'loop';
 
 /** What an agent hands to loop (via `loop msg` or MCP), before loop seals it into an envelope. */
 export const SubmissionSchema = z.strictObject({

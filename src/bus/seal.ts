@@ -1,9 +1,9 @@
 import type { BusLimits } from './limits.js';
 import { byteLength } from './limits.js';
-import type { Envelope, Submission } from './message.js';
+import type { AgentEnvelope, Submission } from './message.js';
 import { checkDraft } from './validate.js';
 
-export type SealResult = { ok: true; envelope: Envelope } | { ok: false; reasons: string[] };
+export type SealResult = { ok: true; envelope: AgentEnvelope } | { ok: false; reasons: string[] };
 
 /**
  * Turn an agent's submission into an envelope: validate it again (a spool file may have been written by hand),
@@ -15,10 +15,11 @@ export async function seal(
 ): Promise<SealResult> {
   const check = checkDraft(submission, context.limits);
   if (!check.ok) return check;
-  const { kind, to, replyTo, payload } = check.message;
-  const envelope: Envelope = {
-    id: submission.id, runId: context.runId, seq: context.seq, from: submission.from, to, kind,
-    iteration: context.iteration, at: submission.at, payload, ...(replyTo ? { replyTo } : {}),
+  const { replyTo, ...message } = check.message;
+  const { kind } = message;
+  const envelope: AgentEnvelope = {
+    id: submission.id, runId: context.runId, seq: context.seq, from: submission.from, ...message,
+    iteration: context.iteration, at: submission.at, ...(replyTo ? { replyTo } : {}),
     ...(kind === 'done' || kind === 'review' ? { treeHash: await context.treeHash() } : {}),
   };
   const size = byteLength(envelope);

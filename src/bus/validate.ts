@@ -1,4 +1,4 @@
-import { AGENT_KINDS, isAgentKind, KINDS, PayloadSchemas, otherRole, type AgentKind, type Role } from './message.js';
+import { AGENT_KINDS, isAgentKind, KINDS, PayloadSchemas, otherRole, type AgentKind, type Payload, type Role } from './message.js';
 import { byteLength, type BusLimits } from './limits.js';
 
 /** What an agent asked to send. */
@@ -10,13 +10,8 @@ export interface Draft {
   payload: unknown;
 }
 
-/** An accepted draft, normalised: the payload has passed its schema. */
-export interface Accepted {
-  kind: AgentKind;
-  to: Role | 'loop';
-  replyTo?: string;
-  payload: Record<string, unknown>;
-}
+/** An accepted draft, normalised: the payload has passed its kind's schema (typed by the kind). */
+export type Accepted = { [K in AgentKind]: { kind: K; to: Role | 'loop'; replyTo?: string; payload: Payload<K> } }[AgentKind];
 
 export type CheckResult = { ok: true; message: Accepted } | { ok: false; reasons: string[] };
 
@@ -59,10 +54,11 @@ export function checkDraft(draft: Draft, limits: BusLimits): CheckResult {
       return `${path}: ${issue.message.replace(/^Invalid input: /, '')}`;
     }));
   }
-  const payload = parsed.data as Record<string, unknown>;
-  const findings = (payload as { findings?: unknown[] }).findings;
+  const payload = parsed.data;
+  const findings = 'findings' in payload ? payload.findings : undefined;
   if (findings && findings.length > limits.findings) {
     return refuse(`payload.findings: ${findings.length} findings; the limit is ${limits.findings}`);
   }
-  return { ok: true, message: { kind, to, replyTo: draft.replyTo, payload } };
+  // Why the cast: TypeScript does not tie `kind` to the payload its own schema just parsed (a correlated union).
+  return { ok: true, message: { kind, to, replyTo: draft.replyTo, payload } as Accepted };
 }

@@ -60,6 +60,7 @@ export function mergeConfig(base: Config, layer: ConfigFile | undefined): Config
     proofSurface: layer.proofSurface ?? base.proofSurface,
     limits: { ...base.limits, ...layer.limits },
     terminal: { ...base.terminal, ...layer.terminal },
+    stall: { ...base.stall, ...layer.stall },
     isolation: layer.isolation ?? base.isolation,
     agents,
   };

@@ -46,6 +46,15 @@ export const ConfigSchema = z
       .boolean()
       .optional()
       .describe('Let the reviewer edit the tree (default false: a review on a tree that changed during the review does not count, and loop undoes the change).'),
+    stall: z
+      .strictObject({
+        sameFindings: z.number().int().min(2).max(100).optional().describe('Review rounds in a row with the same blocking findings (critical or high, same file and title) before the run stops as stalled (default 3).'),
+        unchangedTurns: z.number().int().min(1).max(100).optional().describe('Worker turns in a row that leave the tree unchanged while the work is not accepted, before the run stops as stalled (default 2).'),
+        cannotReview: z.number().int().min(1).max(100).optional().describe('cannot-review verdicts before the run stops as stalled (default 2).'),
+        idleReminders: z.number().int().min(0).max(100).optional().describe('Reminders to an agent that goes idle without the reply loop waits for, before the next idle stops the run as stalled (default 2).'),
+      })
+      .optional()
+      .describe('When a run that makes no progress stops as stalled (exit 3).'),
     proofSurface: z
       .array(z.string().min(1).max(500))
       .max(500)
@@ -90,6 +99,7 @@ export interface Config {
   turnTimeoutMinutes: number;
   proofTimeoutSeconds: number;
   reviewerMayEdit: boolean;
+  stall: { sameFindings: number; unchangedTurns: number; cannotReview: number; idleReminders: number };
   proofSurface: string[];
   limits: { payloadBytes: number; envelopeBytes: number; findings: number };
   terminal: { cols: number; rows: number; recordingBytes: number };
@@ -107,6 +117,7 @@ export const DEFAULT_CONFIG: Config = {
   turnTimeoutMinutes: 30,
   proofTimeoutSeconds: 600,
   reviewerMayEdit: false,
+  stall: { sameFindings: 3, unchangedTurns: 2, cannotReview: 2, idleReminders: 2 },
   proofSurface: [...DEFAULT_PROOF_SURFACE],
   limits: { payloadBytes: 12 * 1024, envelopeBytes: 16 * 1024, findings: 50 },
   terminal: { cols: 200, rows: 50, recordingBytes: 8 * 1024 * 1024 },

@@ -26,7 +26,8 @@ export function splitUndelivered(ctx: RunContext, undelivered: readonly Envelope
   const held: HeldMessage[] = [];
   const errors: string[] = [];
   for (const envelope of undelivered) {
-    const role = envelope.to as Role;
+    const role = envelope.to;
+    if (role === 'loop') continue; // resume-run.ts picks only messages for an agent
     const sessionId = sessions[role] ?? null;
     const adapter = ctx.agents[role];
     if (!canResume(ctx, role, sessionId) || !adapter.sessionHolds) {

@@ -7,17 +7,14 @@ import { recordRequestedTree } from './review-tree-steps.js';
 export type DeliveryVia = DeliveryInfo['via'] | 'session';
 
 /**
- * A message reached its addressee: journal `message.delivered`, start the turn's clock, and for a review
- * request record the tree the reviewer is asked to review.
+ * A message reached its addressee: journal `message.delivered`, tell the machine (a turn's clock may start), and
+ * for a review request record the tree the reviewer is asked to review.
  */
 export function recordDelivery(core: DriverCore, role: Role, envelope: Envelope, info: Omit<DeliveryInfo, 'via'> & { via: DeliveryVia; detail?: string }): void {
   const { ctx } = core;
   ctx.journal.append('message.delivered', { id: envelope.id, to: role, ...info });
   core.deps.observer({ type: 'message', envelope, delivered: true });
-  if (envelope.kind === 'task' || envelope.kind === 'review-request') {
-    const minutes = ctx.config.turnTimeoutMinutes;
-    core.timers.startTurn(role, minutes * 60_000, () => core.feed({ type: 'timeout', what: 'turn', role, minutes }));
-  }
+  core.feed({ type: 'delivered', role, envelope });
   if (envelope.kind === 'review-request') {
     const requested = recordRequestedTree(ctx, envelope); // hashed now: the reviewer may start editing at once
     requested.catch(() => undefined); // awaited in the queue below, which reports a failure; not unhandled meanwhile

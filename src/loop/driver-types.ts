@@ -47,8 +47,8 @@ export interface DriverCore {
   readonly timers: RunTimers;
   /** Advance the machine with an input and perform its effects (call from the work queue only). */
   apply(input: Input): Promise<void>;
-  /** Journal a transition with loop's outgoing envelopes, then queue them for delivery. */
-  send(outgoing: Outgoing[], input: Record<string, unknown>, withState: boolean): Promise<void>;
+  /** Send loop's own messages outside a machine step (a nack of a refused message): journaled, then delivered. */
+  send(outgoing: Outgoing[], input: Record<string, unknown>): void;
   /** Queue an input for the machine. */
   feed(input: Input): void;
   /** Queue a step on the driver's serial queue (its failure stops the run, exit 5). */

@@ -1,27 +1,26 @@
 import { JournaledIds } from '../bus/journaled-ids.js';
-import { newMessageId } from '../run/ids.js';
-import type { Envelope, Role } from '../bus/message.js';
+import { isAgentEnvelope, ROLES, type Envelope, type Role } from '../bus/message.js';
 import { Intake } from '../bus/intake.js';
 import { errorMessage } from '../errors.js';
 import { dropBoxes, watchRecords } from './admission.js';
 import { agentLaunchSetup } from './agent-env.js';
-import { canResume, splitUndelivered } from './agent-resume.js';
+import { canResume } from './agent-resume.js';
 import { AgentRunner } from './agent-runner.js';
-import { recordDelivery } from './delivery-records.js';
 import { describeInput } from './describe-input.js';
 import type { DriverCore, DriverDeps, ResumePoint, RunOutcome } from './driver-types.js';
 import { EffectJobs } from './effect-jobs.js';
 import { finishRun, type FinishResult } from './finish-run.js';
-import { advance, type Input, type Outgoing } from './machine.js';
-import { manifestView } from './manifest-view.js';
+import { advance, type Effect, type Input, type Outgoing, type Step } from './machine.js';
 import { proveTree } from './prove-step.js';
-import { restartAgent } from './restart-agent.js';
+import { relaunchAgent } from './restart-agent.js';
 import { restoreReviewedTree } from './review-tree-steps.js';
-import { saveManifest, writeLoopShim, type RunContext } from './run-context.js';
+import { requeueUndelivered, resumedInput } from './resume-steps.js';
+import { writeLoopShim, type RunContext } from './run-context.js';
 import { RunTimers } from './run-timers.js';
 import { runnerEvents } from './runner-events.js';
 import type { LoopState } from './state.js';
 import { takeArrival } from './take-arrival.js';
+import { journalTransition } from './transition-record.js';
 import { WorkQueue } from './work-queue.js';
 
 export type { DriverDeps, ResumePoint, RunOutcome } from './driver-types.js';
@@ -40,7 +39,6 @@ export class Driver implements DriverCore {
   private readonly jobs = new EffectJobs((input) => this.feed(input));
   private readonly runners: Record<Role, AgentRunner>;
   private readonly intake: Intake;
-  private readonly restarts: Record<Role, number> = { worker: 0, reviewer: 0 };
   private resolveOutcome!: (outcome: RunOutcome) => void;
   readonly outcome: Promise<RunOutcome> = new Promise((resolve) => (this.resolveOutcome = resolve));
 
@@ -69,14 +67,10 @@ export class Driver implements DriverCore {
         cols: ctx.config.terminal.cols, rows: ctx.config.terminal.rows, recordingBytes: ctx.config.terminal.recordingBytes,
         createSession: this.deps.createSession, idleGraceMs: this.deps.idleGraceMs ?? 5000,
       },
-      runnerEvents(this, role, () => this.runners[role], (info) => this.queue(() => this.onAgentExit(role, info.exitCode))),
+      runnerEvents(this, role, () => this.runners[role], (info) => this.feed({
+        type: 'agent-exited', role, exitCode: info.exitCode, onOwnSession: canResume(ctx, role, this.runners[role].sessionId),
+      })),
     );
-  }
-
-  private async onAgentExit(role: Role, exitCode: number | null): Promise<void> {
-    if (this.finishing) return;
-    const restarts = this.restarts[role]++;
-    await restartAgent(this, this.runners[role], restarts, exitCode);
   }
 
   /** Launch both agents and start (or resume) the loop. Resolves when the run is finished. */
@@ -90,15 +84,13 @@ export class Driver implements DriverCore {
   private async begin(): Promise<void> {
     const { ctx, resume } = this;
     if (this.state.finished) return this.finish(this.state.finished); // a resumed run killed while finishing
-    const minutes = ctx.config.maxMinutes;
     if (ctx.isolation.mode === 'sandbox') watchRecords(ctx);
-    this.timers.startWall(minutes * 60_000, () => this.feed({ type: 'timeout', what: 'wall-clock', minutes }));
     // Messages for the agents are queued before they start, so a harness that takes its first prompt on the
     // command line gets it there (faster and surer than typing); the rest is typed once the agent is idle.
-    if (resume) this.requeueUndelivered(resume);
+    if (resume) requeueUndelivered(this, resume, (envelope) => this.deliver(envelope));
     else await this.work.pushAndWait(() => this.apply({ type: 'start' }));
     try {
-      for (const role of ['worker', 'reviewer'] as const) {
+      for (const role of ROLES) {
         const session = resume?.sessions[role] ?? null;
         await this.runners[role].launch(canResume(ctx, role, session) ? session : undefined);
       }
@@ -111,22 +103,9 @@ export class Driver implements DriverCore {
     // (start() returns once it is taken in); `resumed` then starts what the state still owes — a worker whose
     // done claim was waiting in its drop-box is not given its task again, and a proof already started by a
     // replayed claim is not started twice (see apply).
-    for (const envelope of resume.unconsumed) this.feed({ type: 'message', envelope });
+    for (const envelope of resume.unconsumed.filter(isAgentEnvelope)) this.feed({ type: 'message', envelope });
     await this.intake.start();
-    const pending = (role: Role) => resume.undelivered.some((e) => e.to === role);
-    const reissue = (role: Role) => !canResume(ctx, role, resume.sessions[role]) && !pending(role);
-    this.feed({ type: 'resumed', reissue: { worker: reissue('worker'), reviewer: reissue('reviewer') } });
-  }
-
-  /**
-   * Undelivered messages of a resumed run: typed again, except those an agent relaunched on its own session
-   * already holds — journaled as delivered `via: 'session'`, with why.
-   */
-  private requeueUndelivered(resume: ResumePoint): void {
-    const { send, held, errors } = splitUndelivered(this.ctx, resume.undelivered, resume.sessions);
-    for (const text of errors) this.deps.observer({ type: 'warning', text });
-    for (const { envelope, role, detail } of held) recordDelivery(this, role, envelope, { attempts: 0, via: 'session', confirmedBy: 'session record', bytes: 0, detail });
-    for (const envelope of send) this.runners[envelope.to as Role].enqueue(envelope);
+    this.feed(resumedInput(this, resume));
   }
 
   /** Stop the run (SIGINT, SIGTERM, `loop stop`): exit 130, resumable. */
@@ -168,42 +147,55 @@ export class Driver implements DriverCore {
     return this.seq++;
   }
 
-  /** Advance the machine and perform its effects. */
+  /** Advance the machine, journal the transition with loop's messages, then perform the effects in order. */
   async apply(input: Input): Promise<void> {
     if (this.finishing) return;
-    const step = advance(this.state, input);
+    const before = this.state;
+    const step: Step = advance(before, input);
     this.state = step.state;
-    await this.send(step.send, describeInput(input), true);
-    if (step.forward && input.type === 'message') this.runners[input.envelope.to as Role]?.enqueue(input.envelope);
-    // One proof at a time: a `resumed` after a replayed done must not start a second one.
-    if (step.runProof && !this.jobs.busy('proof')) {
-      const { iteration, lastDone } = this.state;
-      this.jobs.start('proof', 'the proof could not be run', (signal) => proveTree(this.ctx, iteration, this.deps.observer, signal, lastDone?.treeHash));
+    const outgoing = step.effects.flatMap((e) => (e.type === 'send' ? [e.message] : []));
+    const messages = journalTransition(this, outgoing, describeInput(input), step.state !== before);
+    let sent = 0;
+    for (const effect of step.effects) {
+      if (effect.type === 'send') this.deliver(messages[sent++]!);
+      else await this.perform(effect);
     }
-    if (step.restoreTree) {
-      const { iteration } = this.state;
-      const restore = step.restoreTree;
-      this.jobs.start('restore', 'the reviewed tree could not be restored', () => restoreReviewedTree(this.ctx, iteration, restore, this.deps.observer));
-    }
-    if (step.state.finished) await this.finish(step.state.finished);
   }
 
-  /** Journal a transition with loop's outgoing envelopes (one atomic line), then deliver them. */
-  async send(outgoing: Outgoing[], input: Record<string, unknown>, withState: boolean): Promise<void> {
-    const { ctx } = this;
-    const messages: Envelope[] = outgoing.map((o) => ({
-      id: newMessageId(), runId: ctx.ref.id, seq: this.takeSeq(), from: 'loop', to: o.to, kind: o.kind,
-      iteration: this.state.iteration, at: new Date().toISOString(), payload: o.payload, ...(o.replyTo ? { replyTo: o.replyTo } : {}),
-    }));
-    if (withState || messages.length > 0) ctx.journal.append('transition', { input, state: this.state, messages });
-    if (withState) {
-      saveManifest(ctx, manifestView(this.state));
-      this.deps.observer({ type: 'state', state: this.state });
+  /** Perform one effect of the machine (a `send` is journaled with its transition first, see apply). */
+  private async perform(effect: Exclude<Effect, { type: 'send' }>): Promise<void> {
+    switch (effect.type) {
+      case 'forward':
+        return this.deliver(effect.envelope);
+      case 'run-proof': {
+        if (this.jobs.busy('proof')) return; // one proof at a time: a `resumed` after a replayed done must not start a second
+        const { iteration, lastDone } = this.state;
+        return this.jobs.start('proof', 'the proof could not be run', (signal) => proveTree(this.ctx, iteration, this.deps.observer, signal, lastDone?.treeHash));
+      }
+      case 'restore-tree': {
+        const { iteration } = this.state;
+        const restore = { requestedTree: effect.requestedTree, reviewTree: effect.reviewTree };
+        return this.jobs.start('restore', 'the reviewed tree could not be restored', () => restoreReviewedTree(this.ctx, iteration, restore, this.deps.observer));
+      }
+      case 'start-timer':
+        return this.timers.start(effect.timer, effect.ms, () => this.feed(effect.fire));
+      case 'cancel-timer':
+        return this.timers.cancel(effect.timer);
+      case 'relaunch':
+        return relaunchAgent(this, this.runners[effect.role], effect);
+      case 'finish':
+        return this.finish(effect);
     }
-    for (const envelope of messages) {
-      this.deps.observer({ type: 'message', envelope, delivered: false });
-      if (!this.state.finished) this.runners[envelope.to as Role].enqueue(envelope);
-    }
+  }
+
+  /** Hand a message to its addressee's runner (typed when the agent is ready), unless the run is over. */
+  private deliver(envelope: Envelope): void {
+    if (this.state.finished || envelope.to === 'loop') return;
+    this.runners[envelope.to].enqueue(envelope);
+  }
+
+  send(outgoing: Outgoing[], input: Record<string, unknown>): void {
+    for (const envelope of journalTransition(this, outgoing, input, false)) this.deliver(envelope);
   }
 
   private async finish(result: FinishResult): Promise<void> {
@@ -213,7 +205,7 @@ export class Driver implements DriverCore {
     try {
       outcome = await finishRun({
         ctx: this.ctx, observer: this.deps.observer, log: this.deps.log, intake: this.intake, jobs: this.jobs,
-        runners: [this.runners.worker, this.runners.reviewer], timers: this.timers,
+        runners: ROLES.map((role) => this.runners[role]), timers: this.timers,
       }, result);
     } catch (error) {
       // finishRun guards each of its steps; this is what is left (e.g. the observer threw).

@@ -1,71 +1,75 @@
-import type { Envelope, Receipt, Role } from '../bus/message.js';
-import { SURFACE_LIST_MAX } from '../bus/message.js';
-import { ExitCode } from '../errors.js';
-import { reviewSummary } from './prompts.js';
+import type { Envelope, Payload, Role } from '../bus/message.js';
+import { statusOfExit, type RunStatus } from '../run/manifest.js';
+import type { Input } from './inputs.js';
 import type { LoopState } from './state.js';
 
-/** A message loop itself sends. */
-export interface Outgoing {
-  to: Role;
-  kind: 'task' | 'review-request' | 'proof' | 'nack' | 'abort';
-  payload: Record<string, unknown>;
-  replyTo?: string;
-}
+/** Kinds only loop sends. */
+export type LoopKind = 'task' | 'review-request' | 'proof' | 'nack' | 'abort' | 'note';
 
-/** The machine's answer: the next state and the effects the driver must perform. */
+/** A message loop itself sends, its payload typed by its kind. */
+export type Outgoing = { [K in LoopKind]: { to: Role; kind: K; payload: Payload<K>; replyTo?: string } }[LoopKind];
+
+/**
+ * A named clock. The machine starts it with the input the driver feeds back when it fires, and cancels it by name;
+ * starting a running timer restarts it. Every timer is cancelled when the run finishes.
+ */
+export type TimerId = 'wall-clock' | `turn:${Role}` | `dialog:${Role}`;
+
+/** What the machine asks the driver to do: data, performed in order by the driver (driver.ts `perform`). */
+export type Effect =
+  /** Journal this message of loop's with the transition, then deliver it to `message.to`. */
+  | { type: 'send'; message: Outgoing }
+  /** Deliver an agent's message to its addressee as it is (notes, questions, answers). */
+  | { type: 'forward'; envelope: Envelope }
+  /** Run the frozen proof commands on the tree as it is (one proof at a time); the receipt comes back as an input. */
+  | { type: 'run-proof' }
+  /** Save the change made during the review as a patch, and put the reviewed tree back in the working directory. */
+  | { type: 'restore-tree'; requestedTree: string; reviewTree: string }
+  | { type: 'start-timer'; timer: TimerId; ms: number; fire: Input }
+  | { type: 'cancel-timer'; timer: TimerId }
+  /** Relaunch an agent that exited (on its own session when `onOwnSession`); `attempt` of `of` allowed. */
+  | { type: 'relaunch'; role: Role; onOwnSession: boolean; exitCode: number | null; attempt: number; of: number }
+  /** End the run: stop the agents, cancel what runs, journal the end, release the lock. */
+  | { type: 'finish'; exitCode: number; reason: string; status: Exclude<RunStatus, 'running'> };
+
+export type EffectType = Effect['type'];
+/** The effect of one type. */
+export type EffectOf<T extends EffectType> = Extract<Effect, { type: T }>;
+
+/** The machine's answer: the next state and the effects the driver must perform, in order. */
 export interface Step {
   state: LoopState;
-  send: Outgoing[];
-  /** Deliver the input envelope to its addressee as it is (notes, questions, answers). */
-  forward: boolean;
-  runProof: boolean;
-  /** Save the change made during the review as a patch, and put the reviewed tree back in the working directory. */
-  restoreTree?: { requestedTree: string; reviewTree: string };
+  effects: Effect[];
 }
 
-export const step = (state: LoopState, effects: Partial<Omit<Step, 'state'>> = {}): Step => ({
-  state,
-  send: effects.send ?? [],
-  forward: effects.forward ?? false,
-  runProof: effects.runProof ?? false,
-  ...(effects.restoreTree ? { restoreTree: effects.restoreTree } : {}),
-});
+/** A step to `state` with these effects. */
+export const step = (state: LoopState, ...effects: Effect[]): Step => ({ state, effects });
 
+/** The same step with more effects after its own. */
+export const also = (base: Step, ...effects: Effect[]): Step => ({ state: base.state, effects: [...base.effects, ...effects] });
+
+/** The same step with these effects before its own. */
+export const prepend = (base: Step, ...effects: Effect[]): Step => ({ state: base.state, effects: [...effects, ...base.effects] });
+
+/** Effect builders. */
+export const send = (...messages: Outgoing[]): Effect[] => messages.map((message) => ({ type: 'send', message }));
+export const forward = (envelope: Envelope): Effect => ({ type: 'forward', envelope });
+export const runProof = (): Effect => ({ type: 'run-proof' });
+export const startTimer = (timer: TimerId, ms: number, fire: Input): Effect => ({ type: 'start-timer', timer, ms, fire });
+export const cancelTimer = (timer: TimerId): Effect => ({ type: 'cancel-timer', timer });
+
+/** End the run with this exit code and reason (the status follows from the exit code). */
 export const finish = (state: LoopState, exitCode: number, reason: string): Step => {
-  const status = exitCode === ExitCode.completed ? 'completed' : exitCode === ExitCode.cancelled ? 'stopped' : 'failed';
-  return step({ ...state, phase: 'finished', finished: { exitCode, reason, status } });
+  const status = statusOfExit(exitCode);
+  return step({ ...state, phase: 'finished', finished: { exitCode, reason, status } }, { type: 'finish', exitCode, reason, status });
 };
 
-export const nack = (envelope: Envelope, reason: string): Outgoing => ({
-  to: envelope.from as Role,
-  kind: 'nack',
-  payload: { reason, errors: [] },
-  replyTo: envelope.id,
-});
+/** The effects of one type in a step, in order. */
+export const effectsOf = <T extends EffectType>(s: Step, type: T): EffectOf<T>[] =>
+  s.effects.filter((e): e is EffectOf<T> => e.type === type);
 
-export const taskMessage = (state: LoopState, text: string): Outgoing => ({
-  to: 'worker',
-  kind: 'task',
-  payload: { text, iteration: state.iteration },
-});
+/** The messages a step sends. */
+export const sent = (s: Step): Outgoing[] => effectsOf(s, 'send').map((e) => e.message);
 
-/** The review request for the last proof: the proof-surface files first, then the task, diff stat, receipt and claims. */
-export function reviewRequest(state: LoopState, receipt: Receipt, options: { notice?: string; diffStat?: string } = {}): Outgoing {
-  const surface = state.proofSurface;
-  const listed = surface?.files.slice(0, SURFACE_LIST_MAX) ?? [];
-  const more = (surface?.total ?? 0) - listed.length;
-  return {
-    to: 'reviewer',
-    kind: 'review-request',
-    payload: {
-      subject: 'change',
-      ...(options.notice ? { notice: options.notice } : {}),
-      ...(listed.length > 0 ? { proofSurface: listed } : {}),
-      ...(more > 0 ? { proofSurfaceMore: more } : {}),
-      summary: reviewSummary(state),
-      diffStat: options.diffStat ?? state.lastProof?.diffStat ?? '',
-      receipt,
-      claims: state.lastDone?.evidence ?? [],
-    },
-  };
-}
+/** Does the step have an effect of this type? */
+export const has = (s: Step, type: EffectType): boolean => s.effects.some((e) => e.type === type);

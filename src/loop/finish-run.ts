@@ -5,6 +5,7 @@ import type { AgentRunner } from './agent-runner.js';
 import type { RunOutcome } from './driver-types.js';
 import type { EffectJobs } from './effect-jobs.js';
 import type { Observer } from './observer.js';
+import { statusOfExit } from '../run/manifest.js';
 import { saveManifest, type RunContext } from './run-context.js';
 import type { RunTimers } from './run-timers.js';
 
@@ -22,7 +23,6 @@ export interface FinishParts {
 export interface FinishResult {
   exitCode: number;
   reason: string;
-  status?: string;
 }
 
 /**
@@ -43,21 +43,21 @@ export async function finishRun(parts: FinishParts, result: FinishResult): Promi
       return false;
     }
   };
-  parts.timers.clearAll();
+  parts.timers.cancelAll();
   await attempt('closing the intake', () => parts.intake.close());
   await Promise.all([
     attempt('cancelling the proof', () => parts.jobs.cancelAll()),
     attempt('closing the record mirrors', () => ctx.mirrors?.close()),
     ...parts.runners.map((runner) => attempt(`stopping the ${runner.role}`, () => runner.stop())),
   ]);
-  const status = result.status ?? (result.exitCode === 0 ? 'completed' : result.exitCode === 130 ? 'stopped' : 'failed');
+  const status = statusOfExit(result.exitCode);
   let outcome: RunOutcome = { exitCode: result.exitCode, reason: result.reason };
   const journaled = await attempt('journaling the end', () => ctx.journal.append('run.finished', {
     exitCode: result.exitCode, reason: result.reason, status, ...(problems.length > 0 ? { problems } : {}),
   }));
   if (!journaled) outcome = { exitCode: ExitCode.couldNotRun, reason: `${result.reason}; then the end could not be journaled (${problems.at(-1)})` };
   await attempt('writing the manifest', () => saveManifest(ctx, {
-    status: (journaled ? status : 'failed') as 'completed' | 'failed' | 'stopped',
+    status: journaled ? status : 'failed',
     phase: 'finished',
     result: outcome,
   }));

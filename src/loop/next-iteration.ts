@@ -1,5 +1,6 @@
 import { ExitCode } from '../errors.js';
-import { finish, step, taskMessage, type Step } from './effects.js';
+import { finish, send, step, type Step } from './effects.js';
+import { taskMessage } from './outgoing.js';
 import { fixTaskText } from './prompts.js';
 import type { LoopState } from './state.js';
 
@@ -23,6 +24,6 @@ export function nextIteration(state: LoopState): Step {
   if (state.iteration >= state.maxIterations) {
     return finish(state, ExitCode.notProven, `not proven after ${state.iteration} iteration(s): ${reason} (raise --max-iterations to allow more)`);
   }
-  const next: LoopState = { ...state, phase: 'working', iteration: state.iteration + 1, reproves: 0, reminders: { worker: 0, reviewer: 0 } };
-  return step(next, { send: [taskMessage(next, fixTaskText(next, reason))] });
+  const next: LoopState = { ...state, phase: 'working', iteration: state.iteration + 1, reproves: 0, reminders: {} };
+  return step(next, ...send(taskMessage(next, fixTaskText(next, reason))));
 }

@@ -42,6 +42,11 @@ export function reminderText(role: Role, state: LoopState): string {
     : 'Reminder: loop is waiting for your review. Send: loop msg review --json \'{"verdict":"approve|changes|cannot-review","summary":"…","findings":[]}\'';
 }
 
+/** A reminder for an agent that owes the answer to a question. */
+export function answerReminderText(question: { id: string; from: string }): string {
+  return `Reminder: the ${question.from} is waiting for your answer to its question ${question.id} (read it: loop inbox --all). Answer: loop msg answer --reply-to ${question.id} --text "…"`;
+}
+
 /** The review request's summary: the task and the worker's claim, never the worker's reasoning. */
 export function reviewSummary(state: LoopState): string {
   const task = state.task.length > 1500 ? `${state.task.slice(0, 1500)}…` : state.task;
@@ -53,7 +58,7 @@ export function reviewSummary(state: LoopState): string {
 }
 
 /** Why a review did not count as given. */
-export const TREE_CHANGED = 'the tree changed during the review';
+export const TREE_CHANGED = 'the tree changed during the review (reviewerMayEdit: false)';
 export const SURFACE_NOT_ACKNOWLEDGED = 'the reviewer approved without acknowledging the proof-surface change';
 
 /** The line on top of a review request sent again because an approval lacked the proof-surface acknowledgement. */

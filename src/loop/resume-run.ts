@@ -3,7 +3,6 @@ import { resolveAgent } from '../agents/registry.js';
 import { deliveredIds, envelopesOf } from '../bus/envelopes.js';
 import { JournaledIds } from '../bus/journaled-ids.js';
 import type { Role } from '../bus/message.js';
-import { DEFAULT_CONFIG, type Config } from '../config/schema.js';
 import { LoopError, ExitCode } from '../errors.js';
 import { readChain } from '../run/chain.js';
 import { Journal, readJournal, type JournalEvent } from '../run/journal.js';
@@ -18,7 +17,8 @@ import type { RunContext } from './run-context.js';
 import { prepareAgentAreas } from '../isolation/agent-area.js';
 import { resolveIsolation, type IsolationSetting } from '../isolation/isolation.js';
 import { loadRoleKeys } from '../isolation/role-keys.js';
-import { initialState, type LoopState } from './state.js';
+import { frozenConfig, journaledStates, runStart } from './resume-records.js';
+import { initialState, settingsOf, type LoopState } from './state.js';
 
 export interface ResumeOptions {
   query: string;
@@ -56,23 +56,30 @@ export async function resumeRun(options: ResumeOptions): Promise<{ context: RunC
       hint: `allow more iterations: loop resume ${ref.id} --max-iterations ${manifest.maxIterations + 2}`,
     });
   }
-  const config = { ...DEFAULT_CONFIG, ...manifest.config } as Config;
+  const config = frozenConfig(manifest, ref.dir);
   if (options.maxIterations) config.maxIterations = options.maxIterations;
   const isolation = await resolveIsolation(options.isolation ?? config.isolation, options.env.PATH);
   const lock = RunLock.acquire(ref.dir, ref.id);
   const { events } = readJournal(journalPath);
   completedBehindManifest(ref, manifest, events, journalPath, lock);
-  const started = events.find((e) => e.type === 'run.started');
-
-  const transitions = events.filter((e) => e.type === 'transition');
-  const lastLive = [...transitions].reverse().find((e) => !(e.state as LoopState).finished);
+  let started: ReturnType<typeof runStart>;
+  let transitions: ReturnType<typeof journaledStates>;
+  try {
+    started = runStart(events, ref.dir, ref.id);
+    transitions = journaledStates(events, ref.dir, ref.id);
+  } catch (error) {
+    lock.release(); // nothing was changed: the lock goes too
+    throw error;
+  }
+  const lastLive = [...transitions].reverse().find((t) => !t.state.finished);
   // Killed while finishing: the machine's last transition decided the end, but `run.finished` is missing. The
   // decision stands (replaying the message that made it would apply it twice): the resumed run only finishes.
   const last = transitions.at(-1);
-  const interruptedEnd = (last?.state as LoopState | undefined)?.finished && !events.some((e) => e.type === 'run.finished' && e.seq > last!.seq);
-  let state = (interruptedEnd ? (last!.state as LoopState) : (lastLive?.state as LoopState | undefined)) ??
-    initialState({ task: manifest.task, proof: manifest.proof, maxIterations: config.maxIterations, maxMessages: config.maxMessages });
-  state = { ...state, maxIterations: config.maxIterations, reviewerMayEdit: config.reviewerMayEdit };
+  const interruptedEnd = last?.state.finished && !events.some((e) => e.type === 'run.finished' && e.seq > last.seq);
+  const settings = settingsOf(config, options.ci);
+  let state = (interruptedEnd ? last.state : lastLive?.state) ??
+    initialState({ task: manifest.task, proof: manifest.proof, maxIterations: config.maxIterations, maxMessages: config.maxMessages, settings });
+  state = { ...state, maxIterations: config.maxIterations, reviewerMayEdit: config.reviewerMayEdit, settings };
 
   const envelopes = envelopesOf(events);
   const delivered = deliveredIds(events);
@@ -90,9 +97,9 @@ export async function resumeRun(options: ResumeOptions): Promise<{ context: RunC
   journal.append('run.resumed', { pid: process.pid, fromPhase: state.phase, iteration: state.iteration, undelivered: undelivered.map((e) => e.id) });
   const agents = { worker: resolveAgent(manifest.roles.worker.agent, config, 'worker'), reviewer: resolveAgent(manifest.roles.reviewer.agent, config, 'reviewer') };
   const context: RunContext = {
-    ref, config, root: String(started?.root ?? manifest.cwd), journal, lock,
+    ref, config, root: started.root, journal, lock,
     manifest: { ...manifest, status: 'running', maxIterations: config.maxIterations, isolation }, manifestFile: ManifestWriter.adopt(ref.dir, journal),
-    agents, baseTree: String(started?.baseTree ?? ''), ci: options.ci, env: options.env, isolation, keys, home: options.home,
+    agents, baseTree: started.baseTree, ci: options.ci, env: options.env, isolation, keys, home: options.home,
   };
   const nextSeq = envelopes.reduce((max, e) => Math.max(max, e.seq), 0) + 1;
   return { context, state, resume: { undelivered, unconsumed, sessions, nextSeq, journaled: JournaledIds.from(events) } };

@@ -1,8 +1,11 @@
-import type { Envelope, Payload } from '../bus/message.js';
+import type { AgentEnvelope, EnvelopeOf } from '../bus/message.js';
 import { ExitCode } from '../errors.js';
-import { finish, nack, reviewRequest, step, type Step } from './effects.js';
+import { cancelTimer, finish, prepend, runProof, send, step, type Step } from './effects.js';
 import { nextIteration } from './next-iteration.js';
+import { nack, reviewRequest } from './outgoing.js';
 import { SURFACE_ASK_AGAIN, SURFACE_NOT_ACKNOWLEDGED, surfaceFinding, TREE_CHANGED, treeChangedFinding } from './prompts.js';
+import { withoutQuestionsOf } from './reply-rules.js';
+import { countBlocking, sameFindingsStall } from './stall-rules.js';
 import type { LoopState } from './state.js';
 
 /** The review request was handed to the reviewer on `treeHash`: the first hand-over of a round sets the reviewed tree. */
@@ -12,26 +15,28 @@ export function onReviewRequested(state: LoopState, treeHash: string): Step {
 }
 
 /** A review arrived: the reviewer never edits, an approval of a proof-surface change acknowledges it, then the verdict. */
-export function onReview(state: LoopState, envelope: Envelope): Step {
+export function onReview(state: LoopState, envelope: EnvelopeOf<'review'> & AgentEnvelope): Step {
   if (state.phase !== 'reviewing') {
-    return step(state, { send: [nack(envelope, `review ignored: loop is ${state.phase} (iteration ${state.iteration}), no review was requested`)] });
+    return step(state, ...send(nack(envelope, `review ignored: loop is ${state.phase} (iteration ${state.iteration}), no review was requested`)));
   }
-  const payload = envelope.payload as Payload<'review'>;
+  const { payload } = envelope;
+  const turnOver = cancelTimer(`turn:${envelope.from}`);
   const lastReview = { id: envelope.id, verdict: payload.verdict, summary: payload.summary, findings: payload.findings };
+  const answered = withoutQuestionsOf(state, envelope.from);
   // The tree the reviewer was handed (the proved tree when the hand-over was not recorded, e.g. after a resume).
   const requested = state.requestedTree ?? state.lastProof?.treeHash;
   if (!state.reviewerMayEdit && requested !== undefined && envelope.treeHash !== undefined && envelope.treeHash !== requested) {
     // Whatever its verdict, this review is not of the tree it was asked about: undo the change, then go on.
     const restore = { requestedTree: requested, reviewTree: envelope.treeHash };
-    const voided: LoopState = { ...state, phase: 'restoring', lastReview: { ...lastReview, notCounted: TREE_CHANGED }, restore, reminders: { worker: 0, reviewer: 0 } };
-    return step(voided, { restoreTree: restore });
+    const voided: LoopState = { ...answered, phase: 'restoring', lastReview: { ...lastReview, notCounted: TREE_CHANGED }, restore, reminders: {} };
+    return step(voided, turnOver, { type: 'restore-tree', ...restore });
   }
   const acknowledged = payload.verdict === 'approve' && payload.proofSurfaceReviewed === true;
   const reviewed: LoopState = {
-    ...state,
+    ...answered,
     lastReview,
     ...(state.proofSurface ? { proofSurface: { ...state.proofSurface, acknowledged } } : {}),
-    reminders: { worker: 0, reviewer: 0 },
+    reminders: {},
   };
   const proof = reviewed.lastProof;
   if (payload.verdict === 'approve' && proof?.passed) {
@@ -40,28 +45,35 @@ export function onReview(state: LoopState, envelope: Envelope): Step {
       if (surface && surface.total > 0 && !acknowledged) {
         if ((reviewed.surfaceAsks ?? 0) < 1) {
           const again: LoopState = { ...reviewed, surfaceAsks: (reviewed.surfaceAsks ?? 0) + 1 };
-          return step(again, { send: [reviewRequest(again, proof.receipt, { notice: SURFACE_ASK_AGAIN })] });
+          return step(again, turnOver, ...send(reviewRequest(again, proof.receipt, { notice: SURFACE_ASK_AGAIN })));
         }
-        return nextIteration({ ...reviewed, lastReview: { ...lastReview, notCounted: SURFACE_NOT_ACKNOWLEDGED, findings: [...lastReview.findings, surfaceFinding(surface)] } });
+        return prepend(afterReview({ ...reviewed, lastReview: { ...lastReview, notCounted: SURFACE_NOT_ACKNOWLEDGED, findings: [...lastReview.findings, surfaceFinding(surface)] } }), turnOver);
       }
-      return finish(reviewed, ExitCode.completed, `approved and proof passed on tree ${proof.treeHash.slice(0, 12)}`);
+      return prepend(finish(reviewed, ExitCode.completed, `approved and proof passed on tree ${proof.treeHash.slice(0, 12)}`), turnOver);
     }
     if (reviewed.reproves < 1) {
       // The tree changed between the proof and the approval: prove the tree that was approved.
-      return step({ ...reviewed, phase: 'proving', reproves: reviewed.reproves + 1 }, { runProof: true });
+      return step({ ...reviewed, phase: 'proving', reproves: reviewed.reproves + 1 }, turnOver, runProof());
     }
   }
-  return afterReview(reviewed);
+  return prepend(afterReview(reviewed), turnOver);
 }
 
-/** A review that does not complete the run: count a cannot-review, then the next iteration. */
+/** A review that does not complete the run: the stall rules (same blocking findings, cannot-review), then the next iteration. */
 function afterReview(state: LoopState): Step {
-  if (state.lastReview?.verdict === 'cannot-review') {
-    const count = state.cannotReview + 1;
-    if (count >= 2) return finish({ ...state, cannotReview: count }, ExitCode.stalled, 'stalled: the reviewer answered cannot-review twice');
-    return nextIteration({ ...state, cannotReview: count });
+  const findings = state.lastReview?.findings ?? [];
+  const counted = countBlocking(state, findings);
+  const stalled = sameFindingsStall(counted, findings);
+  if (stalled) return stalled;
+  if (counted.lastReview?.verdict === 'cannot-review') {
+    const count = counted.cannotReview + 1;
+    const limit = counted.settings.stall.cannotReview;
+    if (count >= limit) {
+      return finish({ ...counted, cannotReview: count }, ExitCode.stalled, `stalled: the reviewer answered cannot-review ${count === 2 ? 'twice' : `${count} times`} (stall.cannotReview: ${limit})`);
+    }
+    return nextIteration({ ...counted, cannotReview: count });
   }
-  return nextIteration(state);
+  return nextIteration(counted);
 }
 
 /** The reviewed tree is back: the worker's next task carries the saved change as a finding. */

@@ -1,41 +1,30 @@
-import type { Role } from '../bus/message.js';
+import type { TimerId } from './effects.js';
 
-/** The run's clocks: the wall-clock budget, each agent's turn timeout, and the --ci dialog timeout. */
+/** The run's named clocks, started and cancelled by the machine's effects (wall clock, turn timeouts, dialogs). */
 export class RunTimers {
-  private wall?: NodeJS.Timeout;
-  private turn: Partial<Record<Role, NodeJS.Timeout>> = {};
-  private dialog: Partial<Record<Role, NodeJS.Timeout>> = {};
+  private readonly running = new Map<TimerId, NodeJS.Timeout>();
 
-  startWall(ms: number, fire: () => void): void {
-    this.wall = setTimeout(fire, ms);
+  /** (Re)start a timer: `fire` runs once when it expires, unless it is cancelled first. */
+  start(id: TimerId, ms: number, fire: () => void): void {
+    this.cancel(id);
+    this.running.set(id, setTimeout(() => {
+      this.running.delete(id);
+      fire();
+    }, ms));
   }
 
-  /** (Re)start the timeout of one agent turn. */
-  startTurn(role: Role, ms: number, fire: () => void): void {
-    this.clearTurn(role);
-    this.turn[role] = setTimeout(fire, ms);
+  cancel(id: TimerId): void {
+    clearTimeout(this.running.get(id));
+    this.running.delete(id);
   }
 
-  clearTurn(role: Role): void {
-    clearTimeout(this.turn[role]);
-    delete this.turn[role];
+  /** Is this timer running? */
+  has(id: TimerId): boolean {
+    return this.running.has(id);
   }
 
-  startDialog(role: Role, ms: number, fire: () => void): void {
-    this.clearDialog(role);
-    this.dialog[role] = setTimeout(fire, ms);
-  }
-
-  clearDialog(role: Role): void {
-    clearTimeout(this.dialog[role]);
-    delete this.dialog[role];
-  }
-
-  clearAll(): void {
-    clearTimeout(this.wall);
-    for (const role of ['worker', 'reviewer'] as const) {
-      this.clearTurn(role);
-      this.clearDialog(role);
-    }
+  cancelAll(): void {
+    for (const timer of this.running.values()) clearTimeout(timer);
+    this.running.clear();
   }
 }

@@ -4,10 +4,8 @@ import type { AgentActivity, ExitInfo } from '../pty/types.js';
 import type { AgentRunner, AgentRunnerEvents } from './agent-runner.js';
 import { recordDelivery, recordStuck } from './delivery-records.js';
 import type { DriverCore } from './driver-types.js';
+import { awaitingReply } from './machine.js';
 import { runnerRecords } from './runner-records.js';
-
-/** With --ci, how long an agent may sit in a dialog before the run stops with exit 5. */
-const DIALOG_TIMEOUT_MS = 120_000;
 
 /** What an agent's runner tells the driver, wired to journal lines and machine inputs; its own failure stops the run (exit 5). */
 export function runnerEvents(core: DriverCore, role: Role, runner: () => AgentRunner, exited: (info: ExitInfo) => void): AgentRunnerEvents {
@@ -23,22 +21,17 @@ export function runnerEvents(core: DriverCore, role: Role, runner: () => AgentRu
     },
     idleAfterTurn: () => core.feed({ type: 'idle-without-reply', role }),
     fault: (error) => core.feed({ type: 'infra', reason: `the ${role}'s runner failed: ${errorMessage(error)}` }),
-    awaitingReply: () => (role === 'worker' ? core.state.phase === 'working' : core.state.phase === 'reviewing'),
+    awaitingReply: () => awaitingReply(core.state, role),
   };
 }
 
-/** Track an agent's activity; a dialog only a human can answer is reported (and, with --ci, fails the run). */
+/** Track an agent's activity; a dialog only a human can answer is reported (the machine decides what it costs). */
 function onActivity(core: DriverCore, role: Role, runner: AgentRunner, activity: AgentActivity): void {
   const { ctx } = core;
   core.deps.observer({ type: 'agent', role, activity });
-  core.timers.clearDialog(role);
-  if (activity !== 'needs-input') return;
-  const line = runner.session?.screenText().split('\n').filter((l) => l.trim()).slice(-8).join(' | ').slice(0, 300) ?? '';
-  ctx.journal.append('agent.state', { role, state: 'needs-input', screen: line });
+  if (activity !== 'needs-input') return core.feed({ type: 'activity', role, activity });
+  const screen = runner.session?.screenText().split('\n').filter((l) => l.trim()).slice(-8).join(' | ').slice(0, 300) ?? '';
+  ctx.journal.append('agent.state', { role, state: 'needs-input', screen });
   core.deps.observer({ type: 'warning', text: `the ${role} is waiting for a human (a dialog): loop attach ${ctx.ref.id} ${role}` });
-  if (!ctx.ci) return;
-  core.timers.startDialog(role, DIALOG_TIMEOUT_MS, () => core.feed({
-    type: 'infra',
-    reason: `the ${role} is blocked on a dialog loop cannot answer (${line}); allow it in the harness's settings, or run without --ci and answer it with loop attach`,
-  }));
+  core.feed({ type: 'activity', role, activity, screen });
 }

@@ -15,7 +15,7 @@ import type { RunContext } from './run-context.js';
 import { prepareAgentAreas } from '../isolation/agent-area.js';
 import { resolveIsolation } from '../isolation/isolation.js';
 import { loadRoleKeys } from '../isolation/role-keys.js';
-import { initialState, type LoopState } from './state.js';
+import { initialState, settingsOf, type LoopState } from './state.js';
 import { resolveTask } from './task-text.js';
 
 export interface StartOptions {
@@ -87,7 +87,9 @@ export async function startRun(options: StartOptions): Promise<{ context: RunCon
   });
   journal.append('run.isolation', { ...isolation });
   const written = manifestFile.write(manifest);
-  const state = initialState({ task, proof: config.proof, maxIterations: config.maxIterations, maxMessages: config.maxMessages, reviewerMayEdit: config.reviewerMayEdit });
+  const state = initialState({
+    task, proof: config.proof, maxIterations: config.maxIterations, maxMessages: config.maxMessages, reviewerMayEdit: config.reviewerMayEdit, settings: settingsOf(config, options.ci),
+  });
   return {
     context: { ref, config, root: repo.root, journal, lock, manifest: written, manifestFile, agents, baseTree, ci: options.ci, env: options.env, isolation, keys, home: options.home },
     state,

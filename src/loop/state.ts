@@ -1,59 +1,124 @@
-import type { Finding, Receipt, Role, SurfaceChange, Verdict } from '../bus/message.js';
-import type { Phase } from '../run/manifest.js';
+import { z } from 'zod';
+import { FindingSchema, ReceiptSchema, RoleSchema, SurfaceChangeSchema, VerdictSchema } from '../bus/message.js';
+import type { Config } from '../config/schema.js';
+import { PhaseSchema } from '../run/manifest.js';
+
+const count = z.number().int().min(0);
+/** A count per agent role (absent: 0). */
+const PerRoleSchema = z.partialRecord(RoleSchema, count);
 
 /** The proof-surface files changed since the run started, as of the last proof (the list is capped). */
-export interface SurfaceState {
-  files: SurfaceChange[];
+export const SurfaceStateSchema = z.object({
+  files: z.array(SurfaceChangeSchema),
   /** How many files changed in all (may exceed `files.length`). */
-  total: number;
+  total: count,
   /** The last review approved with `proofSurfaceReviewed: true`. */
-  acknowledged: boolean;
-}
+  acknowledged: z.boolean(),
+});
+export type SurfaceState = z.infer<typeof SurfaceStateSchema>;
 
-/** Everything the pair loop needs to decide what happens next. Serialisable: journaled after every step. */
-export interface LoopState {
-  phase: Phase;
-  iteration: number;
-  maxIterations: number;
-  maxMessages: number;
+/** When the run stops as stalled (config `stall`). */
+export const StallSettingsSchema = z.object({
+  /** Review rounds in a row with the same blocking findings (critical or high, same file and title). */
+  sameFindings: z.number().int().min(2),
+  /** Worker turns in a row that left the tree unchanged while the work was not accepted. */
+  unchangedTurns: z.number().int().min(1),
+  /** `cannot-review` verdicts in a run. */
+  cannotReview: z.number().int().min(1),
+  /** Reminders to an agent that went idle without the reply loop waits for, before the next idle stops the run. */
+  idleReminders: z.number().int().min(0),
+});
+export type StallSettings = z.infer<typeof StallSettingsSchema>;
+
+/** The config the machine's rules read: refreshed from the run's config on resume. */
+export const SettingsSchema = z.object({
+  maxMinutes: z.number().positive(),
+  turnTimeoutMinutes: z.number().positive(),
+  /** No human at the terminal: a dialog only a human can answer stops the run after DIALOG_TIMEOUT_MS. */
+  ci: z.boolean(),
+  /** Relaunches of an agent that exited on its own, per role. */
+  maxRestarts: count,
+  stall: StallSettingsSchema,
+});
+export type Settings = z.infer<typeof SettingsSchema>;
+
+export const DEFAULT_STALL: StallSettings = { sameFindings: 3, unchangedTurns: 2, cannotReview: 2, idleReminders: 2 };
+export const DEFAULT_SETTINGS: Settings = { maxMinutes: 120, turnTimeoutMinutes: 30, ci: false, maxRestarts: 2, stall: DEFAULT_STALL };
+
+/** The machine's settings from the effective config. */
+export const settingsOf = (config: Pick<Config, 'maxMinutes' | 'turnTimeoutMinutes' | 'stall'>, ci: boolean): Settings => ({
+  maxMinutes: config.maxMinutes, turnTimeoutMinutes: config.turnTimeoutMinutes, ci, maxRestarts: DEFAULT_SETTINGS.maxRestarts, stall: { ...config.stall },
+});
+
+/** A question an agent asked that has not been answered yet. */
+export const OpenQuestionSchema = z.object({ id: z.string(), from: RoleSchema, to: RoleSchema });
+export type OpenQuestion = z.infer<typeof OpenQuestionSchema>;
+
+/**
+ * Everything the pair loop needs to decide what happens next. Serialisable: journaled after every step, and read
+ * back through this schema on resume (fields added since have defaults, so older runs resume).
+ */
+export const LoopStateSchema = z.object({
+  phase: PhaseSchema,
+  iteration: count,
+  maxIterations: z.number().int().min(1),
+  maxMessages: z.number().int().min(1),
   /** Config `reviewerMayEdit`: when false, a review on a tree that changed during the review does not count. */
-  reviewerMayEdit?: boolean;
+  reviewerMayEdit: z.boolean().optional(),
+  settings: SettingsSchema.default(DEFAULT_SETTINGS),
   /** Messages accepted from agents so far. */
-  agentMessages: number;
+  agentMessages: count,
   /** seq of the last agent message the machine has consumed (resume replays later ones). */
-  lastInputSeq: number;
-  task: string;
-  proof: string[];
-  lastDone?: { id: string; summary: string; evidence: string[]; treeHash?: string };
-  lastProof?: { passed: boolean; treeHash: string; receipt: Receipt; diffStat?: string };
-  proofSurface?: SurfaceState;
+  lastInputSeq: count,
+  task: z.string(),
+  proof: z.array(z.string()),
+  lastDone: z.object({ id: z.string(), summary: z.string(), evidence: z.array(z.string()), treeHash: z.string().optional() }).optional(),
+  lastProof: z.object({ passed: z.boolean(), treeHash: z.string(), receipt: ReceiptSchema, diffStat: z.string().optional() }).optional(),
+  proofSurface: SurfaceStateSchema.optional(),
   /**
    * The last review. `notCounted` says why it did not count as given (the tree changed during the review, an
    * unacknowledged proof-surface change); loop's own findings are appended to the reviewer's.
    */
-  lastReview?: { id: string; verdict: Verdict; summary: string; findings: Finding[]; notCounted?: string };
+  lastReview: z.object({ id: z.string(), verdict: VerdictSchema, summary: z.string(), findings: z.array(FindingSchema), notCounted: z.string().optional() }).optional(),
   /** The tree when the current review request was handed to the reviewer. */
-  requestedTree?: string;
+  requestedTree: z.string().optional(),
   /** While `restoring`: the reviewed tree to restore, and the tree the review arrived on. */
-  restore?: { requestedTree: string; reviewTree: string };
+  restore: z.object({ requestedTree: z.string(), reviewTree: z.string() }).optional(),
   /** Approvals in this review round sent back for a missing proof-surface acknowledgement. */
-  surfaceAsks?: number;
-  /** Tree hashes of consecutive done claims that were followed by requested changes. */
-  unchangedDones: number;
-  cannotReview: number;
-  reproves: number;
+  surfaceAsks: count.optional(),
+  /** Consecutive done claims on the tree of the claim before, while the work was not accepted. */
+  unchangedDones: count,
+  cannotReview: count,
+  reproves: count,
+  /** The blocking findings (critical, high) of the last review rounds, as `file|title` keys, and for how many rounds running. */
+  blocking: z.object({ keys: z.array(z.string()), rounds: count }).default({ keys: [], rounds: 0 }),
   /** Reminders sent in the current turn, per role (an idle agent that has not answered). */
-  reminders: Record<Role, number>;
-  finished?: { exitCode: number; reason: string; status: 'completed' | 'failed' | 'stopped' };
+  reminders: PerRoleSchema,
+  /** Relaunches of each agent after it exited on its own (this process; reset on resume). */
+  restarts: PerRoleSchema.default({}),
+  /** Questions forwarded and not answered yet: the asker waits (its idleness is not counted), the addressee owes an answer. */
+  openQuestions: z.array(OpenQuestionSchema).default([]),
+  finished: z.object({ exitCode: z.number().int(), reason: z.string(), status: z.enum(['completed', 'failed', 'stopped']) }).optional(),
+});
+export type LoopState = z.infer<typeof LoopStateSchema>;
+
+export interface InitialOptions {
+  task: string;
+  proof: string[];
+  maxIterations: number;
+  maxMessages: number;
+  reviewerMayEdit?: boolean;
+  settings?: Settings;
 }
 
-export function initialState(options: { task: string; proof: string[]; maxIterations: number; maxMessages: number; reviewerMayEdit?: boolean }): LoopState {
+export function initialState(options: InitialOptions): LoopState {
   return {
     phase: 'starting',
     iteration: 0,
     maxIterations: options.maxIterations,
     maxMessages: options.maxMessages,
     reviewerMayEdit: options.reviewerMayEdit ?? false,
+    settings: options.settings ?? DEFAULT_SETTINGS,
     agentMessages: 0,
     lastInputSeq: 0,
     task: options.task,
@@ -61,6 +126,9 @@ export function initialState(options: { task: string; proof: string[]; maxIterat
     unchangedDones: 0,
     cannotReview: 0,
     reproves: 0,
-    reminders: { worker: 0, reviewer: 0 },
+    blocking: { keys: [], rounds: 0 },
+    reminders: {},
+    restarts: {},
+    openQuestions: [],
   };
 }

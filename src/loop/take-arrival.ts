@@ -18,7 +18,7 @@ export async function takeArrival(core: DriverCore, arrival: Arrival): Promise<'
   const admitted = admit(core.ctx, arrival);
   if (admitted.type === 'forged') {
     core.deps.observer({ type: 'warning', text: `refused a forged message: ${admitted.reason}` });
-    if (admitted.tell) await core.send([admitted.tell], { type: 'forgery', id: admitted.id }, false);
+    if (admitted.tell) core.send([admitted.tell], { type: 'forgery', id: admitted.id });
     return 'taken';
   }
   const { id, from } = admitted.type === 'refusal' ? admitted.refusal : admitted.submission;
@@ -45,7 +45,6 @@ async function takeSubmission(core: DriverCore, submission: Submission): Promise
   ctx.journal.append('message', { envelope });
   core.journaled.add(envelope.id, envelope.from);
   core.deps.observer({ type: 'message', envelope, delivered: false });
-  if ((envelope.kind === 'done' && envelope.from === 'worker') || (envelope.kind === 'review' && envelope.from === 'reviewer')) core.timers.clearTurn(envelope.from);
   await core.apply({ type: 'message', envelope });
 }
 
@@ -54,7 +53,7 @@ async function refuse(core: DriverCore, submission: Submission, reasons: string[
   core.journaled.add(submission.id, submission.from);
   core.deps.observer({ type: 'refused', from: submission.from, kind: submission.kind, reasons });
   const nack: Outgoing = { to: submission.from, kind: 'nack', payload: { reason: `message ${submission.id} refused`, errors: reasons }, replyTo: submission.id };
-  await core.send([nack], { type: 'refusal', id: submission.id }, false);
+  core.send([nack], { type: 'refusal', id: submission.id });
 }
 
 function takeRefusal(core: DriverCore, refusal: Refusal): void {

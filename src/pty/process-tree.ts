@@ -32,7 +32,10 @@ export const isProcessAlive = (pid: number): boolean => {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
-  return procStat(pid)?.state !== 'Z';
+  if (!hasProc()) return true;
+  // Why: a zombie answers kill(pid, 0) and may be reaped before its stat is read; then it is gone, not alive.
+  const stat = procStat(pid);
+  return stat !== undefined && stat.state !== 'Z';
 };
 
 /**

@@ -1,6 +1,6 @@
 import type { ChainReport } from '../run/chain.js';
 import type { JournalEvent } from '../run/journal.js';
-import type { Manifest } from '../run/manifest.js';
+import { statusOfExit, type Manifest } from '../run/manifest.js';
 
 /** Whether a manifest agrees with its journal, and if not, why. */
 export interface Agreement {
@@ -11,7 +11,7 @@ export interface Agreement {
 }
 
 const statusOf = (finish: JournalEvent): string =>
-  typeof finish.status === 'string' ? finish.status : finish.exitCode === 0 ? 'completed' : finish.exitCode === 130 ? 'stopped' : 'failed';
+  typeof finish.status === 'string' ? finish.status : statusOfExit(Number(finish.exitCode));
 
 const short = (hash: string) => hash.slice(0, 12);
 

@@ -7,6 +7,10 @@ import { writeFileAtomic } from './fs-atomic.js';
 export const RunStatusSchema = z.enum(['running', 'completed', 'failed', 'stopped']);
 export type RunStatus = z.infer<typeof RunStatusSchema>;
 
+/** The status a run ends with, from its exit code: the one mapping (0 completed, 130 stopped, anything else failed). */
+export const statusOfExit = (exitCode: number): Exclude<RunStatus, 'running'> =>
+  exitCode === ExitCode.completed ? 'completed' : exitCode === ExitCode.cancelled ? 'stopped' : 'failed';
+
 export const PhaseSchema = z.enum(['starting', 'working', 'proving', 'reviewing', 'restoring', 'finished']);
 export type Phase = z.infer<typeof PhaseSchema>;
 

@@ -17,7 +17,7 @@ describe('quickEnvelopesOf', () => {
     const shuffled = Object.fromEntries(Object.entries(envelope({ seq: 3, treeHash: 't', replyTo: 'm-000000001aaaaaaaa' })).reverse());
     const events: JournalEvent[] = [
       event(1, envelope({ seq: 2 })),
-      { seq: 2, at: 'x', type: 'transition', messages: [envelope({ seq: 1, from: 'loop', to: 'worker', kind: 'task', payload: { text: 't', iteration: 1, 2: 'n' } })] },
+      { seq: 2, at: 'x', type: 'transition', messages: [envelope({ seq: 1, from: 'loop', to: 'worker', kind: 'task', payload: { text: 't', iteration: 1, 2: 'n' } as never })] },
       event(3, shuffled),
       { seq: 4, at: 'x', type: 'transition', input: {} },
     ];

@@ -166,7 +166,8 @@ describe('checkDraft: bounds', () => {
       'payload.findings: 4 findings; the limit is 3',
     ]);
     const ok = check({ from: 'reviewer', kind: 'review', payload: { verdict: 'changes', summary: 's', findings: findings.slice(0, 3) } }, limits);
-    assert.equal((accepted(ok).payload.findings as unknown[]).length, 3);
+    const payload = accepted(ok).payload;
+    assert.equal('findings' in payload ? payload.findings.length : 0, 3);
   });
 
   test('per-field string caps', () => {

@@ -44,7 +44,7 @@ describe('configJsonSchema', () => {
     const properties = schema.properties as Record<string, Record<string, unknown>>;
     assert.deepEqual(Object.keys(properties).sort(), [
       '$schema', 'agents', 'isolation', 'limits', 'maxIterations', 'maxMessages', 'maxMinutes', 'proof', 'proofSurface',
-      'proofTimeoutSeconds', 'reviewer', 'reviewerMayEdit', 'terminal', 'turnTimeoutMinutes', 'worker',
+      'proofTimeoutSeconds', 'reviewer', 'reviewerMayEdit', 'stall', 'terminal', 'turnTimeoutMinutes', 'worker',
     ]);
     assert.equal(properties.maxIterations!.type, 'integer');
     assert.equal(properties.proof!.type, 'array');

@@ -43,7 +43,7 @@ describe('loop run: the reviewer never edits the tree', () => {
 
     const task = envelopes(run.events).filter((e) => e.kind === 'task')[1];
     const text = task.payload.text as string;
-    assert.match(text, /^Iteration 2 of 3: the previous attempt was not accepted \(the tree changed during the review\)\./);
+    assert.match(text, /^Iteration 2 of 3: the previous attempt was not accepted \(the tree changed during the review \(reviewerMayEdit: false\)\)\./);
     assert.ok(text.includes(`- [medium] the tree changed during the review (files: work.txt): loop restored the reviewed tree and saved the change as ${patch}; apply it if you agree: git apply ${patch}`), text);
     assert.ok(run.events.some((e) => e.type === 'message.delivered' && e.id === task.id && e.to === 'worker'));
     assert.ok(w.agentLog().some((l) => l.startsWith(`worker received task ${task.id} `)), w.agentLog().join('\n'));
@@ -55,7 +55,7 @@ describe('loop run: the reviewer never edits the tree', () => {
     const result = await w.loop(['run', '--ci', 'write work.txt']);
     assert.equal(result.exitCode, 1, result.all);
     const run = w.onlyRun();
-    assert.equal(run.manifest.result.reason, 'not proven after 1 iteration(s): the tree changed during the review (raise --max-iterations to allow more)');
+    assert.equal(run.manifest.result.reason, 'not proven after 1 iteration(s): the tree changed during the review (reviewerMayEdit: false) (raise --max-iterations to allow more)');
     assert.equal(existsSync(join(w.repo, 'notes.txt')), false);
     assert.match(readFileSync(join(run.dir, 'reviewer-edits', 'iteration-1.patch'), 'utf8'), /^\+\+\+ b\/notes\.txt$/m);
   });

@@ -1,16 +1,18 @@
 // Inputs, receipts and states for the tests of the pure pair-loop machine.
 import { advance, type Input, type Step } from '../../src/loop/machine.js';
+import { effectsOf, has, sent } from '../../src/loop/effects.js';
 import { initialState, type LoopState } from '../../src/loop/state.js';
-import type { Envelope, Receipt, SurfaceChange } from '../../src/bus/message.js';
+import type { AgentEnvelope, Envelope, Receipt, SurfaceChange } from '../../src/bus/message.js';
 
 export const TREE_A = 'a'.repeat(40);
 export const TREE_B = 'b'.repeat(40);
 export const TREE_C = 'c'.repeat(40);
 
 let seq = 0;
-export const envelope = (fields: Partial<Envelope>): Envelope => {
+/** An envelope for a test: its fields are taken as given (a test may build one its schema would refuse). */
+export const envelope = (fields: Record<string, unknown>): AgentEnvelope => {
   seq++;
-  return {
+  return <AgentEnvelope>{
     id: `m-${String(seq).padStart(9, '0')}abcdefgh`,
     runId: 'r',
     seq,
@@ -81,3 +83,22 @@ export const fresh = (options: Options = {}) =>
 /** A state in `reviewing` after start → done → receipt. */
 export const reviewingWith = (r: Receipt, options: Options = {}) =>
   last(feed(fresh(options), { type: 'start' }, done(r.treeHash), receipt(r))).state;
+
+export { has };
+/** The messages a step sends, loosely typed for assertions on their payloads. */
+export const msgs = (s: Step): { to: string; kind: string; payload: Record<string, unknown>; replyTo?: string }[] => sent(s);
+/** The tree a step restores, if it does. */
+export const restoreOf = (s: Step) => {
+  const effect = effectsOf(s, 'restore-tree')[0];
+  return effect ? { requestedTree: effect.requestedTree, reviewTree: effect.reviewTree } : undefined;
+};
+/** The envelope of a message input. */
+export const envelopeOf = (input: Input): Envelope => {
+  if (input.type !== 'message') throw new Error(`not a message input: ${input.type}`);
+  return input.envelope;
+};
+/** A `resumed` input: which agents lost their context (relaunched without their own session, nothing waiting for them). */
+export const resumed = (worker: boolean, reviewer: boolean): Input => ({
+  type: 'resumed',
+  agents: [{ role: 'worker', onOwnSession: !worker, pending: false }, { role: 'reviewer', onOwnSession: !reviewer, pending: false }],
+});

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { advance, type Input } from '../../src/loop/machine.js';
 import { SURFACE_ASK_AGAIN } from '../../src/loop/prompts.js';
 import type { SurfaceChange } from '../../src/bus/message.js';
-import { done, feed, freeze, fresh, last, passing, receipt, review, reviewingWith, TREE_A, TREE_B, TREE_C } from './helpers.js';
+import { done, feed, freeze, fresh, last, passing, receipt, review, reviewingWith, TREE_A, TREE_B, TREE_C , has, msgs, restoreOf, resumed } from './helpers.js';
 
 // The review rules, driven through the machine: approvals on another tree, a tree changed during the review, the proof surface.
 describe('advance: approval on another tree, with reviewerMayEdit', () => {
@@ -11,10 +11,10 @@ describe('advance: approval on another tree, with reviewerMayEdit', () => {
   test('approve on a different tree → re-prove once', () => {
     const step = advance(freeze(reviewingWith(passing(TREE_A), mayEdit)), review('approve', TREE_B));
     assert.equal(step.state.phase, 'proving');
-    assert.equal(step.runProof, true);
+    assert.equal(has(step, 'run-proof'), true);
     assert.equal(step.state.reproves, 1);
     assert.equal(step.state.finished, undefined);
-    assert.deepEqual(step.send, []);
+    assert.deepEqual(msgs(step), []);
   });
 
   test('the re-proof on the approved tree then completes', () => {
@@ -26,7 +26,7 @@ describe('advance: approval on another tree, with reviewerMayEdit', () => {
   test('a second approval on yet another tree is not re-proved again', () => {
     const steps = feed(reviewingWith(passing(TREE_A), mayEdit), review('approve', TREE_B), receipt(passing(TREE_A)), review('approve', TREE_B));
     const step = last(steps);
-    assert.equal(step.runProof, false);
+    assert.equal(has(step, 'run-proof'), false);
     assert.equal(step.state.phase, 'working');
     assert.equal(step.state.iteration, 2);
     assert.equal(step.state.reproves, 0);
@@ -42,7 +42,7 @@ describe('advance: the reviewer never edits the tree', () => {
     const steps = feed(reviewingWith(passing(TREE_A)), handedOver(TREE_A), handedOver(TREE_B));
     assert.equal(steps[0]!.state.requestedTree, TREE_A);
     assert.equal(steps[1]!.state.requestedTree, TREE_A);
-    assert.deepEqual(last(steps).send, []);
+    assert.deepEqual(msgs(last(steps)), []);
     const working = advance(fresh(), { type: 'start' }).state;
     assert.equal(advance(freeze(working), handedOver(TREE_A)).state, working);
   });
@@ -51,11 +51,11 @@ describe('advance: the reviewer never edits the tree', () => {
     const step = last(feed(reviewingWith(passing(TREE_A)), handedOver(TREE_A), review('approve', TREE_B)));
     assert.equal(step.state.phase, 'restoring');
     assert.equal(step.state.finished, undefined);
-    assert.equal(step.runProof, false);
-    assert.deepEqual(step.send, []);
-    assert.deepEqual(step.restoreTree, { requestedTree: TREE_A, reviewTree: TREE_B });
+    assert.equal(has(step, 'run-proof'), false);
+    assert.deepEqual(msgs(step), []);
+    assert.deepEqual(restoreOf(step), { requestedTree: TREE_A, reviewTree: TREE_B });
     assert.deepEqual(step.state.restore, { requestedTree: TREE_A, reviewTree: TREE_B });
-    assert.equal(step.state.lastReview?.notCounted, 'the tree changed during the review');
+    assert.equal(step.state.lastReview?.notCounted, 'the tree changed during the review (reviewerMayEdit: false)');
   });
 
   test('once restored, the worker gets the next task with the saved change as a finding', () => {
@@ -63,9 +63,9 @@ describe('advance: the reviewer never edits the tree', () => {
     assert.equal(step.state.phase, 'working');
     assert.equal(step.state.iteration, 2);
     assert.equal(step.state.restore, undefined);
-    const text = step.send[0]!.payload.text as string;
-    assert.match(text, /^Iteration 2 of 5: the previous attempt was not accepted \(the tree changed during the review\)\./);
-    assert.ok(text.includes('Reviewer verdict: approve (not counted: the tree changed during the review). verdict approve'), text);
+    const text = msgs(step)[0]!.payload.text as string;
+    assert.match(text, /^Iteration 2 of 5: the previous attempt was not accepted \(the tree changed during the review \(reviewerMayEdit: false\)\)\./);
+    assert.ok(text.includes('Reviewer verdict: approve (not counted: the tree changed during the review (reviewerMayEdit: false)). verdict approve'), text);
     assert.ok(text.includes(`Findings:\n${FINDING}`), text);
   });
 
@@ -73,10 +73,10 @@ describe('advance: the reviewer never edits the tree', () => {
     const approved = last(feed(reviewingWith(passing(TREE_A), { maxIterations: 1 }), handedOver(TREE_A), review('approve', TREE_B), restored));
     assert.deepEqual(approved.state.finished, {
       exitCode: 1, status: 'failed',
-      reason: 'not proven after 1 iteration(s): the tree changed during the review (raise --max-iterations to allow more)',
+      reason: 'not proven after 1 iteration(s): the tree changed during the review (reviewerMayEdit: false) (raise --max-iterations to allow more)',
     });
     const changes = last(feed(reviewingWith(passing(TREE_A), { maxIterations: 1 }), handedOver(TREE_A), review('changes', TREE_B), restored));
-    assert.equal(changes.state.finished?.reason, 'not proven after 1 iteration(s): the reviewer requested changes and the tree changed during the review (raise --max-iterations to allow more)');
+    assert.equal(changes.state.finished?.reason, 'not proven after 1 iteration(s): the reviewer requested changes and the tree changed during the review (reviewerMayEdit: false) (raise --max-iterations to allow more)');
   });
 
   test('a voided approval does not acknowledge the proof surface', () => {
@@ -98,27 +98,27 @@ describe('advance: the reviewer never edits the tree', () => {
     const step = advance(freeze(restoring), { type: 'restore-failed', reason: 'git apply -R failed: error: patch failed: a.js:1', patch: '/runs/r/reviewer-edits/iteration-1.patch' });
     assert.deepEqual(step.state.finished, {
       exitCode: 5, status: 'failed',
-      reason: 'the tree changed during the review and loop could not restore the reviewed tree: git apply -R failed: error: patch failed: a.js:1; the change is saved as /runs/r/reviewer-edits/iteration-1.patch',
+      reason: 'the tree changed during the review (reviewerMayEdit: false) and loop could not restore the reviewed tree: git apply -R failed: error: patch failed: a.js:1; the change is saved as /runs/r/reviewer-edits/iteration-1.patch',
     });
   });
 
   test('a resumed run that was restoring restores again', () => {
     const restoring = last(feed(reviewingWith(passing(TREE_A)), handedOver(TREE_A), review('approve', TREE_B))).state;
-    const step = advance(freeze(restoring), { type: 'resumed', reissue: { worker: true, reviewer: true } });
-    assert.deepEqual(step.restoreTree, { requestedTree: TREE_A, reviewTree: TREE_B });
-    assert.deepEqual(step.send, []);
+    const step = advance(freeze(restoring), resumed(true, true));
+    assert.deepEqual(restoreOf(step), { requestedTree: TREE_A, reviewTree: TREE_B });
+    assert.deepEqual(msgs(step), []);
   });
 
   test('without a recorded hand-over the proved tree is the reviewed one', () => {
     const step = advance(freeze(reviewingWith(passing(TREE_A))), review('approve', TREE_B));
-    assert.deepEqual(step.restoreTree, { requestedTree: TREE_A, reviewTree: TREE_B });
+    assert.deepEqual(restoreOf(step), { requestedTree: TREE_A, reviewTree: TREE_B });
   });
 
   test('a review on the tree it was handed, which is not the proved one (the worker changed it after the proof), is re-proved', () => {
     const step = last(feed(reviewingWith(passing(TREE_A)), handedOver(TREE_C), review('approve', TREE_C)));
-    assert.equal(step.restoreTree, undefined);
+    assert.equal(restoreOf(step), undefined);
     assert.equal(step.state.phase, 'proving');
-    assert.equal(step.runProof, true);
+    assert.equal(has(step, 'run-proof'), true);
   });
 
   test('a review on the unchanged tree completes; the next round records its own tree', () => {
@@ -135,7 +135,7 @@ describe('advance: the proof surface', () => {
 
   test('a change review request lists the proof-surface files first, with their stat', () => {
     const step = touched();
-    const request = step.send[0]!.payload;
+    const request = msgs(step)[0]!.payload;
     assert.deepEqual(Object.keys(request).slice(0, 2), ['subject', 'proofSurface']);
     assert.equal(request.subject, 'change');
     assert.deepEqual(request.proofSurface, [deleted]);
@@ -146,8 +146,8 @@ describe('advance: the proof surface', () => {
   test('the list is capped at 50 entries; the rest are counted', () => {
     const many = Array.from({ length: 60 }, (_, i): SurfaceChange => ({ file: `test/t${i}.test.js`, status: 'added', added: 1, removed: 0 }));
     const step = touched(passing(), many);
-    assert.equal((step.send[0]!.payload.proofSurface as unknown[]).length, 50);
-    assert.equal(step.send[0]!.payload.proofSurfaceMore, 10);
+    assert.equal((msgs(step)[0]!.payload.proofSurface as unknown[]).length, 50);
+    assert.equal(msgs(step)[0]!.payload.proofSurfaceMore, 10);
     assert.equal(step.state.proofSurface?.total, 60);
   });
 
@@ -163,11 +163,11 @@ describe('advance: the proof surface', () => {
     assert.equal(step.state.finished, undefined);
     assert.equal(step.state.phase, 'reviewing');
     assert.equal(step.state.surfaceAsks, 1);
-    assert.deepEqual(step.send.map((m) => [m.to, m.kind]), [['reviewer', 'review-request']]);
-    const { notice, ...rest } = step.send[0]!.payload;
+    assert.deepEqual(msgs(step).map((m) => [m.to, m.kind]), [['reviewer', 'review-request']]);
+    const { notice, ...rest } = msgs(step)[0]!.payload;
     assert.equal(notice, SURFACE_ASK_AGAIN);
     assert.equal(notice, 'Asked again: you approved without "proofSurfaceReviewed": true, but this change touches the proof surface (listed below). Check those files, then approve with "proofSurfaceReviewed": true, or request changes.');
-    assert.deepEqual(rest, reviewing.send[0]!.payload);
+    assert.deepEqual(rest, msgs(reviewing)[0]!.payload);
     const acknowledged = advance(freeze(step.state), review('approve', TREE_A, [], { proofSurfaceReviewed: true }));
     assert.equal(acknowledged.state.finished?.exitCode, 0);
   });
@@ -178,7 +178,7 @@ describe('advance: the proof surface', () => {
     assert.equal(step.state.phase, 'working');
     assert.equal(step.state.iteration, 2);
     assert.equal(step.state.proofSurface?.acknowledged, false);
-    const text = step.send[0]!.payload.text as string;
+    const text = msgs(step)[0]!.payload.text as string;
     assert.match(text, /^Iteration 2 of 5: the previous attempt was not accepted \(the reviewer approved without acknowledging the proof-surface change\)\./);
     assert.ok(text.includes('- [high] the reviewer did not acknowledge the proof-surface change (files: test/a.test.js): these files can weaken the proof; the reviewer approved twice without "proofSurfaceReviewed": true, so loop counts the review as changes. Revert those changes, or explain in your done summary why they are needed.'), text);
   });
@@ -192,7 +192,7 @@ describe('advance: the proof surface', () => {
   test('each review round may ask again once', () => {
     const steps = feed(touched().state, review('changes', TREE_A), done(TREE_B), receipt(passing(TREE_B), '', [deleted]), review('approve', TREE_B));
     assert.equal(steps[2]!.state.surfaceAsks, 0);
-    assert.equal(last(steps).send[0]!.payload.notice, SURFACE_ASK_AGAIN);
+    assert.equal(msgs(last(steps))[0]!.payload.notice, SURFACE_ASK_AGAIN);
   });
 
   test('a change that no longer touches the surface needs no acknowledgement', () => {

@@ -11,7 +11,7 @@ runScriptedAgent('demo-reviewer', async (message, say) => {
   await pause(500);
   const test = readFileSync('test.js', 'utf8');
   // The request lists first the changed files that can weaken the proof (here test.js, named in the proof command).
-  const surface = ((message.payload as { proofSurface?: { file: string }[] }).proofSurface ?? []).map((c) => c.file);
+  const surface = (message.payload.proofSurface ?? []).map((c) => c.file);
   if (surface.length > 0) say(`proof surface changed: ${surface.join(', ')}; checked that the test only gained assertions`);
   const review = /add\(-\d/.test(test)
     ? { verdict: 'approve', summary: 'add() is fixed and covered, negative numbers included.', findings: [], ...(surface.length > 0 ? { proofSurfaceReviewed: true } : {}) }

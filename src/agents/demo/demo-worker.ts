@@ -8,7 +8,7 @@ runScriptedAgent('demo-worker', async (message, say) => {
     say(`read ${message.kind} ${message.id}`);
     return;
   }
-  const iteration = Number((message.payload as { iteration?: number }).iteration ?? 1);
+  const { iteration } = message.payload;
   say(`got task for iteration ${iteration}; planning`);
   writeFileSync('PLAN.md', [
     '# Plan',

@@ -1,0 +1,24 @@
+import { SURFACE_LIST_MAX } from '../bus/message.js';
+import { send, step, type Step } from './effects.js';
+import type { InputOf } from './inputs.js';
+import { reviewRequest } from './outgoing.js';
+import type { LoopState } from './state.js';
+
+/** The proof's receipt: the review request goes to the reviewer with it, and the proof-surface files changed. */
+export function onReceipt(state: LoopState, input: InputOf<'receipt'>): Step {
+  if (state.phase !== 'proving') return step(state);
+  const { receipt, diffStat } = input;
+  const surface = input.proofSurface ?? [];
+  const next: LoopState = {
+    ...state,
+    phase: 'reviewing',
+    lastProof: { passed: receipt.passed, treeHash: receipt.treeHash, receipt, diffStat },
+    proofSurface: surface.length > 0 ? { files: surface.slice(0, SURFACE_LIST_MAX), total: surface.length, acknowledged: false } : undefined,
+    requestedTree: undefined,
+    surfaceAsks: 0,
+  };
+  // The receipt goes to the reviewer inside the review request, and to the worker inside its next task (the
+  // failing steps); no separate `proof` message: typed into the worker while the reviewer works, it cost the
+  // worker a whole extra turn. The receipt stays in the journal (`proof.receipt`).
+  return step(next, ...send(reviewRequest(next, receipt)));
+}
