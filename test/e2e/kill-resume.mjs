@@ -14,7 +14,7 @@ const { values } = parseArgs({ options: { runs: { type: 'string', default: '50' 
 const HARNESSES = ['claude', 'codex', 'gemini'];
 const ALL_PAIRS = HARNESSES.flatMap((worker) => HARNESSES.map((reviewer) => [worker, reviewer]));
 // --pair codex×gemini (or codex,gemini), given once or more: only those pairings.
-const wanted = (values.pair ?? []).map((p) => p.split(/[×x,]/).join('×'));
+const wanted = (values.pair ?? []).map((p) => p.split(/[×,]/).join('×'));
 const PAIRS = wanted.length ? ALL_PAIRS.filter(([w, r]) => wanted.includes(`${w}×${r}`)) : ALL_PAIRS;
 if (PAIRS.length === 0) throw new Error(`--pair: no such pairing among ${ALL_PAIRS.map((p) => p.join('×')).join(', ')}`);
 const hogs = Array.from({ length: Number(values.hogs) }, () => spawn(process.execPath, ['-e', 'for(;;){}'], { stdio: 'ignore' }));
