@@ -1,6 +1,6 @@
 import type { Role } from '../bus/message.js';
 import { ExitCode } from '../errors.js';
-import { cancelTimer, finish, runProof, send, startTimer, step, type Effect, type Step } from './effects.js';
+import { cancelTimer, finish, prepend, runProof, send, startTimer, step, type Effect, type Step } from './effects.js';
 import type { InputOf } from './inputs.js';
 import { notAcceptedReason } from './next-iteration.js';
 import { reviewRequest, taskMessage } from './outgoing.js';
@@ -33,7 +33,7 @@ export function reissue(state: LoopState, role: Role): Step {
 /** The run starts: the wall clock, then the first task. */
 export function onFirstStart(state: LoopState): Step {
   const started = onStart(state);
-  return step(started.state, wallClock(started.state), ...started.effects);
+  return prepend(started, wallClock(started.state));
 }
 
 /**

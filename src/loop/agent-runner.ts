@@ -7,12 +7,12 @@ import type { Envelope, Role } from '../bus/message.js';
 import { typedBlock } from '../bus/typed-block.js';
 import type { PtySession } from '../pty/types.js';
 import { handOff, type ConfirmBy, type HandOffPlan } from './hand-off.js';
-import { inputReady, TURN_SIGNAL_WATCHDOG_MS } from './input-ready.js';
+import { inputReady } from './input-ready.js';
+import { TurnIdle } from './turn-idle.js';
 import { TurnWatch } from './turn-watch.js';
 import type { AgentRunnerEvents, AgentRunnerOptions } from './agent-runner-types.js';
 
 export type { AgentRunnerEvents, AgentRunnerOptions, DeliveryInfo } from './agent-runner-types.js';
-
 
 const IDLE_WAIT_MS = 30_000;
 /** How long to look for a harness-chosen session id (Codex) after launch. */
@@ -27,11 +27,8 @@ export class AgentRunner {
   private queue: Envelope[] = [];
   private delivering = false;
   private stopping = false;
-  private idleSince = 0;
-  private turnPending = false;
+  private readonly idle: TurnIdle;
   private launchedAt = 0;
-  /** Since when the screen has looked idle while a turn-end signal is awaited (0: not now). */
-  private idleAwaitingSince = 0;
   /** Ids put on the command line at launch, by which a harness-chosen session is found. */
   private discoverIds: string[] = [];
   private readonly watch: TurnWatch;
@@ -40,6 +37,7 @@ export class AgentRunner {
 
   constructor(private readonly options: AgentRunnerOptions, private readonly events: AgentRunnerEvents) {
     this.watch = new TurnWatch(options.runDir, options.role, (signal) => this.onSignal(signal));
+    this.idle = new TurnIdle(options.idleGraceMs);
   }
 
   get role(): Role {
@@ -113,7 +111,7 @@ export class AgentRunner {
       if (!this.sessionId && o.adapter.discoverSession) this.discoverIds = initial.envelopes.map((e) => e.id);
     }
     // An agent back on its own session owes loop whatever it was doing: if it sits idle, it is reminded.
-    if (resumeSessionId) this.turnPending = true;
+    if (resumeSessionId) this.idle.turnPending = true;
     clearInterval(this.ticker);
     this.ticker = setInterval(() => this.guard(() => this.tick()), 250);
     this.ticker.unref();
@@ -153,8 +151,7 @@ export class AgentRunner {
   }
 
   private markTurnStarted(): void {
-    this.turnPending = true;
-    this.idleSince = 0;
+    this.idle.turnStarted();
     this.watch.awaitingEnd = this.usesSignals;
   }
 
@@ -259,42 +256,16 @@ export class AgentRunner {
       if (Date.now() - this.launchedAt > DISCOVERY_MS) this.discoverIds = [];
       else if (!this.sessionId) this.recorded(this.discoverIds);
     }
-    this.checkSignalWatchdog(session);
-    if (!this.turnPending) return;
+    const now = Date.now();
+    // A turn whose end the harness never signalled, while nothing is queued: once the screen has looked idle for the
+    // watchdog, the signal is missing; say so and go by the screen (else the agent would never be reminded).
+    if (this.idle.signalOverdue(this.usesSignals && this.watch.awaitingEnd && !this.delivering, session.activity() === 'idle', now)) {
+      this.watch.awaitingEnd = false;
+      this.events.activity('unknown');
+      this.events.signalMissing();
+    }
     const idle = session.activity() === 'idle' && this.queue.length === 0 && !this.delivering && !this.watch.awaitingEnd;
-    if (!idle || !this.events.awaitingReply()) {
-      this.idleSince = 0;
-      return;
-    }
-    const now = Date.now();
-    if (this.idleSince === 0) this.idleSince = now;
-    if (now - this.idleSince >= this.options.idleGraceMs) {
-      this.turnPending = false;
-      this.idleSince = 0;
-      this.events.idleAfterTurn();
-    }
-  }
-
-  /**
-   * A turn whose end the harness never signalled, while nothing is queued: once the screen has looked idle for the
-   * watchdog, the signal is missing; say so and go by the screen (else the agent would never be reminded).
-   */
-  private checkSignalWatchdog(session: PtySession): void {
-    if (!this.usesSignals || !this.watch.awaitingEnd || this.delivering) {
-      this.idleAwaitingSince = 0;
-      return;
-    }
-    if (session.activity() !== 'idle') {
-      this.idleAwaitingSince = 0;
-      return;
-    }
-    const now = Date.now();
-    this.idleAwaitingSince ||= now;
-    if (now - this.idleAwaitingSince < TURN_SIGNAL_WATCHDOG_MS) return;
-    this.idleAwaitingSince = 0;
-    this.watch.awaitingEnd = false;
-    this.events.activity('unknown');
-    this.events.signalMissing();
+    if (this.idle.idleAfterTurn(idle, idle && this.events.awaitingReply(), now)) this.events.idleAfterTurn();
   }
 
   /** Relaunch after a crash: on the agent's own session when it can go back to it, else fresh. */

@@ -1,27 +1,26 @@
 import { JournaledIds } from '../bus/journaled-ids.js';
-import { newMessageId } from '../run/ids.js';
 import { isAgentEnvelope, type Envelope, type Role } from '../bus/message.js';
 import { Intake } from '../bus/intake.js';
 import { errorMessage } from '../errors.js';
 import { dropBoxes, watchRecords } from './admission.js';
 import { agentLaunchSetup } from './agent-env.js';
-import { canResume, splitUndelivered } from './agent-resume.js';
+import { canResume } from './agent-resume.js';
 import { AgentRunner } from './agent-runner.js';
-import { recordDelivery } from './delivery-records.js';
 import { describeInput } from './describe-input.js';
 import type { DriverCore, DriverDeps, ResumePoint, RunOutcome } from './driver-types.js';
 import { EffectJobs } from './effect-jobs.js';
 import { finishRun, type FinishResult } from './finish-run.js';
 import { advance, type Effect, type Input, type Outgoing, type Step } from './machine.js';
-import { manifestView } from './manifest-view.js';
 import { proveTree } from './prove-step.js';
 import { relaunchAgent } from './restart-agent.js';
 import { restoreReviewedTree } from './review-tree-steps.js';
-import { agentOf, saveManifest, writeLoopShim, type RunContext } from './run-context.js';
+import { requeueUndelivered, resumedInput } from './resume-steps.js';
+import { agentOf, writeLoopShim, type RunContext } from './run-context.js';
 import { RunTimers } from './run-timers.js';
 import { runnerEvents } from './runner-events.js';
 import type { LoopState } from './state.js';
 import { takeArrival } from './take-arrival.js';
+import { journalTransition } from './transition-record.js';
 import { WorkQueue } from './work-queue.js';
 
 export type { DriverDeps, ResumePoint, RunOutcome } from './driver-types.js';
@@ -95,7 +94,7 @@ export class Driver implements DriverCore {
     if (ctx.isolation.mode === 'sandbox') watchRecords(ctx);
     // Messages for the agents are queued before they start, so a harness that takes its first prompt on the
     // command line gets it there (faster and surer than typing); the rest is typed once the agent is idle.
-    if (resume) this.requeueUndelivered(resume);
+    if (resume) requeueUndelivered(this, resume, (envelope) => this.deliver(envelope));
     else await this.work.pushAndWait(() => this.apply({ type: 'start' }));
     try {
       for (const role of ctx.roles) {
@@ -113,21 +112,7 @@ export class Driver implements DriverCore {
     // replayed claim is not started twice (see apply).
     for (const envelope of resume.unconsumed.filter(isAgentEnvelope)) this.feed({ type: 'message', envelope });
     await this.intake.start();
-    this.feed({
-      type: 'resumed',
-      agents: ctx.roles.map((role) => ({ role, onOwnSession: canResume(ctx, role, resume.sessions[role] ?? null), pending: resume.undelivered.some((e) => e.to === role) })),
-    });
-  }
-
-  /**
-   * Undelivered messages of a resumed run: typed again, except those an agent relaunched on its own session
-   * already holds — journaled as delivered `via: 'session'`, with why.
-   */
-  private requeueUndelivered(resume: ResumePoint): void {
-    const { send, held, errors } = splitUndelivered(this.ctx, resume.undelivered, resume.sessions);
-    for (const text of errors) this.deps.observer({ type: 'warning', text });
-    for (const { envelope, role, detail } of held) recordDelivery(this, role, envelope, { attempts: 0, via: 'session', confirmedBy: 'session record', bytes: 0, detail });
-    for (const envelope of send) this.deliver(envelope);
+    this.feed(resumedInput(this, resume));
   }
 
   /** Stop the run (SIGINT, SIGTERM, `loop stop`): exit 130, resumable. */
@@ -176,7 +161,7 @@ export class Driver implements DriverCore {
     const step: Step = advance(before, input);
     this.state = step.state;
     const outgoing = step.effects.flatMap((e) => (e.type === 'send' ? [e.message] : []));
-    const messages = this.journal(outgoing, describeInput(input), step.state !== before);
+    const messages = journalTransition(this, outgoing, describeInput(input), step.state !== before);
     let sent = 0;
     for (const effect of step.effects) {
       if (effect.type === 'send') this.deliver(messages[sent++]!);
@@ -217,22 +202,7 @@ export class Driver implements DriverCore {
   }
 
   send(outgoing: Outgoing[], input: Record<string, unknown>): void {
-    for (const envelope of this.journal(outgoing, input, false)) this.deliver(envelope);
-  }
-
-  /** Journal a transition with loop's outgoing envelopes (one atomic line), with the state when it changed; returns the envelopes. */
-  private journal(outgoing: Outgoing[], input: Record<string, unknown>, withState: boolean): Envelope[] {
-    const { ctx } = this;
-    const messages: Envelope[] = outgoing.map((o) => ({
-      id: newMessageId(), runId: ctx.ref.id, seq: this.takeSeq(), from: 'loop', iteration: this.state.iteration, at: new Date().toISOString(), ...o,
-    }));
-    if (withState || messages.length > 0) ctx.journal.append('transition', { input, state: this.state, messages });
-    if (withState) {
-      saveManifest(ctx, manifestView(this.state));
-      this.deps.observer({ type: 'state', state: this.state });
-    }
-    for (const envelope of messages) this.deps.observer({ type: 'message', envelope, delivered: false });
-    return messages;
+    for (const envelope of journalTransition(this, outgoing, input, false)) this.deliver(envelope);
   }
 
   private async finish(result: FinishResult): Promise<void> {

@@ -48,6 +48,9 @@ export const step = (state: LoopState, ...effects: Effect[]): Step => ({ state, 
 /** The same step with more effects after its own. */
 export const also = (base: Step, ...effects: Effect[]): Step => ({ state: base.state, effects: [...base.effects, ...effects] });
 
+/** The same step with these effects before its own. */
+export const prepend = (base: Step, ...effects: Effect[]): Step => ({ state: base.state, effects: [...effects, ...base.effects] });
+
 /** Effect builders. */
 export const send = (...messages: Outgoing[]): Effect[] => messages.map((message) => ({ type: 'send', message }));
 export const forward = (envelope: Envelope): Effect => ({ type: 'forward', envelope });

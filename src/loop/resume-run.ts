@@ -17,7 +17,7 @@ import type { RunContext } from './run-context.js';
 import { prepareAgentAreas } from '../isolation/agent-area.js';
 import { resolveIsolation, type IsolationSetting } from '../isolation/isolation.js';
 import { loadRoleKeys } from '../isolation/role-keys.js';
-import { frozenConfig, journaledStates } from './resume-records.js';
+import { frozenConfig, journaledStates, runStart } from './resume-records.js';
 import { initialState, settingsOf, type LoopState } from './state.js';
 
 export interface ResumeOptions {
@@ -62,9 +62,15 @@ export async function resumeRun(options: ResumeOptions): Promise<{ context: RunC
   const lock = RunLock.acquire(ref.dir, ref.id);
   const { events } = readJournal(journalPath);
   completedBehindManifest(ref, manifest, events, journalPath, lock);
-  const started = events.find((e) => e.type === 'run.started');
-
-  const transitions = journaledStates(events, ref.dir, ref.id);
+  let started: ReturnType<typeof runStart>;
+  let transitions: ReturnType<typeof journaledStates>;
+  try {
+    started = runStart(events, ref.dir, ref.id);
+    transitions = journaledStates(events, ref.dir, ref.id);
+  } catch (error) {
+    lock.release(); // nothing was changed: the lock goes too
+    throw error;
+  }
   const lastLive = [...transitions].reverse().find((t) => !t.state.finished);
   // Killed while finishing: the machine's last transition decided the end, but `run.finished` is missing. The
   // decision stands (replaying the message that made it would apply it twice): the resumed run only finishes.
@@ -94,9 +100,9 @@ export async function resumeRun(options: ResumeOptions): Promise<{ context: RunC
   journal.append('run.resumed', { pid: process.pid, fromPhase: state.phase, iteration: state.iteration, undelivered: undelivered.map((e) => e.id) });
   const agents = runAgents(config, roles, (role) => manifest.roles[role]?.agent ?? '');
   const context: RunContext = {
-    ref, config, root: String(started?.root ?? manifest.cwd), journal, lock,
+    ref, config, root: started.root, journal, lock,
     manifest: { ...manifest, status: 'running', maxIterations: config.maxIterations, isolation }, manifestFile: ManifestWriter.adopt(ref.dir, journal),
-    roles, agents, baseTree: String(started?.baseTree ?? ''), ci: options.ci, env: options.env, isolation, keys, home: options.home,
+    roles, agents, baseTree: started.baseTree, ci: options.ci, env: options.env, isolation, keys, home: options.home,
   };
   const nextSeq = envelopes.reduce((max, e) => Math.max(max, e.seq), 0) + 1;
   return { context, state, resume: { undelivered, unconsumed, sessions, nextSeq, journaled: JournaledIds.from(events) } };

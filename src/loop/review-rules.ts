@@ -1,6 +1,6 @@
 import type { AgentEnvelope, EnvelopeOf, ReviewerRole } from '../bus/message.js';
 import { ExitCode } from '../errors.js';
-import { cancelTimer, finish, runProof, send, step, type Step } from './effects.js';
+import { cancelTimer, finish, prepend, runProof, send, step, type Step } from './effects.js';
 import { nextIteration } from './next-iteration.js';
 import { nack, reviewRequest } from './outgoing.js';
 import { mergedReview, owing, policyOf, policyText, reviewersOf, tally } from './panel-rules.js';
@@ -62,7 +62,7 @@ export function onReview(state: LoopState, envelope: EnvelopeOf<'review'> & Agen
     ...(surface ? { proofSurface: { ...surface, acknowledged: approvals.length > 0 && approvals.every((r) => r.acknowledged === true) } } : {}),
     reminders: { ...state.reminders, [role]: 0 },
   };
-  return withEffects(decideRound(reviewed), turnOver);
+  return prepend(decideRound(reviewed), turnOver);
 }
 
 /** Tally the round (see panel-rules.ts): complete the run, wait for the other reviewers, prove the approved tree, or go on. */
@@ -82,8 +82,6 @@ function decideRound(state: LoopState): Step {
   }
   return afterReview(closed);
 }
-
-const withEffects = (s: Step, ...first: Step['effects']): Step => step(s.state, ...first, ...s.effects);
 
 /** A review that does not complete the run: the stall rules (same blocking findings, cannot-review), then the next iteration. */
 function afterReview(state: LoopState): Step {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
@@ -76,21 +76,29 @@ test('gemini: a user prompt in the chat record holds the id; a function response
   assert.equal(gemini.sessionHolds!(session, inTool, { cwd: '/repo', env }), false);
 });
 
-test('gemini: a chat record holding only the set-up written at launch (<session_context>) cannot be resumed', (t) => {
+test('gemini: a chat record holding only what gemini writes at launch cannot be resumed (gemini 0.61 exits 42)', (t) => {
   const dir = home(t);
   const env = { GEMINI_CLI_HOME: dir };
+  const where = { cwd: '/repo', env };
   const session = randomUUID();
-  const path = join(dir, '.gemini', 'tmp', 'repo', 'chats', `session-2026-11-30T10-00-${session.slice(0, 8)}.jsonl`);
-  // As gemini 0.61 writes it at launch: a meta line, then the set-up as a `$set` of a user message.
-  jsonl(path, [
-    { sessionId: session, projectHash: 'h', startTime: 'now', lastUpdated: 'now', kind: 'main' },
-    { $set: { messages: [{ id: 'c', timestamp: 'now', type: 'user', content: [{ text: '<session_context>\nThis is the Gemini CLI.\n</session_context>' }] }] } },
-  ]);
-  const gemini = geminiAdapter();
-  assert.equal(gemini.hasSession!(session, { cwd: '/repo', env }), false, 'gemini --resume of it exits 42');
   const typed = newMessageId();
-  appendFileSync(path, `${JSON.stringify({ id: '1', timestamp: 'now', type: 'user', content: [{ text: block(typed) }] })}\n`);
-  assert.equal(gemini.hasSession!(session, { cwd: '/repo', env }), true);
+  const path = join(dir, '.gemini', 'tmp', 'repo', 'chats', `session-2026-11-30T10-00-${session.slice(0, 8)}.jsonl`);
+  const meta = { sessionId: session, projectHash: 'h', startTime: 'now', lastUpdated: 'now', kind: 'main' };
+  // As gemini 0.61 writes it at launch: its own context as a user message, inside a $set.
+  const context = { id: 'c', type: 'user', content: [{ text: '<session_context>\nThis is the Gemini CLI.' }] };
+  jsonl(path, [meta, { $set: { messages: [context], lastUpdated: 'now' } }]);
+  const gemini = geminiAdapter();
+  assert.equal(gemini.hasSession!(session, where), false, 'only <session_context>: nothing to resume');
+  jsonl(path, [meta, { $set: { messages: [context] } }, { id: 'p', type: 'user', content: [{ text: block(typed) }] }]);
+  assert.equal(gemini.hasSession!(session, where), true, 'a prompt: resumable');
+  assert.equal(gemini.sessionHolds!(session, typed, where), true);
+  jsonl(path, [meta, { $set: { messages: [context] } }, { id: 'p', type: 'user', content: [{ text: block(typed) }] }, { $rewindTo: 'p' }]);
+  assert.equal(gemini.hasSession!(session, where), false, 'the prompt was rewound');
+  assert.equal(gemini.sessionHolds!(session, typed, where), false);
+  jsonl(path, [meta, { $set: { messages: [context, { id: 'p', type: 'user', content: [{ text: block(typed) }] }] } }]);
+  assert.equal(gemini.sessionHolds!(session, typed, where), true, 'a prompt inside a $set counts');
+  jsonl(path, [meta, { id: 'g', type: 'gemini', content: '', toolCalls: [{ name: 'x' }] }, { id: 'h', type: 'user', content: '/help' }]);
+  assert.equal(gemini.hasSession!(session, where), true, 'a model turn with tool calls: resumable');
 });
 
 test('hook payloads: a submitted prompt names the loop message ids it holds', () => {

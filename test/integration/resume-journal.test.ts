@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startRun } from '../../src/loop/start-run.js';
+import { Journal } from '../../src/run/journal.js';
 import { envelopes, readRun, useWorlds, type World } from './helpers.js';
 
 const world = useWorlds();
@@ -40,6 +41,27 @@ describe('loop resume and the journal', () => {
       assert.equal(existsSync(join(dir, 'lock')), false);
     });
   }
+
+  test('a state or frozen config that fails its schema: one line naming the file and the field, exit 2, nothing changed', async () => {
+    const w = await world();
+    const { id, dir } = await diedAtStart(w);
+    const journalPath = join(dir, 'events.jsonl');
+    const journal = Journal.open(journalPath);
+    const { seq } = journal.append('transition', { input: { type: 'start' }, state: { phase: 'dancing' }, messages: [] });
+    journal.close();
+    const manifest = readFileSync(join(dir, 'manifest.json'), 'utf8');
+    const state = await w.loop(['resume', '--ci', id], { timeout: 30_000 });
+    assert.equal(state.exitCode, 2, state.all);
+    assert.equal(state.stderr.split('\n')[0], `loop: ${journalPath} (seq ${seq}): state.phase: expected one of "starting"|"working"|"proving"|"reviewing"|"restoring"|"finished"; not resumed — nothing was changed`);
+    assert.equal(readFileSync(join(dir, 'manifest.json'), 'utf8'), manifest);
+    assert.equal(existsSync(join(dir, 'lock')), false);
+
+    const parsed = JSON.parse(manifest) as { config: Record<string, unknown> };
+    writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ ...parsed, config: { ...parsed.config, maxIterations: 'five' } }));
+    const config = await w.loop(['resume', '--ci', id], { timeout: 30_000 });
+    assert.equal(config.exitCode, 2, config.all);
+    assert.equal(config.stderr.split('\n')[0], `loop: ${join(dir, 'manifest.json')}: config.maxIterations: expected number, received string; not resumed — nothing was changed`);
+  });
 
   test('killed before its first transition: resume runs it from the beginning to completed', async () => {
     const w = await world();

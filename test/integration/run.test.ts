@@ -130,6 +130,33 @@ describe('loop run --ci with command agents', () => {
     assert.match(tasks[1].payload.text, /^Reminder/);
   });
 
+  test('a worker waiting for the answer to its question is not reminded; the unanswered question stalls the run, named (exit 3)', async () => {
+    const w = await world();
+    w.configure({ on: { task: [[{ msg: ['question', '--text', 'which file?'] }]] } }, { on: { question: [[{ echo: 'hmm' }]] } });
+    const result = await w.loop(['run', '--ci', 'do it']);
+    assert.equal(result.exitCode, 3, result.all);
+    const run = w.onlyRun();
+    const question = envelopes(run.events).find((e) => e.kind === 'question');
+    assert.ok(question, 'the question was journaled');
+    assert.equal(run.manifest.result.reason, `stalled: the reviewer went idle 3 times without answering the worker's question ${question.id} (stall.idleReminders: 2)`);
+    assert.equal(envelopes(run.events).filter((e) => e.kind === 'task').length, 1, 'the worker, waiting for its answer, got no reminder');
+    const reminders = envelopes(run.events).filter((e) => e.kind === 'note' && e.from === 'loop' && e.to === 'reviewer');
+    assert.equal(reminders.length, 2);
+    assert.match(reminders[0].payload.text, new RegExp(`^Reminder: the worker is waiting for your answer to its question ${question.id}`));
+  });
+
+  test('the same blocking finding three rounds running stops the run as stalled (exit 3) before the iteration cap', async () => {
+    const w = await world();
+    const finding = { severity: 'high', title: 'Flag is ignored', file: 'src/cli.ts', line: 3 };
+    w.configure({ on: { task: [[{ append: ['work.txt', 'more\n'] }, done()]] } }, { on: { 'review-request': [[review('changes', [finding])]] } });
+    const result = await w.loop(['run', '--ci', 'do it']);
+    assert.equal(result.exitCode, 3, result.all);
+    const run = w.onlyRun();
+    assert.equal(run.manifest.result.reason, 'stalled: the same blocking finding(s) 3 review rounds running: [high] Flag is ignored (src/cli.ts) (stall.sameFindings: 3)');
+    assert.equal(run.manifest.iteration, 3);
+    assert.match(result.all, /stall\.sameFindings: 3/);
+  });
+
   test('an agent that keeps exiting is restarted twice, then the run ends with exit 5 naming the role', async () => {
     const w = await world();
     w.configure({ on: { task: [[{ exit: 7 }]] } }, { on: {} });

@@ -41,18 +41,6 @@ export function recordHolds(path: string, messageId: string, isPrompt: (line: Re
   });
 }
 
-/** Does a JSONL session record hold any prompt the user (loop) submitted (`isPrompt`, as for recordHolds)? */
-export function recordHasPrompt(path: string, isPrompt: (line: Record<string, unknown>) => string | undefined): boolean {
-  return readTail(path).split('\n').some((line) => {
-    try {
-      const parsed: unknown = JSON.parse(line);
-      return typeof parsed === 'object' && parsed !== null && isPrompt(parsed as Record<string, unknown>) !== undefined;
-    } catch {
-      return false; // an empty or torn line
-    }
-  });
-}
-
 /** Text of content given as a string or as an array of `{type: 'text'|'input_text', text}` parts (else undefined). */
 export function contentText(content: unknown, textTypes: readonly string[] = ['text', 'input_text']): string | undefined {
   if (typeof content === 'string') return content;
