@@ -37,13 +37,6 @@ export async function treeHash(root: string, scratch?: string, knownGitDir?: str
   }
 }
 
-/** `git diff --stat` between two tree hashes ('' when equal or outside git). */
-export async function diffStat(root: string, fromTree: string, toTree: string): Promise<string> {
-  if (fromTree === toTree) return '';
-  const result = await execa('git', ['diff', '--stat=120', fromTree, toTree], { cwd: root, reject: false });
-  return result.exitCode === 0 ? result.stdout.trim() : '';
-}
-
 const SKIP = new Set(['.git', 'node_modules']);
 
 function walkHash(root: string): string {
