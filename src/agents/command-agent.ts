@@ -4,7 +4,7 @@ import type { AgentAdapter, AgentCard, LaunchContext, LaunchPlan } from './card.
 
 /** Idle pattern for command agents that do not set one: a line ending in a common prompt character. */
 export const DEFAULT_IDLE_PATTERN = '[>$%#❯›]$';
-export const DEFAULT_QUIET_MS = 500;
+export const DEFAULT_QUIET_MS = 200;
 
 /** A custom agent: any program that reads prompts from its terminal (contract: config `agents`). */
 export function commandAgent(name: string, config: AgentConfig, kind: AgentCard['kind'] = 'command'): AgentAdapter {

@@ -21,7 +21,7 @@ export type BuiltinName = keyof typeof BUILTIN_HARNESSES;
 export const isBuiltin = (name: string): name is BuiltinName => Object.hasOwn(BUILTIN_HARNESSES, name);
 
 /** The adapter for an agent name: a configured command agent, a built-in, or the demo pair. */
-export function resolveAgent(name: string, config: Config, key: 'worker' | 'reviewer'): AgentAdapter {
+export function resolveAgent(name: string, config: Config, key: string): AgentAdapter {
   const configured = config.agents[name];
   if (isBuiltin(name)) return BUILTIN_HARNESSES[name](configured);
   if (name in DEMO_AGENTS) return commandAgent(name, { ...DEMO_AGENTS[name], ...configured }, 'demo');

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PayloadSchemas, RoleSchema, type AgentKind, type Role } from '../bus/message.js';
+import { PayloadSchemas, roleClass, RoleSchema, type AgentKind, type Role, type RoleClass } from '../bus/message.js';
 
 /** One bridge operation exposed as an MCP tool. Input schemas come from the bus's own zod schemas. */
 export interface BridgeTool {
@@ -7,11 +7,12 @@ export interface BridgeTool {
   description: string;
   /** The message kind it sends, or undefined for read-only tools. */
   kind?: AgentKind;
-  roles: readonly Role[];
+  /** Who is offered it: the worker, reviewers (every reviewer of a panel), or both. */
+  roles: readonly RoleClass[];
   input: z.ZodObject;
 }
 
-const addressed = { to: RoleSchema.optional().describe('worker or reviewer (default: the other agent)') };
+const addressed = { to: RoleSchema.optional().describe("worker or reviewer, or a panel's reviewer-2… (default: the worker's go to the reviewer, a reviewer's to the worker)") };
 
 export const BRIDGE_TOOLS: readonly BridgeTool[] = [
   { name: 'send_note', kind: 'note', roles: ['worker', 'reviewer'], description: 'Send a note to the other agent (FYI; no answer expected).', input: PayloadSchemas.note.extend(addressed) },
@@ -40,4 +41,4 @@ export const BRIDGE_TOOLS: readonly BridgeTool[] = [
 ];
 
 /** The tools an agent in `role` is offered. */
-export const toolsFor = (role: Role) => BRIDGE_TOOLS.filter((tool) => tool.roles.includes(role));
+export const toolsFor = (role: Role) => BRIDGE_TOOLS.filter((tool) => tool.roles.includes(roleClass(role)));

@@ -1,12 +1,9 @@
 // Plain data about message kinds, without zod: the agent-side fast path (`loop msg`) loads only this.
+import type { RoleClass } from './roles.js';
 
-/** The two agent roles (RoleSchema in message.ts is the same list). */
-export const ROLES = ['worker', 'reviewer'] as const;
-export type AgentRole = (typeof ROLES)[number];
+export { defaultAddressee, isRole, roleClass, ROLES, type AgentRole, type RoleClass } from './roles.js';
 
-export const otherRole = (role: AgentRole): AgentRole => (role === 'worker' ? 'reviewer' : 'worker');
-
-/** Kinds agents may send, and which role may send each. Everything else is runner-only. */
+/** Kinds agents may send, and which role class may send each. Everything else is runner-only. */
 export const AGENT_KINDS = {
   note: ['worker', 'reviewer'],
   question: ['worker', 'reviewer'],
@@ -14,7 +11,7 @@ export const AGENT_KINDS = {
   plan: ['worker'],
   done: ['worker'],
   review: ['reviewer'],
-} as const satisfies Record<string, readonly AgentRole[]>;
+} as const satisfies Record<string, readonly RoleClass[]>;
 export type AgentKind = keyof typeof AGENT_KINDS;
 export const isAgentKind = (kind: string): kind is AgentKind => Object.hasOwn(AGENT_KINDS, kind);
 

@@ -1,12 +1,19 @@
 import { z } from 'zod';
-import { AGENT_KINDS, MESSAGE_ID, ROLES } from './kinds.js';
+import { AGENT_KINDS, MESSAGE_ID } from './kinds.js';
+import { ROLES, type RoleClass } from './roles.js';
 
-export { AGENT_KINDS, goesToLoop, isAgentKind, MESSAGE_ID, otherRole, ROLES, TEXT_FIELD, type AgentKind } from './kinds.js';
+export { AGENT_KINDS, goesToLoop, isAgentKind, MESSAGE_ID, TEXT_FIELD, type AgentKind } from './kinds.js';
+export {
+  defaultAddressee, isReviewer, isRole, MAX_REVIEWERS, reviewerRoles, roleClass, rolesIn, type ReviewerRole, type RoleClass, type RoleMap,
+  ROLES,
+} from './roles.js';
 
-/** The two agent roles; `loop` itself is the third party on the bus. */
+/** The agent roles (the worker, and the reviewers of a panel); `loop` itself is the other party on the bus. */
 export const RoleSchema = z.enum(ROLES);
 export type Role = z.infer<typeof RoleSchema>;
-export const PartySchema = z.enum(['worker', 'reviewer', 'loop']);
+/** A reviewer role: `reviewer`, or a panel's `reviewer-2`… */
+export const ReviewerRoleSchema = RoleSchema.exclude(['worker']);
+export const PartySchema = z.enum([...ROLES, 'loop']);
 export type Party = z.infer<typeof PartySchema>;
 
 /** Per-field string caps (bytes are bounded separately by `BusLimits`). */
@@ -113,8 +120,8 @@ export const KINDS = Object.keys(PayloadSchemas) as Kind[];
 export const KindSchema = z.enum(KINDS as [Kind, ...Kind[]]);
 export type Payload<K extends Kind> = z.output<(typeof PayloadSchemas)[K]>;
 
-// kinds.ts keeps the agent kinds without zod; they must be kinds of this table, sent by roles of RoleSchema.
-AGENT_KINDS satisfies Partial<Record<Kind, readonly Role[]>>;
+// kinds.ts keeps the agent kinds without zod; they must be kinds of this table.
+AGENT_KINDS satisfies Partial<Record<Kind, readonly RoleClass[]>>;
 
 /**
  * The envelope every message travels in, as stored in the journal. Agents never set `from`, `seq` or `runId`.

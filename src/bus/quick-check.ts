@@ -1,4 +1,4 @@
-import { AGENT_KINDS, goesToLoop, isAgentKind, otherRole, type AgentKind, type AgentRole } from './kinds.js';
+import { AGENT_KINDS, defaultAddressee, goesToLoop, isAgentKind, roleClass, type AgentKind, type AgentRole, type RoleClass } from './kinds.js';
 import { byteLength, type BusLimits } from './limits.js';
 import type { Accepted, Draft } from './validate.js';
 
@@ -87,15 +87,16 @@ const PAYLOADS: Record<AgentKind, Check> = {
  */
 export function quickCheck(draft: Draft, limits: readonly BusLimits[]): Accepted | undefined {
   const { kind, from } = draft;
-  if (!isAgentKind(kind) || !(AGENT_KINDS[kind] as readonly AgentRole[]).includes(from)) return undefined;
+  if (!isAgentKind(kind) || !(AGENT_KINDS[kind] as readonly RoleClass[]).includes(roleClass(from))) return undefined;
   if (draft.replyTo !== undefined && typeof draft.replyTo !== 'string') return undefined;
   let to: AgentRole | 'loop';
   if (goesToLoop(kind)) {
-    if (draft.to !== undefined && draft.to !== 'loop' && draft.to !== otherRole(from)) return undefined;
+    if (draft.to !== undefined && draft.to !== 'loop' && draft.to !== defaultAddressee(from)) return undefined;
     to = 'loop';
   } else {
     if (draft.to !== undefined && draft.to !== 'worker' && draft.to !== 'reviewer') return undefined;
-    to = (draft.to as AgentRole | undefined) ?? otherRole(from);
+    // Every run has the worker and `reviewer`; a panel's other reviewers are left to the full check (it knows the run's roles).
+    to = (draft.to as AgentRole | undefined) ?? defaultAddressee(from);
     if (to === from) return undefined;
   }
   if (kind === 'answer' && !draft.replyTo) return undefined;

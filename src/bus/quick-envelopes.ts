@@ -1,5 +1,6 @@
 import type { JournalEvent } from '../run/journal.js';
 import { MESSAGE_ID } from './kinds.js';
+import { ROLES } from './roles.js';
 import type { Envelope } from './message.js';
 
 // A hand-written twin of envelopesOf (envelopes.ts) for `loop inbox`, which must not load zod. It is sure
@@ -8,7 +9,7 @@ import type { Envelope } from './message.js';
 
 /** Every kind in message.ts PayloadSchemas (checked by the test). */
 export const ENVELOPE_KINDS = ['note', 'question', 'answer', 'plan', 'done', 'review', 'task', 'review-request', 'proof', 'abort', 'nack'];
-const PARTIES = ['worker', 'reviewer', 'loop'];
+const PARTIES: readonly string[] = [...ROLES, 'loop'];
 const FIELDS = new Set(['id', 'runId', 'seq', 'from', 'to', 'kind', 'iteration', 'at', 'payload', 'replyTo', 'treeHash']);
 
 type Plain = Record<string, unknown>;

@@ -1,4 +1,5 @@
 import type { Envelope, Finding, Payload, ProofStep, SurfaceChange } from './message.js';
+import { defaultAddressee, isRole } from './roles.js';
 
 /** How the addressee should answer a message of this kind. */
 export function replyHint(envelope: Envelope): string {
@@ -9,8 +10,11 @@ export function replyHint(envelope: Envelope): string {
         : 'when finished: loop msg done --text "<what you did>"';
     case 'review-request':
       return `answer: loop msg review --json '{"verdict":"approve|changes|cannot-review","summary":"…","findings":[{"severity":"high","title":"…","file":"…","line":1}]}'`;
-    case 'question':
-      return `answer: loop msg answer --reply-to ${envelope.id} --text "…"`;
+    case 'question': {
+      // A question from a panel's other reviewer is answered to it, not to the default addressee.
+      const to = isRole(envelope.to) && envelope.from !== defaultAddressee(envelope.to) ? ` --to ${envelope.from}` : '';
+      return `answer: loop msg answer --reply-to ${envelope.id}${to} --text "…"`;
+    }
     default:
       return 'no reply needed';
   }

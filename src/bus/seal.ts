@@ -1,6 +1,6 @@
 import type { BusLimits } from './limits.js';
 import { byteLength } from './limits.js';
-import { goesToLoop, type AgentEnvelope, type Submission } from './message.js';
+import { goesToLoop, type AgentEnvelope, type Role, type Submission } from './message.js';
 import { checkDraft } from './validate.js';
 
 export type SealResult = { ok: true; envelope: AgentEnvelope } | { ok: false; reasons: string[] };
@@ -11,9 +11,9 @@ export type SealResult = { ok: true; envelope: AgentEnvelope } | { ok: false; re
  */
 export async function seal(
   submission: Submission,
-  context: { runId: string; seq: number; iteration: number; limits: BusLimits; treeHash: () => Promise<string> },
+  context: { runId: string; seq: number; iteration: number; limits: BusLimits; treeHash: () => Promise<string>; roles?: readonly Role[] },
 ): Promise<SealResult> {
-  const check = checkDraft(submission, context.limits);
+  const check = checkDraft(submission, context.limits, context.roles);
   if (!check.ok) return check;
   const { replyTo, ...message } = check.message;
   const { kind } = message;

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { dropBoxDir } from '../isolation/agent-area.js';
 import { DEFAULT_LIMITS, type BusLimits } from './limits.js';
 import type { Role } from './message.js';
+import { rolesIn } from './roles.js';
 import { dropSubmission } from './quick-submit.js';
 import type { SpoolRecord } from './spool.js';
 import { writeSpoolRecord } from './spool-write.js';
@@ -27,10 +28,10 @@ export interface Sender {
 
 export type SubmitResult = { ok: true; id: string } | { ok: false; id: string; reasons: string[] };
 
-/** The bus limits frozen into a run's manifest. */
-export function runLimits(runDir: string): BusLimits {
+/** The bus limits frozen into a run's manifest, and the run's roles (unknown without a readable manifest). */
+export function runLimits(runDir: string): BusLimits & { roles?: Role[] } {
   const manifest = tryReadManifest(runDir);
-  return { ...DEFAULT_LIMITS, ...(manifest?.config.limits as Partial<BusLimits> | undefined) };
+  return { ...DEFAULT_LIMITS, ...(manifest?.config.limits as Partial<BusLimits> | undefined), ...(manifest ? { roles: rolesIn(manifest.roles) } : {}) };
 }
 
 const drop = (sender: Sender, id: string, record: SpoolRecord) => writeSpoolRecord(dropBoxDir(sender.runDir, sender.role), id, record, sender.key);
@@ -45,7 +46,8 @@ export function submit(sender: Sender, request: SubmitRequest, via: 'cli' | 'mcp
   if (!existsSync(runDir)) throw usageError(`LOOP_RUN_DIR ${runDir} does not exist`);
   const id = newMessageId();
   const at = new Date().toISOString();
-  const check = checkDraft({ from, ...request }, runLimits(runDir));
+  const { roles, ...limits } = runLimits(runDir);
+  const check = checkDraft({ from, ...request }, limits, roles);
   if (!check.ok) {
     drop(sender, id, { type: 'refusal', refusal: { id, from, kind: request.kind, reasons: check.reasons, at, via } });
     return { ok: false, id, reasons: check.reasons };

@@ -1,4 +1,4 @@
-import { AGENT_KINDS, goesToLoop, isAgentKind, KINDS, PayloadSchemas, otherRole, type AgentKind, type Payload, type Role } from './message.js';
+import { AGENT_KINDS, defaultAddressee, goesToLoop, isAgentKind, isRole, KINDS, PayloadSchemas, roleClass, type AgentKind, type Payload, type Role, type RoleClass } from './message.js';
 import { byteLength, type BusLimits } from './limits.js';
 
 /** What an agent asked to send. */
@@ -17,26 +17,33 @@ export type CheckResult = { ok: true; message: Accepted } | { ok: false; reasons
 
 const refuse = (...reasons: string[]): CheckResult => ({ ok: false, reasons });
 
-/** Validate a message from an agent: kind, role rules, addressee, schema and bounds. Refusals carry reasons. */
-export function checkDraft(draft: Draft, limits: BusLimits): CheckResult {
+/** How an addressee outside the run is refused (also by the agent-side fast path). */
+export const notInRun = (to: string, roles: readonly string[]) => `--to ${to}: this run has no ${to} (its roles: ${roles.join(', ')})`;
+
+/**
+ * Validate a message from an agent: kind, role rules, addressee, schema and bounds. Refusals carry reasons.
+ * `roles`, when known, are the run's roles: an addressee must be one of them.
+ */
+export function checkDraft(draft: Draft, limits: BusLimits, roles?: readonly Role[]): CheckResult {
   const { kind, from } = draft;
   const agentKinds = Object.keys(AGENT_KINDS).join(', ');
   if (!KINDS.includes(kind as never)) return refuse(`unknown kind '${kind}' (agents may send: ${agentKinds})`);
   if (!isAgentKind(kind)) return refuse(`kind '${kind}' is sent only by loop itself (agents may send: ${agentKinds})`);
-  const allowed: readonly Role[] = AGENT_KINDS[kind];
-  if (!allowed.includes(from)) return refuse(`only the ${allowed.join(' or ')} may send '${kind}' (you are the ${from})`);
+  const allowed: readonly RoleClass[] = AGENT_KINDS[kind];
+  if (!allowed.includes(roleClass(from))) return refuse(`only the ${allowed.join(' or ')} may send '${kind}' (you are the ${from})`);
 
   let to: Role | 'loop';
   if (goesToLoop(kind)) {
-    if (draft.to !== undefined && draft.to !== 'loop' && draft.to !== otherRole(from)) {
+    if (draft.to !== undefined && draft.to !== 'loop' && draft.to !== defaultAddressee(from)) {
       return refuse(`'${kind}' goes to loop; --to ${draft.to} is not allowed`);
     }
     to = 'loop';
   } else {
-    if (draft.to !== undefined && draft.to !== 'worker' && draft.to !== 'reviewer') {
-      return refuse(`--to must be 'worker' or 'reviewer', got '${draft.to}'`);
+    if (draft.to !== undefined && !isRole(draft.to)) {
+      return refuse(`--to must be 'worker' or 'reviewer' (or a panel's reviewer-2…), got '${draft.to}'`);
     }
-    to = (draft.to as Role | undefined) ?? otherRole(from);
+    to = draft.to ?? defaultAddressee(from);
+    if (roles && !roles.includes(to)) return refuse(notInRun(to, roles));
     if (to === from) return refuse(`cannot send a '${kind}' to yourself (${from})`);
   }
   if (kind === 'answer' && !draft.replyTo) return refuse("an 'answer' needs --reply-to <question id>");

@@ -5,11 +5,12 @@ import { isolationStatement } from '../isolation/isolation.js';
 import { Driver, type ResumePoint } from '../loop/driver.js';
 import { removeRunTemp, sweepLeftoverFiles } from '../loop/leftover-files.js';
 import type { Observer } from '../loop/observer.js';
-import type { RunContext } from '../loop/run-context.js';
+import { agentOf, type RunContext } from '../loop/run-context.js';
 import type { LoopState } from '../loop/state.js';
 import { errorMessage } from '../errors.js';
 import { FILE_MODE } from '../run/fs-atomic.js';
-import { planFlag, proofSurfaceFlag } from '../report/summary.js';
+import { panelRoundLine } from '../report/panel-rounds.js';
+import { details, planFlag, proofSurfaceFlag } from '../report/summary.js';
 import { idleGraceMs, isInteractive, useColor } from './env.js';
 import { liveStatusObserver } from './render/live-status.js';
 import { logLinesObserver } from './render/log-lines.js';
@@ -65,7 +66,7 @@ export async function drive(
 
   observer({
     type: 'started', runId: context.ref.id, runDir: context.ref.dir, resumed: Boolean(prepared.resume),
-    worker: context.agents.worker.card.name, reviewer: context.agents.reviewer.card.name,
+    agents: context.roles.map((role) => ({ role, name: agentOf(context, role).card.name })),
   });
   const statement = isolationStatement(context.isolation);
   if (context.isolation.mode === 'sandbox') observer({ type: 'info', text: `isolation: ${statement.summary}` });
@@ -82,6 +83,8 @@ export async function drive(
 
   const word = EXIT_WORDS[outcome.exitCode] ?? 'finished';
   out(`loop: ${word} (exit ${outcome.exitCode}): ${outcome.reason}\n`);
+  // A panel's rounds: who approved, and which findings several reviewers agreed on, per iteration.
+  if (context.roles.length > 2) for (const round of details(context.ref).panel) out(`loop: ${panelRoundLine(round)}\n`);
   const surface = proofSurfaceFlag(context.manifest.proofSurface);
   if (surface) out(`loop: ${surface}\n`);
   const plan = context.manifest.plan;

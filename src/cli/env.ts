@@ -1,5 +1,5 @@
 import { usableHome, type HomeUse } from '../config/home-check.js';
-import { ROLES, type AgentRole as Role } from '../bus/kinds.js';
+import { isRole, type AgentRole as Role } from '../bus/roles.js';
 import { usageError } from '../errors.js';
 
 /** The user's environment as plain strings (passed through to agents and proof commands). */
@@ -26,8 +26,8 @@ export function agentSide(): { runDir: string; runId: string; role: Role; key?: 
   if (!runDir || !roleText) {
     throw usageError('LOOP_RUN_DIR and LOOP_ROLE are not set: this command is for agents inside a loop run', 'agents started by `loop run` have them set');
   }
-  const role = ROLES.find((name) => name === roleText);
-  if (!role) throw usageError(`LOOP_ROLE must be 'worker' or 'reviewer', got '${roleText}'`);
+  if (!isRole(roleText)) throw usageError(`LOOP_ROLE must be 'worker' or 'reviewer' (or a panel's reviewer-2…), got '${roleText}'`);
+  const role = roleText;
   const key = process.env.LOOP_TOKEN;
   return { runDir, runId: process.env.LOOP_RUN_ID ?? '', role, ...(key ? { key } : {}) };
 }

@@ -1,4 +1,5 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { ROLES } from '../bus/roles.js';
 import { ExitCode } from '../errors.js';
 import { dropOutputToClosedPipes } from './closed-pipe.js';
 import { reportError } from './report-error.js';
@@ -32,7 +33,8 @@ function buildProgram(): Command {
     .description('start a run: the worker works, loop runs the proof, the reviewer reviews')
     .argument('[prompt]', 'the task, or the path of a markdown plan (default: PLAN.md)')
     .option('--worker <agent>', 'agent that changes the code')
-    .option('--reviewer <agent>', 'agent that reviews')
+    .option('--reviewer <agent>', 'agent that reviews (give it again for a panel of reviewers)', collect)
+    .addOption(new Option('--panel <policy>', 'how a panel of reviewers decides: all, majority or any').choices(['all', 'majority', 'any']))
     .option('--proof <command>', 'proof command run by loop (repeatable; replaces the configured ones)', collect)
     .option('--max-iterations <n>', 'iteration cap', positiveInt('--max-iterations'))
     .addOption(new Option('--plan <mode>', 'plan phase: review (PLAN.md approved before any code), write (no review), or off').choices(['review', 'write', 'off']))
@@ -71,13 +73,13 @@ function buildProgram(): Command {
 
   program.command('logs').description("show a run's journal, or one agent's terminal output")
     .argument('<id>', 'run id, unique prefix, or an agent session id')
-    .addOption(new Option('--role <role>', "an agent's terminal output instead of the journal").choices(['worker', 'reviewer']))
+    .addOption(new Option('--role <role>', "an agent's terminal output instead of the journal (worker, reviewer, a panel's reviewer-2…)").choices(ROLES))
     .option('--json', 'journal events as JSON lines')
     .action(lazy(async () => (await import('./commands/logs.js')).logsCommand));
 
   program.command('attach').description("watch and type into one agent's terminal (Ctrl-] detaches)")
     .argument('<id>', 'run id or unique prefix')
-    .argument('<role>', 'worker or reviewer')
+    .argument('<role>', "worker or reviewer (a panel's: reviewer-2…)")
     .action(lazy(async () => (await import('./commands/attach.js')).attachCommand));
 
   program.command('stop').description('stop a running run (it stays resumable)').argument('<id>', 'run id or unique prefix')
@@ -95,8 +97,8 @@ function buildProgram(): Command {
   program
     .command('msg')
     .description('(for agents) send a message on the run bus')
-    .argument('<kind>', 'note | question | answer | plan | done | review (plan and done: worker only; review: reviewer only)')
-    .option('--to <role>', 'worker or reviewer (default: the other agent)')
+    .argument('<kind>', 'note | question | answer | plan | done | review (plan and done: worker only; review: reviewers only)')
+    .option('--to <role>', "worker or reviewer, or a panel's reviewer-2… (default: the worker's to the reviewer, a reviewer's to the worker)")
     .option('--text <text>', "fills the kind's main text field (text or summary)")
     .option('--json <payload>', "the payload as JSON, or '-' to read it from stdin")
     .option('--reply-to <id>', 'the message this answers')

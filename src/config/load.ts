@@ -47,9 +47,13 @@ export function mergeConfig(base: Config, layer: ConfigFile | undefined): Config
   if (!layer) return base;
   const agents = { ...base.agents };
   for (const [name, agent] of Object.entries(layer.agents ?? {})) agents[name] = { ...agents[name], ...agent };
+  // `reviewers` is the panel; a layer's single `reviewer` replaces a lower layer's panel (a flag beats .loop.json).
+  const reviewers = layer.reviewers ?? (layer.reviewer !== undefined ? [layer.reviewer] : base.reviewers);
   return {
     worker: layer.worker ?? base.worker,
-    reviewer: layer.reviewer ?? base.reviewer,
+    reviewer: reviewers[0] ?? base.reviewer,
+    reviewers: [...reviewers],
+    panel: layer.panel ?? base.panel,
     proof: layer.proof ?? base.proof,
     maxIterations: layer.maxIterations ?? base.maxIterations,
     plan: layer.plan ?? base.plan,

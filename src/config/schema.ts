@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_REVIEWERS } from '../bus/roles.js';
 import { DEFAULT_PROOF_SURFACE } from './proof-surface-defaults.js';
 
 /** A custom (command) agent, or an override of a built-in one. */
@@ -28,6 +29,10 @@ function isValidRegex(source: string): boolean {
   }
 }
 
+/** How a panel of reviewers decides (config `panel`). */
+export const PanelPolicySchema = z.enum(['all', 'majority', 'any']);
+export type PanelPolicy = z.infer<typeof PanelPolicySchema>;
+
 const AGENT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 /** The whole configuration, as accepted in `.loop.json` and `$LOOP_HOME/config.json` (contract). */
@@ -36,6 +41,15 @@ export const ConfigSchema = z
     $schema: z.string().optional().describe('JSON Schema reference (ignored by loop).'),
     worker: z.string().regex(AGENT_NAME).optional().describe('Agent that changes the code.'),
     reviewer: z.string().regex(AGENT_NAME).optional().describe('Agent that reviews; never edits the tree.'),
+    reviewers: z
+      .array(z.string().regex(AGENT_NAME))
+      .min(1)
+      .max(MAX_REVIEWERS)
+      .optional()
+      .describe(`A panel of reviewers (roles reviewer, reviewer-2, …), each reviewing every request; at most ${MAX_REVIEWERS}. With reviewer too, reviewers[0] must be it.`),
+    panel: PanelPolicySchema
+      .optional()
+      .describe('How a panel decides: all (every reviewer approves), majority (more than half approve), any (one approval).'),
     proof: z.array(z.string().min(1)).optional().describe('Shell commands loop runs in the repo root; all must pass.'),
     maxIterations: z.number().int().min(1).max(100).optional().describe('Iteration cap: worker turn → done → proof → review.'),
     plan: z
@@ -90,13 +104,22 @@ export const ConfigSchema = z
       .optional()
       .describe('Custom agents, and overrides of built-in ones, by name.'),
   })
+  .superRefine((config, ctx) => {
+    if (config.reviewer !== undefined && config.reviewers !== undefined && config.reviewers[0] !== config.reviewer) {
+      ctx.addIssue({ code: 'custom', path: ['reviewers', 0], message: `must be the reviewer ('${config.reviewer}') when both are given; or give only reviewers` });
+    }
+  })
   .describe('loop configuration (.loop.json)');
 export type ConfigFile = z.infer<typeof ConfigSchema>;
 
 /** The effective configuration after merging defaults, user, repo and flags. */
 export interface Config {
   worker: string;
+  /** The first reviewer (`reviewers[0]`). */
   reviewer: string;
+  /** Every reviewer, in role order (`reviewer`, `reviewer-2`, …); one for a run without a panel. */
+  reviewers: string[];
+  panel: PanelPolicy;
   proof: string[];
   maxIterations: number;
   plan: 'review' | 'write' | 'off';
@@ -117,6 +140,8 @@ export interface Config {
 export const DEFAULT_CONFIG: Config = {
   worker: 'codex',
   reviewer: 'claude',
+  reviewers: ['claude'],
+  panel: 'all',
   proof: [],
   maxIterations: 5,
   plan: 'review',

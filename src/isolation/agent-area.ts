@@ -24,9 +24,9 @@ export const sharedSpoolDir = (runDir: string) => join(runDir, 'spool');
 /** What only loop may read: role keys (never shown to an agent under the sandbox). */
 export const privateDir = (runDir: string) => join(runDir, 'private');
 
-/** Create both agents' areas (0700) and the other directories a sandbox view binds. */
-export function prepareAgentAreas(runDir: string): void {
-  for (const role of ['worker', 'reviewer'] as const) {
+/** Create each agent's area (0700) and the other directories a sandbox view binds. */
+export function prepareAgentAreas(runDir: string, roles: readonly Role[]): void {
+  for (const role of roles) {
     ensureDir(dropBoxDir(runDir, role));
     ensureDir(viewDir(runDir, role));
   }

@@ -23,7 +23,9 @@ export function establishRole(arrival: Arrival, isolation: Isolation, keys: Role
   }
   const role = claimed as Role;
   if (!arrival.mac) return { ok: false, claimed, reason: `claims to be from the ${claimed}, but carries no role signature (LOOP_TOKEN)` };
-  if (!macMatches(keys[role], arrival.body, arrival.mac)) return { ok: false, claimed, reason: `claims to be from the ${claimed}, but its signature is not the ${claimed}'s` };
+  const key = keys[role];
+  if (key === undefined) return { ok: false, claimed, reason: `claims to be from the ${claimed}, a role this run does not have` };
+  if (!macMatches(key, arrival.body, arrival.mac)) return { ok: false, claimed, reason: `claims to be from the ${claimed}, but its signature is not the ${claimed}'s` };
   if (arrival.box !== 'shared' && arrival.box !== role) return { ok: false, claimed, reason: `signed by the ${claimed}, but found in the ${arrival.box}'s drop-box` };
   return { ok: true, role };
 }

@@ -46,7 +46,7 @@ export class RecordMirrors {
   private pending = new Set<string>();
   private closed = false;
 
-  constructor(private readonly runDir: string, private readonly onTamper: (attempt: TamperAttempt) => void) {}
+  constructor(private readonly runDir: string, private readonly roles: readonly Role[], private readonly onTamper: (attempt: TamperAttempt) => void) {}
 
   private path(role: Role, file: File): string {
     return join(viewDir(this.runDir, role), file);
@@ -58,7 +58,7 @@ export class RecordMirrors {
    */
   start(journalText: string, manifestText: string): void {
     const found: Array<[Role, File, string, string]> = [];
-    for (const role of ['worker', 'reviewer'] as const) {
+    for (const role of this.roles) {
       ensureDir(viewDir(this.runDir, role));
       const events = readMirror(this.path(role, 'events.jsonl'));
       if (events !== undefined && !journalText.startsWith(events)) found.push([role, 'events.jsonl', events, 'left its view of the journal different from the journal (while loop was down)']);
@@ -69,7 +69,7 @@ export class RecordMirrors {
     }
     this.expected = { 'events.jsonl': journalText, 'manifest.json': manifestText };
     this.journalBytes = Buffer.byteLength(journalText);
-    for (const role of ['worker', 'reviewer'] as const) {
+    for (const role of this.roles) {
       for (const file of ['events.jsonl', 'manifest.json'] as const) restore(this.path(role, file), this.expected[file]);
       // The folder, not the files: a copy replaced by a rename is still seen.
       const watcher = watch(viewDir(this.runDir, role), { persistent: false }, (_event, name) => {
@@ -87,7 +87,7 @@ export class RecordMirrors {
     this.verifyNow();
     this.expected['events.jsonl'] += line;
     this.journalBytes += Buffer.byteLength(line);
-    for (const role of ['worker', 'reviewer'] as const) {
+    for (const role of this.roles) {
       // O_NOFOLLOW: a symlink an agent put there since the check is not followed out of the view.
       const fd = openSync(this.path(role, 'events.jsonl'), constants.O_WRONLY | constants.O_APPEND | constants.O_NOFOLLOW);
       try {
@@ -102,7 +102,7 @@ export class RecordMirrors {
   writeManifest(text: string): void {
     this.verifyNow();
     this.expected['manifest.json'] = text;
-    for (const role of ['worker', 'reviewer'] as const) writeFileAtomic(this.path(role, 'manifest.json'), text);
+    for (const role of this.roles) writeFileAtomic(this.path(role, 'manifest.json'), text);
     this.rememberManifestCopy(text);
   }
 
@@ -132,7 +132,7 @@ export class RecordMirrors {
   /** Check every mirror now (before loop writes to them, so that no foreign write is folded in). */
   verifyNow(): void {
     if (this.closed) return;
-    for (const role of ['worker', 'reviewer'] as const) {
+    for (const role of this.roles) {
       // The journal copy grows with the run: a size check here; the folder watch compares the content.
       const stat = lstatSync(this.path(role, 'events.jsonl'), { throwIfNoEntry: false });
       if (!stat?.isFile() || stat.size !== this.journalBytes) this.check(role, 'events.jsonl');

@@ -6,23 +6,27 @@ import { writeFileAtomic } from '../run/fs-atomic.js';
 import { privateDir } from './agent-area.js';
 
 /** One secret per role and run: without a sandbox, a message proves its role by a MAC made with it. */
-export type RoleKeys = Record<Role, string>;
+export type RoleKeys = Partial<Record<Role, string>>;
 
 const keysPath = (runDir: string) => join(privateDir(runDir), 'role-keys.json');
 
-/** The run's role keys, made on first use and kept (0600, in `private/`) so a resumed run knows them. */
-export function loadRoleKeys(runDir: string): RoleKeys {
+/** The run's role keys (one per role of the run), made on first use and kept (0600, in `private/`) so a resumed run knows them. */
+export function loadRoleKeys(runDir: string, roles: readonly Role[]): RoleKeys {
   const path = keysPath(runDir);
+  let kept: RoleKeys = {};
   if (existsSync(path)) {
     try {
-      const keys = JSON.parse(readFileSync(path, 'utf8')) as Partial<RoleKeys>;
-      if (typeof keys.worker === 'string' && typeof keys.reviewer === 'string') return { worker: keys.worker, reviewer: keys.reviewer };
+      kept = JSON.parse(readFileSync(path, 'utf8')) as RoleKeys;
     } catch {
       // Unreadable: make new keys (the agents are relaunched with them).
     }
   }
-  const keys: RoleKeys = { worker: randomBytes(32).toString('hex'), reviewer: randomBytes(32).toString('hex') };
-  writeFileAtomic(path, JSON.stringify(keys));
+  const keys: RoleKeys = {};
+  for (const role of roles) {
+    const key = kept[role];
+    keys[role] = typeof key === 'string' ? key : randomBytes(32).toString('hex');
+  }
+  if (roles.some((role) => keys[role] !== kept[role])) writeFileAtomic(path, JSON.stringify(keys));
   return keys;
 }
 

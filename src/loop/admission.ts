@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Arrival, DropBox } from '../bus/intake.js';
-import type { Submission } from '../bus/message.js';
+import type { Role, Submission } from '../bus/message.js';
 import type { Refusal } from '../bus/spool.js';
 import { dropBoxDir, sharedSpoolDir } from '../isolation/agent-area.js';
 import { establishRole } from '../isolation/provenance.js';
@@ -10,9 +10,8 @@ import type { Outgoing } from './machine.js';
 import type { RunContext } from './run-context.js';
 
 /** Every place a message can be dropped: each agent's own drop-box, and the contract's shared `spool/`. */
-export const dropBoxes = (runDir: string): DropBox[] => [
-  { dir: dropBoxDir(runDir, 'worker'), owner: 'worker' },
-  { dir: dropBoxDir(runDir, 'reviewer'), owner: 'reviewer' },
+export const dropBoxes = (runDir: string, roles: readonly Role[]): DropBox[] => [
+  ...roles.map((role) => ({ dir: dropBoxDir(runDir, role), owner: role })),
   { dir: sharedSpoolDir(runDir), owner: 'shared' },
 ];
 
@@ -55,7 +54,7 @@ export function admit(ctx: RunContext, arrival: Arrival): Admission {
  */
 export function watchRecords(ctx: RunContext): void {
   // Journaled like any other refused change to the records: the journal's onTamper tells the user.
-  const mirrors = new RecordMirrors(ctx.ref.dir, (attempt) => ctx.journal.recordTamper(attempt));
+  const mirrors = new RecordMirrors(ctx.ref.dir, ctx.roles, (attempt) => ctx.journal.recordTamper(attempt));
   mirrors.start(readFileSync(ctx.journal.path, 'utf8'), readFileSync(join(ctx.ref.dir, 'manifest.json'), 'utf8'));
   ctx.journal.onWrite = (line) => mirrors.appendJournal(line);
   ctx.mirrors = mirrors;

@@ -4,7 +4,7 @@ import { fallbackSocketDir } from '../attach/attach-server.js';
 import type { Role } from '../bus/message.js';
 import { isInside, sandboxArgs } from '../isolation/sandbox-args.js';
 import { ensureDir } from '../run/fs-atomic.js';
-import type { RunContext } from './run-context.js';
+import { agentOf, type RunContext } from './run-context.js';
 
 /**
  * The sandbox's first process: a shell that outlives a hangup and waits for the agent. Why: bwrap's own init
@@ -55,14 +55,17 @@ export function agentLaunchSetup(ctx: RunContext, role: Role, shimDir: string): 
     LOOP_ROLE: role,
     PATH: `${shimDir}:${ctx.env.PATH ?? '/usr/bin:/bin'}`,
   };
-  if (ctx.isolation.mode !== 'sandbox') return { env: { ...env, LOOP_TOKEN: ctx.keys[role] } };
+  if (ctx.isolation.mode !== 'sandbox') {
+    const key = ctx.keys[role];
+    if (key === undefined) throw new Error(`no role key for the ${role}`);
+    return { env: { ...env, LOOP_TOKEN: key } };
+  }
   const where = { cwd: ctx.manifest.cwd, env: ctx.env };
   const readOnly = [
     join(ctx.home, 'config.json'),
     ...loopOwnCode(ctx.manifest.cwd),
     ...gitCommandSettings(ctx.root, ctx.env.HOME),
-    ...ctx.agents.worker.protectedPaths?.(where) ?? [],
-    ...ctx.agents.reviewer.protectedPaths?.(where) ?? [],
+    ...ctx.roles.flatMap((each) => agentOf(ctx, each).protectedPaths?.(where) ?? []),
   ];
   ensureDir(fallbackSocketDir()); // exists before the sandbox is set up, so that it can be hidden
   const program = ctx.isolation.program ?? 'bwrap';

@@ -1,10 +1,10 @@
 import type { Envelope, Role } from '../bus/message.js';
 import { errorMessage } from '../errors.js';
-import type { RunContext } from './run-context.js';
+import { agentOf, type RunContext } from './run-context.js';
 
 /** Can this agent go back to its own session (the harness resumes, and has saved that session)? */
 export function canResume(ctx: RunContext, role: Role, sessionId: string | null): sessionId is string {
-  const adapter = ctx.agents[role];
+  const adapter = agentOf(ctx, role);
   if (!adapter.card.resume || !sessionId) return false;
   return adapter.hasSession?.(sessionId, { cwd: ctx.manifest.cwd, env: ctx.env }) ?? true;
 }
@@ -21,7 +21,7 @@ export interface HeldMessage {
  * its own session already holds (`sessionHolds`; absent, as for command agents: it does not, and the message
  * is typed again — a relaunched command agent is a new session that never saw it). A failing check types again.
  */
-export function splitUndelivered(ctx: RunContext, undelivered: readonly Envelope[], sessions: Record<Role, string | null>): { send: Envelope[]; held: HeldMessage[]; errors: string[] } {
+export function splitUndelivered(ctx: RunContext, undelivered: readonly Envelope[], sessions: Partial<Record<Role, string | null>>): { send: Envelope[]; held: HeldMessage[]; errors: string[] } {
   const send: Envelope[] = [];
   const held: HeldMessage[] = [];
   const errors: string[] = [];
@@ -29,7 +29,7 @@ export function splitUndelivered(ctx: RunContext, undelivered: readonly Envelope
     const role = envelope.to;
     if (role === 'loop') continue; // resume-run.ts picks only messages for an agent
     const sessionId = sessions[role] ?? null;
-    const adapter = ctx.agents[role];
+    const adapter = agentOf(ctx, role);
     if (!canResume(ctx, role, sessionId) || !adapter.sessionHolds) {
       send.push(envelope);
       continue;

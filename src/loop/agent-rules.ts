@@ -4,8 +4,10 @@ import { cancelTimer, finish, prepend, readPlan, runProof, send, startTimer, ste
 import type { InputOf } from './inputs.js';
 import { notAcceptedReason } from './next-iteration.js';
 import { reviewRequest, taskMessage } from './outgoing.js';
+import { owing } from './panel-rules.js';
 import { firstWorkText, inPlanPhase } from './plan-phase.js';
 import { planReadOwed, reissuePlan } from './plan-rules.js';
+import { phaseAwaits } from './reply-rules.js';
 import { fixTaskText } from './prompts.js';
 import type { LoopState } from './state.js';
 import { onStart } from './worker-rules.js';
@@ -26,8 +28,8 @@ export function reissue(state: LoopState, role: Role): Step {
     const text = state.iteration === 1 ? firstWorkText(state) : fixTaskText(state, notAcceptedReason(state));
     return step(state, ...send(taskMessage(state, `(loop restarted; this is your current task)\n${text}`)));
   }
-  if (role === 'reviewer' && state.phase === 'reviewing' && state.lastProof) {
-    return step(state, ...send(reviewRequest(state, state.lastProof.receipt)));
+  if (role !== 'worker' && owing(state).includes(role) && state.lastProof) {
+    return step(state, ...send(reviewRequest(state, state.lastProof.receipt, { to: role })));
   }
   return step(state);
 }
@@ -76,10 +78,15 @@ export function onAgentRestarted(state: LoopState, input: InputOf<'agent-restart
   return input.onOwnSession ? step(state) : reissue(state, input.role);
 }
 
-/** A request reached its addressee: its turn's clock starts (`turnTimeoutMinutes`). */
+/**
+ * A request reached its addressee: its turn's clock starts (`turnTimeoutMinutes`). Not for a review request whose
+ * round closed before it was delivered (a panel's plan approved without this reviewer): no review is owed, so none is
+ * awaited, and nothing would stop that clock.
+ */
 export function onDelivered(state: LoopState, input: InputOf<'delivered'>): Step {
   const { kind } = input.envelope;
   if (kind !== 'task' && kind !== 'review-request') return step(state);
+  if (kind === 'review-request' && !phaseAwaits(state, input.role)) return step(state);
   const limit = state.settings.turnTimeoutMinutes;
   return step(state, startTimer(`turn:${input.role}`, minutes(limit), { type: 'timeout', what: 'turn', role: input.role, minutes: limit }));
 }

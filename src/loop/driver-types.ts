@@ -21,7 +21,7 @@ export interface ResumePoint {
   undelivered: Envelope[];
   /** Agent messages journaled but not yet consumed by the machine (the kill came between). */
   unconsumed: Envelope[];
-  sessions: Record<Role, string | null>;
+  sessions: Partial<Record<Role, string | null>>;
   nextSeq: number;
   /** Agent record ids the journal already holds: their leftover spool files are skipped. */
   journaled: JournaledIds;

@@ -1,5 +1,5 @@
 import { JournaledIds } from '../bus/journaled-ids.js';
-import { isAgentEnvelope, ROLES, type Envelope, type Role } from '../bus/message.js';
+import { isAgentEnvelope, type Envelope, type Role } from '../bus/message.js';
 import { Intake } from '../bus/intake.js';
 import { errorMessage } from '../errors.js';
 import { dropBoxes, watchRecords } from './admission.js';
@@ -16,7 +16,7 @@ import { readPlanFile } from './read-plan.js';
 import { relaunchAgent } from './restart-agent.js';
 import { restoreReviewedTree } from './review-tree-steps.js';
 import { requeueUndelivered, resumedInput } from './resume-steps.js';
-import { writeLoopShim, type RunContext } from './run-context.js';
+import { agentOf, writeLoopShim, type RunContext } from './run-context.js';
 import { RunTimers } from './run-timers.js';
 import { runnerEvents } from './runner-events.js';
 import type { LoopState } from './state.js';
@@ -38,7 +38,7 @@ export class Driver implements DriverCore {
   readonly journaled: JournaledIds;
   private readonly work = new WorkQueue((error) => this.failed(error));
   private readonly jobs = new EffectJobs((input) => this.feed(input));
-  private readonly runners: Record<Role, AgentRunner>;
+  private readonly runners = new Map<Role, AgentRunner>();
   private readonly intake: Intake;
   private resolveOutcome!: (outcome: RunOutcome) => void;
   readonly outcome: Promise<RunOutcome> = new Promise((resolve) => (this.resolveOutcome = resolve));
@@ -48,8 +48,8 @@ export class Driver implements DriverCore {
     this.seq = resume?.nextSeq ?? 1;
     this.journaled = resume?.journaled ?? new JournaledIds();
     const shimDir = writeLoopShim(ctx.ref.dir);
-    this.runners = { worker: this.makeRunner('worker', shimDir), reviewer: this.makeRunner('reviewer', shimDir) };
-    this.intake = new Intake(dropBoxes(ctx.ref.dir), {
+    for (const role of ctx.roles) this.runners.set(role, this.makeRunner(role, shimDir));
+    this.intake = new Intake(dropBoxes(ctx.ref.dir, ctx.roles), {
       arrival: (arrival) => this.work.pushAndWait(() => takeArrival(this, arrival)),
       unreadable: (file, error, box) => this.work.pushAndWait(() => {
         this.ctx.journal.append('message.refused', { file, box, reasons: [`unreadable spool file: ${error}`] });
@@ -64,14 +64,21 @@ export class Driver implements DriverCore {
     const { env, wrap } = agentLaunchSetup(ctx, role, shimDir);
     return new AgentRunner(
       {
-        role, adapter: ctx.agents[role], runId: ctx.ref.id, runDir: ctx.ref.dir, cwd: ctx.manifest.cwd, env, ci: ctx.ci, wrap,
+        role, adapter: agentOf(ctx, role), runId: ctx.ref.id, runDir: ctx.ref.dir, cwd: ctx.manifest.cwd, env, ci: ctx.ci, wrap,
         cols: ctx.config.terminal.cols, rows: ctx.config.terminal.rows, recordingBytes: ctx.config.terminal.recordingBytes,
         createSession: this.deps.createSession, idleGraceMs: this.deps.idleGraceMs ?? 5000,
       },
-      runnerEvents(this, role, () => this.runners[role], (info) => this.feed({
-        type: 'agent-exited', role, exitCode: info.exitCode, onOwnSession: canResume(ctx, role, this.runners[role].sessionId),
+      runnerEvents(this, role, () => this.runner(role), (info) => this.feed({
+        type: 'agent-exited', role, exitCode: info.exitCode, onOwnSession: canResume(ctx, role, this.runner(role).sessionId),
       })),
     );
+  }
+
+  /** The runner of one of the run's roles. */
+  private runner(role: Role): AgentRunner {
+    const runner = this.runners.get(role);
+    if (!runner) throw new Error(`this run has no ${role}`);
+    return runner;
   }
 
   /** Launch both agents and start (or resume) the loop. Resolves when the run is finished. */
@@ -91,9 +98,9 @@ export class Driver implements DriverCore {
     if (resume) requeueUndelivered(this, resume, (envelope) => this.deliver(envelope));
     else await this.work.pushAndWait(() => this.apply({ type: 'start' }));
     try {
-      for (const role of ROLES) {
+      for (const role of ctx.roles) {
         const session = resume?.sessions[role] ?? null;
-        await this.runners[role].launch(canResume(ctx, role, session) ? session : undefined);
+        await this.runner(role).launch(canResume(ctx, role, session) ? session : undefined);
       }
     } catch (error) {
       this.feed({ type: 'infra', reason: `could not start the agents: ${errorMessage(error)}` });
@@ -184,7 +191,7 @@ export class Driver implements DriverCore {
       case 'cancel-timer':
         return this.timers.cancel(effect.timer);
       case 'relaunch':
-        return relaunchAgent(this, this.runners[effect.role], effect);
+        return relaunchAgent(this, this.runner(effect.role), effect);
       case 'read-plan':
         return this.feed({ type: 'plan-read', file: readPlanFile(this.ctx.root) });
       case 'record':
@@ -197,7 +204,7 @@ export class Driver implements DriverCore {
   /** Hand a message to its addressee's runner (typed when the agent is ready), unless the run is over. */
   private deliver(envelope: Envelope): void {
     if (this.state.finished || envelope.to === 'loop') return;
-    this.runners[envelope.to].enqueue(envelope);
+    this.runners.get(envelope.to)?.enqueue(envelope);
   }
 
   send(outgoing: Outgoing[], input: Record<string, unknown>): void {
@@ -211,7 +218,7 @@ export class Driver implements DriverCore {
     try {
       outcome = await finishRun({
         ctx: this.ctx, observer: this.deps.observer, log: this.deps.log, intake: this.intake, jobs: this.jobs,
-        runners: ROLES.map((role) => this.runners[role]), timers: this.timers,
+        runners: [...this.runners.values()], timers: this.timers,
       }, result);
     } catch (error) {
       // finishRun guards each of its steps; this is what is left (e.g. the observer threw).

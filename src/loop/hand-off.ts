@@ -26,8 +26,8 @@ export interface HandOffPlan {
   waitIdle: boolean;
   settleMs: number;
   idleTimeoutMs: number;
-  /** How long the turn may take to start after Enter (default TURN_START_TIMEOUT_MS). */
-  startTimeoutMs?: number;
+  /** How long the turn may take to start after Enter (default TURN_START_TIMEOUT_MS), or that per attempt (1, 2, …). */
+  startTimeoutMs?: number | ((attempt: number) => number);
   /** A retry is about to happen: what the screen shows now, for the journal. */
   unsubmitted(attempt: number, screen: string): void;
   /** Is the hand-off still wanted (the runner is not stopping, the session is the same)? */
@@ -47,6 +47,9 @@ const POLL_MS = 50;
 const REPRESS_AFTER_MS = 2000;
 const MAX_REPRESSES = 2;
 
+const startTimeout = (plan: HandOffPlan, attempt: number): number =>
+  typeof plan.startTimeoutMs === 'function' ? plan.startTimeoutMs(attempt) : plan.startTimeoutMs ?? TURN_START_TIMEOUT_MS;
+
 const screenTail = (session: PtySession) => session.screenText().split('\n').filter((l) => l.trim()).slice(-6).join(' | ').slice(0, 400);
 
 /**
@@ -65,9 +68,9 @@ function textSitsInComposer(session: PtySession, idle: IdleRule | undefined, las
  * Enter the harness took into the paste (the text sits in a still composer) is pressed again, twice at most.
  * Why: gemini 0.61 and claude 2.1.197 under load sometimes drop the Enter after a paste (test/e2e/FINDINGS.md §7).
  */
-async function awaitStart(session: PtySession, plan: HandOffPlan, ids: readonly string[], mark: TurnMark): Promise<string | undefined> {
+async function awaitStart(session: PtySession, plan: HandOffPlan, ids: readonly string[], mark: TurnMark, timeoutMs: number): Promise<string | undefined> {
   const started = Date.now();
-  const deadline = started + (plan.startTimeoutMs ?? TURN_START_TIMEOUT_MS);
+  const deadline = started + timeoutMs;
   let polls = 0;
   let presses = 0;
   let lastOutputAt = Date.now();
@@ -125,13 +128,13 @@ export async function handOff(session: PtySession, block: TypedBlock, plan: Hand
       idleTimeoutMs: plan.idleTimeoutMs, waitIdle: plan.waitIdle && attempt === 1, confirm: false, settleMs: plan.settleMs, ...(marker ? { marker } : {}),
     });
     if (!result.ok) return result;
-    const confirmedBy = await awaitStart(session, plan, ids, mark);
+    const confirmedBy = await awaitStart(session, plan, ids, mark, startTimeout(plan, attempt));
     if (confirmedBy) return { ok: true, attempts: attempt, confirmedBy };
     if (!plan.live()) return { ok: false, reason: 'exited', detail: 'the agent was stopped during the hand-off' };
   }
   return {
     ok: false,
     reason: 'not-submitted',
-    detail: `the turn did not start within ${(plan.startTimeoutMs ?? TURN_START_TIMEOUT_MS) / 1000} s of Enter, ${MAX_HAND_OFF_ATTEMPTS} times (screen: ${screenTail(session)})`,
+    detail: `the turn did not start within ${startTimeout(plan, MAX_HAND_OFF_ATTEMPTS) / 1000} s of Enter, ${MAX_HAND_OFF_ATTEMPTS} times (screen: ${screenTail(session)})`,
   };
 }

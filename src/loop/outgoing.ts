@@ -1,4 +1,4 @@
-import { SURFACE_LIST_MAX, type AgentEnvelope, type Receipt, type Role } from '../bus/message.js';
+import { SURFACE_LIST_MAX, type AgentEnvelope, type Receipt, type ReviewerRole } from '../bus/message.js';
 import type { Outgoing } from './effects.js';
 import { reviewSummary } from './prompts.js';
 import type { LoopState } from './state.js';
@@ -18,19 +18,20 @@ export const taskMessage = (state: LoopState, text: string, phase?: 'plan' | 'wo
 };
 
 /** The review request for the last proof: the proof-surface files first, then the task, diff stat, receipt and claims. */
-export function reviewRequest(state: LoopState, receipt: Receipt, options: { notice?: string; diffStat?: string; to?: Role } = {}): Outgoing & { kind: 'review-request' } {
+export function reviewRequest(state: LoopState, receipt: Receipt, options: { notice?: string; diffStat?: string; to?: ReviewerRole } = {}): Outgoing & { kind: 'review-request' } {
+  const to = options.to ?? 'reviewer';
   const surface = state.proofSurface;
   const listed = surface?.files.slice(0, SURFACE_LIST_MAX) ?? [];
   const more = (surface?.total ?? 0) - listed.length;
   return {
-    to: options.to ?? 'reviewer',
+    to,
     kind: 'review-request',
     payload: {
       subject: 'change',
       ...(options.notice ? { notice: options.notice } : {}),
       ...(listed.length > 0 ? { proofSurface: listed } : {}),
       ...(more > 0 ? { proofSurfaceMore: more } : {}),
-      summary: reviewSummary(state),
+      summary: reviewSummary(state, to),
       diffStat: options.diffStat ?? state.lastProof?.diffStat ?? '',
       receipt,
       claims: state.lastDone?.evidence ?? [],

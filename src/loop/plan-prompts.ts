@@ -1,5 +1,6 @@
-import { findingLine } from '../bus/render.js';
-import { PLAN_EXCERPT_MAX } from '../bus/message.js';
+import { PLAN_EXCERPT_MAX, type ReviewerRole } from '../bus/message.js';
+import { hasPanel, panelNotAccepted } from './panel-rules.js';
+import { findingLines, PANEL_QUESTIONS, panelOf, reviewedBy, reviewerIntro, verdictsLine } from './prompts.js';
 import type { LoopState, PlanState } from './state.js';
 
 // The texts of the plan phase: the worker's plan tasks, its work task once the plan is accepted, the reviewer's
@@ -21,47 +22,52 @@ function whatToWrite(plan: PlanState): string {
 
 /** The first plan task: write (or adopt) PLAN.md before any code. */
 export function planTaskText(state: LoopState, plan: PlanState): string {
-  const next = plan.mode === 'review' ? 'The reviewer reviews the plan before you write any code.' : 'Then you carry it out.';
+  const panel = hasPanel(state);
+  const next = plan.mode === 'write' ? 'Then you carry it out.' : `${panel ? panelOf(state) : 'The reviewer'} reviews the plan before you write any code.`;
   return [
     state.task,
     '',
     `You are the WORKER of a loop run (iteration 1 of ${state.maxIterations}).`,
     `PLAN PHASE: ${whatToWrite(plan)}`,
     `${howToSend} ${next}`,
-    'Questions for the reviewer: loop msg question --text "…".',
+    panel ? PANEL_QUESTIONS : 'Questions for the reviewer: loop msg question --text "…".',
   ].join('\n');
 }
 
 /** A plan task after the reviewer asked for changes to the plan: its findings. */
 export function planFixText(state: LoopState, plan: PlanState): string {
   const review = plan.lastReview;
+  const why = review?.panel
+    ? panelNotAccepted(review.panel)
+    : `the reviewer did not approve the plan (${review?.verdict === 'cannot-review' ? 'it could not review it' : 'changes requested'})`;
   const lines = [
-    `Plan round ${plan.round} of ${plan.maxRounds}: the reviewer did not approve the plan (${review?.verdict === 'cannot-review' ? 'it could not review it' : 'changes requested'}).`,
+    `Plan round ${plan.round} of ${plan.maxRounds}: ${why}.`,
     `PLAN PHASE: update PLAN.md (a Markdown checklist of the steps, with the proof). ${howToSend}`,
     `Original task: ${bounded(state.task, 600)}`,
   ];
-  if (review) lines.push('', `Reviewer: ${review.summary}`);
-  if (review && review.findings.length > 0) lines.push('Findings:', ...review.findings.map(findingLine));
+  if (review?.panel) lines.push('', `Reviewers' verdicts: ${verdictsLine(review.panel)}.`, review.summary);
+  else if (review) lines.push('', `Reviewer: ${review.summary}`);
+  if (review) lines.push(...findingLines(review.findings));
   return lines.join('\n');
 }
 
 /** The work task once the plan is accepted: carry out PLAN.md, checking off its items. */
 export function workTaskText(state: LoopState, plan: PlanState): string {
   const approved = plan.approved;
-  const how = approved?.reviewed ? 'The reviewer approved your plan' : 'Your plan is recorded';
+  const how = approved?.reviewed ? (hasPanel(state) ? 'The reviewers approved your plan' : 'The reviewer approved your plan') : 'Your plan is recorded';
   return [
     `${how} (PLAN.md, sha256 ${approved?.hash.slice(0, 12) ?? '?'}).`,
     `You are the WORKER of a loop run (iteration ${state.iteration} of ${state.maxIterations}): carry out PLAN.md now. Check off each item (- [x]) as you finish it; keep the plan up to date.`,
     `When the work is complete, send: loop msg done --text "<what you changed>". ${proofLine(state.proof)}`,
-    'A reviewer then reviews your change. Questions for the reviewer: loop msg question --text "…".',
+    reviewedBy(state),
     `Task: ${bounded(state.task, 1500)}`,
   ].join('\n');
 }
 
 /** The plan review request's summary: what to review and how. */
-export function planReviewSummary(state: LoopState, plan: PlanState, workerSummary: string): string {
+export function planReviewSummary(state: LoopState, plan: PlanState, workerSummary: string, role: ReviewerRole = 'reviewer'): string {
   return [
-    `You are the REVIEWER of a loop run (plan round ${plan.round} of ${plan.maxRounds}).`,
+    `${reviewerIntro(state, role, 'plan')} (plan round ${plan.round} of ${plan.maxRounds}).`,
     'PLAN REVIEW: the worker wrote PLAN.md (below) before writing any code. Are its steps right and complete for the task, and does the stated proof show that the work is correct? Do not edit files.',
     'Approve the plan, or request changes with findings; cannot-review counts as changes.',
     `Task: ${bounded(state.task, 1500)}`,

@@ -1,14 +1,15 @@
-import type { AgentEnvelope, EnvelopeOf, Role } from '../bus/message.js';
+import type { AgentEnvelope, EnvelopeOf, ReviewerRole, Role } from '../bus/message.js';
 import { ExitCode } from '../errors.js';
-import { cancelTimer, finish, readPlan, record, send, step, type Step } from './effects.js';
+import { cancelTimer, finish, prepend, readPlan, record, send, step, type Step } from './effects.js';
 import { nack, taskMessage } from './outgoing.js';
 import { checkedItems, parseChecklist, type PlanProgress } from './plan-checklist.js';
-import { planReviewRequest, planTask } from './plan-phase.js';
+import { mergedReview, owing, panelNotAccepted, policyOf, reviewersOf, tally } from './panel-rules.js';
+import { planReviewRequest, planReviewRequests, planTask } from './plan-phase.js';
 import { PLAN_FIX_HINT, planExcerpt, workTaskText } from './plan-prompts.js';
 import { proofSection } from '../proof/plan-proof-section.js';
 import type { PlanFile } from './read-plan.js';
 import { withoutQuestionsOf } from './reply-rules.js';
-import type { LoopState, PlanState } from './state.js';
+import type { LoopState, PlanState, RoundReview } from './state.js';
 
 // The plan phase (config `plan`), pure: the worker writes PLAN.md and sends `plan`; loop reads it (effect
 // `read-plan`, answered by a `plan-read` input); a plan without a checklist gets a nack; with `review` the
@@ -63,8 +64,8 @@ export function onPlanRead(state: LoopState, file: PlanFile): Step {
   const proof = proofSection(file.text);
   const review = { hash: file.hash, excerpt: planExcerpt(file.text), summary: pending.summary, progress, ...(proof.length <= PROOF_SECTION_MAX ? { proofSection: proof } : {}) };
   const underReview: PlanState = { ...settled(plan), review };
-  const next: LoopState = { ...read, phase: 'plan-review', plan: underReview };
-  return step(next, ...send(...planReviewRequest(next, underReview)));
+  const next: LoopState = { ...read, phase: 'plan-review', plan: underReview, round: [] };
+  return step(next, ...send(...planReviewRequests(next, underReview)));
 }
 
 /**
@@ -81,37 +82,55 @@ function acceptPlan(state: LoopState, hash: string, progress: PlanProgress, revi
     record('plan.approved', { hash, round: plan.round, reviewed: approved.reviewed, done: progress.done, total: progress.total }));
 }
 
-/** The reviewer's verdict on the plan: approve → work; otherwise another plan round, or exit 1 past `maxPlanRounds`. */
+/** A reviewer's verdict on the plan: its part of the round (a panel's reviewers each give one), then the round's tally. */
 export function onPlanReview(state: LoopState, envelope: EnvelopeOf<'review'> & AgentEnvelope): Step {
   const plan = state.plan;
-  const review = plan?.review;
-  if (!plan || !review) return step(state);
-  const { payload } = envelope;
-  const answered = withoutQuestionsOf(state, envelope.from);
-  const turnOver = cancelTimer(`turn:${envelope.from}`);
-  if (payload.verdict === 'approve') {
-    const accepted = acceptPlan(answered, review.hash, review.progress, { ...(review.proofSection !== undefined ? { proofSection: review.proofSection } : {}) });
-    return step(accepted.state, turnOver, ...accepted.effects);
+  if (!plan?.review) return step(state);
+  const role = envelope.from as ReviewerRole;
+  const waiting = owing(state);
+  if (!waiting.includes(role)) {
+    return step(state, ...send(nack(envelope, `review ignored: your review of the plan (round ${plan.round}) is already in; loop waits for ${waiting.join(', ')}`)));
   }
-  const lastReview = { verdict: payload.verdict, summary: payload.summary, findings: payload.findings };
-  const what = payload.verdict === 'changes' ? 'the reviewer requested changes' : 'the reviewer could not review it';
+  const { payload } = envelope;
+  const given: RoundReview = { role, id: envelope.id, verdict: payload.verdict, summary: payload.summary, findings: payload.findings, counts: payload.verdict === 'approve' };
+  const round = [...(state.round ?? []).filter((r) => r.role !== role), given];
+  const reviewed: LoopState = { ...withoutQuestionsOf(state, role), round, reminders: { ...state.reminders, [role]: 0 } };
+  return prepend(decidePlanRound(reviewed), cancelTimer(`turn:${role}`));
+}
+
+/**
+ * Tally the plan round by the panel's policy (panel-rules.ts; one reviewer: its verdict): approved → work; pending →
+ * wait for the other reviewers; otherwise the merged findings (agreed ones first) go back to the worker as another
+ * plan round, or the run stops (exit 1) past `maxPlanRounds`. Reviewers still at it when the round closes are not waited for.
+ */
+function decidePlanRound(state: LoopState): Step {
+  const plan = state.plan!;
+  const review = plan.review!;
+  const round = state.round ?? [];
+  const outcome = tally(policyOf(state), reviewersOf(state), round);
+  if (outcome === 'pending') return step(state);
+  const late = owing(state).map((role) => cancelTimer(`turn:${role}`));
+  const closed: LoopState = { ...state, round: [] };
+  if (outcome === 'approved') {
+    return prepend(acceptPlan(closed, review.hash, review.progress, { ...(review.proofSection !== undefined ? { proofSection: review.proofSection } : {}) }), ...late);
+  }
+  const { verdict, summary, findings, panel } = mergedReview(state, round);
+  const lastReview = { verdict, summary, findings, ...(panel ? { panel } : {}) };
   if (plan.round >= plan.maxRounds) {
-    const stopped = finish({ ...answered, plan: { ...plan, lastReview } }, ExitCode.notProven,
-      `plan not approved after ${plan.round} round(s): ${what} (raise maxPlanRounds to allow more)`);
-    return step(stopped.state, turnOver, ...stopped.effects);
+    const what = panel ? panelNotAccepted(panel) : verdict === 'cannot-review' ? 'the reviewer could not review it' : 'the reviewer requested changes';
+    return finish({ ...closed, plan: { ...plan, lastReview } }, ExitCode.notProven, `plan not approved after ${plan.round} round(s): ${what} (raise maxPlanRounds to allow more)`);
   }
   const nextPlan: PlanState = { ...settled(plan), round: plan.round + 1, lastReview };
-  const next: LoopState = { ...answered, phase: 'planning', plan: nextPlan, reminders: {} };
-  return step(next, turnOver, ...send(planTask(next, nextPlan)));
+  const next: LoopState = { ...closed, phase: 'planning', plan: nextPlan, reminders: {} };
+  return step(next, ...send(planTask(next, nextPlan)));
 }
 
 /** Give an agent that lost its context (relaunched without its own session) the plan-phase request it owes an answer to. */
 export function reissuePlan(state: LoopState, role: Role): Step {
   const plan = state.plan;
   if (!plan) return step(state);
-  if (role === 'worker' && state.phase === 'planning' && !plan.pending) return step(state, ...send(planTask(state, plan, '(loop restarted; this is your current task)\n')));
-  if (role === 'reviewer' && state.phase === 'plan-review') return step(state, ...send(...planReviewRequest(state, plan)));
-  return step(state);
+  if (role === 'worker') return state.phase === 'planning' && !plan.pending ? step(state, ...send(planTask(state, plan, '(loop restarted; this is your current task)\n'))) : step(state);
+  return owing(state).includes(role) ? step(state, ...send(...planReviewRequest(state, plan, { to: role }))) : step(state);
 }
 
 /** A plan claim loop had not finished reading when the run stopped: read PLAN.md again on resume. */

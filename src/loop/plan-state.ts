@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { FindingSchema, VerdictSchema } from '../bus/message.js';
+import { VerdictSchema } from '../bus/message.js';
+import { MergedFindingSchema, PanelOutcomeSchema } from './panel-state.js';
 
 // The plan phase's part of the machine's state (see plan-rules.ts), as schemas: journaled with every transition
 // and read back on resume.
@@ -34,8 +35,8 @@ export const PlanStateSchema = z.object({
     /** Its proof section (absent when longer than PROOF_SECTION_MAX). */
     proofSection: z.string().optional(),
   }).optional(),
-  /** The last plan review that did not approve (its findings go into the next plan task). */
-  lastReview: z.object({ verdict: VerdictSchema, summary: z.string(), findings: z.array(FindingSchema) }).optional(),
+  /** The last plan review that did not approve (its findings go into the next plan task); a panel's: merged, with its outcome. */
+  lastReview: z.object({ verdict: VerdictSchema, summary: z.string(), findings: z.array(MergedFindingSchema), panel: PanelOutcomeSchema.optional() }).optional(),
   /**
    * The plan the work follows: approved by the reviewer, or (with `write`) accepted as written. `proofSection`: the
    * proof section the reviewer approved, the base PLAN.md's proof section is compared with for the proof surface.

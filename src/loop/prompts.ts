@@ -1,6 +1,8 @@
 import { findingLine } from '../bus/render.js';
-import type { Finding, ProofStep, Role } from '../bus/message.js';
-import type { LoopState, SurfaceState } from './state.js';
+import type { Finding, ProofStep, ReviewerRole, Role } from '../bus/message.js';
+import type { MergedFinding } from './panel-findings.js';
+import { hasPanel, policyOf, policyText, reviewersOf } from './panel-rules.js';
+import type { LoopState, PanelOutcome, SurfaceState } from './state.js';
 
 const proofLine = (proof: string[]) =>
   proof.length > 0 ? `loop will then run the proof itself: ${proof.map((c) => `\`${c}\``).join(', ')}.` : 'No proof commands are configured.';
@@ -12,9 +14,37 @@ export function firstTaskText(state: LoopState): string {
     '',
     `You are the WORKER of a loop run (iteration 1 of ${state.maxIterations}). Keep PLAN.md at the repository root as a short checklist of the steps and the proof.`,
     `When the work is complete, send: loop msg done --text "<what you changed>". ${proofLine(state.proof)}`,
-    'A reviewer then reviews your change. Questions for the reviewer: loop msg question --text "…".',
+    reviewedBy(state),
   ].join('\n');
 }
+
+/** Who reviews the worker's change (the first task, the work task after the plan phase): the reviewer, or a panel. */
+export const reviewedBy = (state: LoopState): string =>
+  hasPanel(state)
+    ? `${panelOf(state)} then reviews your change. ${PANEL_QUESTIONS}`
+    : 'A reviewer then reviews your change. Questions for the reviewer: loop msg question --text "…".';
+
+/** A panel in words, for the worker: `A panel of 2 reviewers (reviewer, reviewer-2; all: every reviewer must approve)`. */
+export const panelOf = (state: LoopState): string =>
+  `A panel of ${reviewersOf(state).length} reviewers (${reviewersOf(state).join(', ')}; ${policyText(policyOf(state), reviewersOf(state).length)})`;
+
+/** How the worker asks a panel's reviewers a question. */
+export const PANEL_QUESTIONS = 'Questions for a reviewer: loop msg question --to reviewer-2 --text "…" (default: reviewer).';
+
+/** A panel's verdicts in one line, for the worker's task: `reviewer approve, reviewer-2 changes (not counted: …)`. */
+export const verdictsLine = (panel: PanelOutcome): string =>
+  panel.verdicts.map((v) => `${v.role} ${v.verdict ?? 'no review'}${v.notCounted ? ` (not counted: ${v.notCounted})` : ''}`).join(', ');
+
+/** The findings of a merged review for the worker's task, agreed ones first (said so); none: nothing. */
+export function findingLines(findings: readonly MergedFinding[]): string[] {
+  if (findings.length === 0) return [];
+  const agreed = findings.filter((f) => f.agreedBy).length;
+  return [agreed > 0 ? `Findings (the first ${agreed} agreed by several reviewers):` : 'Findings:', ...findings.map(taskFindingLine)];
+}
+
+/** A finding of the worker's task: with a panel, who raised it, and who agreed. */
+const taskFindingLine = (f: MergedFinding) =>
+  `${findingLine(f)}${f.agreedBy ? ` [agreed by ${f.agreedBy.join(', ')}]` : f.raisedBy ? ` [${f.raisedBy.join(', ')}]` : ''}`;
 
 const failingStep = (step: ProofStep) =>
   `- \`${step.command}\` ${step.timedOut ? 'timed out' : `exited ${step.exitCode}`}:\n${step.outputTail.trim().split('\n').slice(-15).map((l) => `    ${l}`).join('\n')}`;
@@ -22,14 +52,16 @@ const failingStep = (step: ProofStep) =>
 /** The task for the next iteration: what to fix, from the review and the proof. */
 export function fixTaskText(state: LoopState, reason: string): string {
   const review = state.lastReview;
-  const findings: Finding[] = review?.findings ?? [];
+  const findings: MergedFinding[] = review?.findings ?? [];
   const failing = state.lastProof?.receipt.steps.filter((s) => s.exitCode !== 0) ?? [];
   const lines = [
     `Iteration ${state.iteration} of ${state.maxIterations}: the previous attempt was not accepted (${reason}).`,
     `Original task: ${state.task.length > 600 ? `${state.task.slice(0, 600)}…` : state.task}`,
   ];
-  if (review) lines.push('', `Reviewer verdict: ${review.verdict}${review.notCounted ? ` (not counted: ${review.notCounted})` : ''}. ${review.summary}`);
-  if (findings.length > 0) lines.push('Findings:', ...findings.map(findingLine));
+  if (review?.panel) {
+    lines.push('', `Reviewers' verdicts (panel ${policyText(review.panel.policy, review.panel.verdicts.length)}): ${verdictsLine(review.panel)}.`, review.summary);
+  } else if (review) lines.push('', `Reviewer verdict: ${review.verdict}${review.notCounted ? ` (not counted: ${review.notCounted})` : ''}. ${review.summary}`);
+  lines.push(...findingLines(findings));
   if (failing.length > 0) lines.push('', 'Failing proof steps:', ...failing.map(failingStep));
   lines.push('', 'Fix these, update PLAN.md, then send: loop msg done --text "<what you changed>".');
   return lines.join('\n');
@@ -47,11 +79,18 @@ export function answerReminderText(question: { id: string; from: string }): stri
   return `Reminder: the ${question.from} is waiting for your answer to its question ${question.id} (read it: loop inbox --all). Answer: loop msg answer --reply-to ${question.id} --text "…"`;
 }
 
+/** Who a reviewer is, for its review request: the reviewer, or one of a panel (the others review the same change or plan, on their own). */
+export function reviewerIntro(state: LoopState, role: ReviewerRole, what: 'change' | 'plan' = 'change'): string {
+  if (!hasPanel(state)) return 'You are the REVIEWER of a loop run';
+  const reviewers = reviewersOf(state);
+  return `You are the REVIEWER ${role}, one of a panel of ${reviewers.length} (${reviewers.join(', ')}; ${policyText(policyOf(state), reviewers.length)}) reviewing the same ${what} on their own, in a loop run`;
+}
+
 /** The review request's summary: the task and the worker's claim, never the worker's reasoning. */
-export function reviewSummary(state: LoopState): string {
+export function reviewSummary(state: LoopState, role: ReviewerRole = 'reviewer'): string {
   const task = state.task.length > 1500 ? `${state.task.slice(0, 1500)}…` : state.task;
   return [
-    `You are the REVIEWER of a loop run (iteration ${state.iteration} of ${state.maxIterations}). Review the working tree (git diff, git status); do not edit files${state.reviewerMayEdit ? '' : ': a review on a tree that changed during the review does not count, and loop undoes the change'}.`,
+    `${reviewerIntro(state, role)} (iteration ${state.iteration} of ${state.maxIterations}). Review the working tree (git diff, git status); do not edit files${state.reviewerMayEdit ? '' : ': a review on a tree that changed during the review does not count, and loop undoes the change'}.`,
     `Task: ${task}`,
     `Worker's summary: ${state.lastDone?.summary ?? '(none)'}`,
   ].join('\n');

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { ProofCancelled, runProof } from '../proof/run-proof.js';
 import { proofSurfaceChanges } from '../proof/proof-surface.js';
-import { diffStat } from '../proof/tree-hash.js';
+import { formatDiffStat, treeDiff } from '../proof/tree-diff.js';
 import { runTempDir } from '../run/owned-temp.js';
 import type { Input } from './machine.js';
 import type { Observer } from './observer.js';
@@ -20,20 +20,23 @@ export async function proveTree(
   const commands = ctx.manifest.proof;
   const index = ctx.journal.append('proof.started', { commands, iteration }).seq;
   observer({ type: 'proof-start', commands });
-  const diffs = (tree: string) => Promise.all([
-    diffStat(ctx.root, ctx.baseTree, tree),
-    proofSurfaceChanges(ctx.root, ctx.baseTree, tree, { globs: ctx.config.proofSurface, commands, ...(planProofBase !== undefined ? { planProofBase } : {}) }),
-  ]);
-  // The proof rarely changes the tree: the diffs of the claimed tree are worked out while it runs, and used
-  // when the receipt names that same tree (otherwise they are worked out again for the receipt's tree).
-  const early = claimedTree ? diffs(claimedTree) : undefined;
-  early?.catch(() => undefined); // awaited below only when used; a failure then is worked out again
+  const diffs = async (tree: string) => {
+    const files = await treeDiff(ctx.root, ctx.baseTree, tree);
+    const surface = { globs: ctx.config.proofSurface, commands, files, ...(planProofBase !== undefined ? { planProofBase } : {}) };
+    return [formatDiffStat(files), await proofSurfaceChanges(ctx.root, ctx.baseTree, tree, surface)] as const;
+  };
   try {
-    const receipt = await runProof({
+    // The proof's command is spawned first (a spawn holds loop's event loop for a few ms); the proof rarely
+    // changes the tree, so the diffs of the claimed tree are worked out while it runs, and used when the receipt
+    // names that same tree (otherwise they are worked out again for the receipt's tree).
+    const proving = runProof({
       commands, cwd: ctx.root, timeoutMs: ctx.config.proofTimeoutSeconds * 1000,
       logDir: join(ctx.ref.dir, 'proof'), index, env: ctx.env, scratchDir: runTempDir(ctx.ref.dir), ...(signal ? { signal } : {}),
       onStep: (command, position) => observer({ type: 'proof-step', command, position }),
     });
+    const early = claimedTree ? diffs(claimedTree) : undefined;
+    early?.catch(() => undefined); // awaited below only when used; a failure then is worked out again
+    const receipt = await proving;
     if (signal?.aborted) throw new ProofCancelled(receipt.steps);
     const reuse = early && receipt.treeHash === claimedTree ? await early.catch(() => undefined) : undefined;
     const [stat, proofSurface] = reuse ?? (await diffs(receipt.treeHash));

@@ -2,8 +2,9 @@ import type { AgentEnvelope, EnvelopeOf, Role } from '../bus/message.js';
 import { ExitCode } from '../errors.js';
 import { finish, forward, send, step, type Step } from './effects.js';
 import { reviewRequest, taskMessage } from './outgoing.js';
-import { inPlanPhase, planOwed, planReminder, planWaitsFor } from './plan-phase.js';
+import { inPlanPhase, planAwaits, planOwed, planReminder } from './plan-phase.js';
 import { answerReminderText, reminderText } from './prompts.js';
+import { owing } from './panel-rules.js';
 import type { LoopState, OpenQuestion } from './state.js';
 
 /** The question `role` owes an answer to, if any (the oldest). */
@@ -12,10 +13,13 @@ export const owedQuestion = (state: LoopState, role: Role): OpenQuestion | undef
 /** Does `role` wait for the answer to a question it asked? */
 export const waitsForAnswer = (state: LoopState, role: Role): boolean => state.openQuestions.some((q) => q.from === role);
 
-/** The role whose reply the phase waits for (a plan, a done claim, a review). */
-export function phaseAwaits(state: LoopState): Role | undefined {
-  if (inPlanPhase(state)) return planWaitsFor(state);
-  return state.phase === 'working' ? 'worker' : state.phase === 'reviewing' ? 'reviewer' : undefined;
+/**
+ * Does the phase wait for this role's reply: the worker's plan or done claim, or a review (of the plan or the
+ * change) a reviewer still owes (panel-rules.ts)?
+ */
+export function phaseAwaits(state: LoopState, role: Role): boolean {
+  if (inPlanPhase(state)) return planAwaits(state, role);
+  return role === 'worker' ? state.phase === 'working' : owing(state).includes(role);
 }
 
 /**
@@ -26,7 +30,7 @@ export function awaitingReply(state: LoopState, role: Role): boolean {
   if (state.finished) return false;
   if (owedQuestion(state, role)) return true;
   if (waitsForAnswer(state, role)) return false;
-  return phaseAwaits(state) === role;
+  return phaseAwaits(state, role);
 }
 
 /** Questions asked by or to `role` are closed (it moved on: a done claim, a review). */
@@ -70,6 +74,6 @@ export function onIdle(state: LoopState, role: Role): Step {
   if (role === 'worker') return step(next, ...send(taskMessage(next, reminderText('worker', next))));
   const receipt = next.lastProof?.receipt;
   if (!receipt) return step(next);
-  const request = reviewRequest(next, receipt);
+  const request = reviewRequest(next, receipt, { to: role });
   return step(next, ...send({ ...request, payload: { ...request.payload, summary: `${reminderText('reviewer', next)}\n${request.payload.summary}` } }));
 }

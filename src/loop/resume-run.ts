@@ -1,8 +1,7 @@
 import { join } from 'node:path';
-import { resolveAgent } from '../agents/registry.js';
 import { deliveredIds, envelopesOf } from '../bus/envelopes.js';
 import { JournaledIds } from '../bus/journaled-ids.js';
-import type { Role } from '../bus/message.js';
+import { isReviewer, isRole, rolesIn, type Role } from '../bus/message.js';
 import { LoopError, ExitCode } from '../errors.js';
 import { readChain } from '../run/chain.js';
 import { Journal, readJournal, type JournalEvent } from '../run/journal.js';
@@ -13,6 +12,7 @@ import { RunStore } from '../run/store.js';
 import type { ResumePoint } from './driver-types.js';
 import { endLeftoverAgents } from './leftover-agents.js';
 import { requireJournal } from './require-journal.js';
+import { runAgents } from './run-agents.js';
 import type { RunContext } from './run-context.js';
 import { prepareAgentAreas } from '../isolation/agent-area.js';
 import { resolveIsolation, type IsolationSetting } from '../isolation/isolation.js';
@@ -77,32 +77,33 @@ export async function resumeRun(options: ResumeOptions): Promise<{ context: RunC
   const last = transitions.at(-1);
   const interruptedEnd = last?.state.finished && !events.some((e) => e.type === 'run.finished' && e.seq > last.seq);
   const settings = settingsOf(config, options.ci);
-  let state = (interruptedEnd ? last.state : lastLive?.state) ??
-    initialState({
-      task: manifest.task, proof: manifest.proof, maxIterations: config.maxIterations, maxMessages: config.maxMessages, settings,
-      plan: { mode: started.plan, maxRounds: config.maxPlanRounds, ...(started.givenPlan !== undefined ? { given: started.givenPlan } : {}) },
-    });
+  const roles = rolesIn(manifest.roles);
+  let state = (interruptedEnd ? last.state : lastLive?.state) ?? initialState({
+    task: manifest.task, proof: manifest.proof, maxIterations: config.maxIterations, maxMessages: config.maxMessages, settings,
+    reviewers: roles.filter(isReviewer), panel: config.panel,
+    plan: { mode: started.plan, maxRounds: config.maxPlanRounds, ...(started.givenPlan !== undefined ? { given: started.givenPlan } : {}) },
+  });
   state = { ...state, maxIterations: config.maxIterations, reviewerMayEdit: config.reviewerMayEdit, settings };
 
   const envelopes = envelopesOf(events);
   const delivered = deliveredIds(events);
-  const forRole = (e: { to: string }) => e.to === 'worker' || e.to === 'reviewer';
+  const forRole = (e: { to: string }) => isRole(e.to);
   const undelivered = envelopes.filter((e) => forRole(e) && !delivered.has(e.id) && (e.from === 'loop' || e.seq <= state.lastInputSeq));
   const unconsumed = envelopes.filter((e) => e.from !== 'loop' && e.seq > state.lastInputSeq);
-  const sessions: Record<Role, string | null> = { worker: manifest.roles.worker.sessionId, reviewer: manifest.roles.reviewer.sessionId };
+  const sessions: Partial<Record<Role, string | null>> = Object.fromEntries(roles.map((role) => [role, manifest.roles[role]?.sessionId ?? null]));
 
   const ended = await endLeftoverAgents(events, ref.id);
   const journal = Journal.open(journalPath);
-  prepareAgentAreas(ref.dir);
-  const keys = loadRoleKeys(ref.dir);
+  prepareAgentAreas(ref.dir, roles);
+  const keys = loadRoleKeys(ref.dir, roles);
   if (ended.length > 0) journal.append('agent.leftovers-ended', { pids: ended });
   journal.append('run.isolation', { ...isolation });
   journal.append('run.resumed', { pid: process.pid, fromPhase: state.phase, iteration: state.iteration, undelivered: undelivered.map((e) => e.id) });
-  const agents = { worker: resolveAgent(manifest.roles.worker.agent, config, 'worker'), reviewer: resolveAgent(manifest.roles.reviewer.agent, config, 'reviewer') };
+  const agents = runAgents(config, roles, (role) => manifest.roles[role]?.agent ?? '');
   const context: RunContext = {
     ref, config, root: started.root, journal, lock,
     manifest: { ...manifest, status: 'running', maxIterations: config.maxIterations, isolation }, manifestFile: ManifestWriter.adopt(ref.dir, journal),
-    agents, baseTree: started.baseTree, ci: options.ci, env: options.env, isolation, keys, home: options.home,
+    roles, agents, baseTree: started.baseTree, ci: options.ci, env: options.env, isolation, keys, home: options.home,
   };
   const nextSeq = envelopes.reduce((max, e) => Math.max(max, e.seq), 0) + 1;
   return { context, state, resume: { undelivered, unconsumed, sessions, nextSeq, journaled: JournaledIds.from(events) } };

@@ -1,4 +1,4 @@
-import { ROLES, type Envelope } from '../bus/message.js';
+import type { Envelope } from '../bus/message.js';
 import { canResume, splitUndelivered } from './agent-resume.js';
 import { recordDelivery } from './delivery-records.js';
 import type { DriverCore, ResumePoint } from './driver-types.js';
@@ -19,6 +19,6 @@ export function requeueUndelivered(core: DriverCore, resume: ResumePoint, delive
 export function resumedInput(core: DriverCore, resume: ResumePoint): InputOf<'resumed'> {
   return {
     type: 'resumed',
-    agents: ROLES.map((role) => ({ role, onOwnSession: canResume(core.ctx, role, resume.sessions[role]), pending: resume.undelivered.some((e) => e.to === role) })),
+    agents: core.ctx.roles.map((role) => ({ role, onOwnSession: canResume(core.ctx, role, resume.sessions[role] ?? null), pending: resume.undelivered.some((e) => e.to === role) })),
   };
 }

@@ -1,7 +1,7 @@
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AgentAdapter } from '../agents/card.js';
-import type { Role } from '../bus/message.js';
+import type { Role, RoleMap } from '../bus/message.js';
 import type { Config } from '../config/schema.js';
 import { ensureDir } from '../run/fs-atomic.js';
 import { loopLauncher } from './launcher.js';
@@ -24,7 +24,9 @@ export interface RunContext {
   manifest: Manifest;
   /** Writes `manifest` (with the journal's head), refusing versions loop did not write. */
   manifestFile: ManifestWriter;
-  agents: Record<Role, AgentAdapter>;
+  /** The run's roles: the worker, then its reviewers (`reviewer`, `reviewer-2`, … with a panel). */
+  roles: Role[];
+  agents: RoleMap<AgentAdapter>;
   /** Tree hash when the run started: the base of the diff shown to the reviewer. */
   baseTree: string;
   ci: boolean;
@@ -58,8 +60,15 @@ export function saveManifest(context: RunContext, patch: Partial<Manifest>): voi
   context.mirrors?.writeManifest(manifestText(context.manifest));
 }
 
+/** The adapter of one of the run's roles. */
+export function agentOf(context: Pick<RunContext, 'agents'>, role: Role): AgentAdapter {
+  const adapter = context.agents[role];
+  if (!adapter) throw new Error(`this run has no ${role}`);
+  return adapter;
+}
+
 /** Record an agent's current session id (kept when unknown) and pid in the manifest. */
 export function saveRoleInfo(context: RunContext, role: Role, sessionId: string | null, pid: number | null): void {
   const roles = context.manifest.roles;
-  saveManifest(context, { roles: { ...roles, [role]: { agent: context.agents[role].card.name, sessionId: sessionId ?? roles[role].sessionId, pid } } });
+  saveManifest(context, { roles: { ...roles, [role]: { agent: agentOf(context, role).card.name, sessionId: sessionId ?? roles[role]?.sessionId ?? null, pid } } });
 }

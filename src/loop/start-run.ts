@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { resolveAgent } from '../agents/registry.js';
+import { isReviewer, reviewerRoles, type Role } from '../bus/message.js';
 import { usageError } from '../errors.js';
 import { findExecutable } from '../pty/preflight.js';
 import { loadConfig } from '../config/load.js';
@@ -11,7 +11,8 @@ import { ManifestWriter } from '../run/manifest-writer.js';
 import { resolveRepo } from '../run/repo-id.js';
 import { RunStore } from '../run/store.js';
 import { treeHash } from '../proof/tree-hash.js';
-import type { RunContext } from './run-context.js';
+import { agentOf, type RunContext } from './run-context.js';
+import { roleInfos, runAgents } from './run-agents.js';
 import { prepareAgentAreas } from '../isolation/agent-area.js';
 import { resolveIsolation } from '../isolation/isolation.js';
 import { loadRoleKeys } from '../isolation/role-keys.js';
@@ -38,9 +39,11 @@ export async function startRun(options: StartOptions): Promise<{ context: RunCon
     throw usageError(`${options.cwd} is not inside a git repository: loop run works on a git working tree`, 'cd into your repository, or make this folder one: git init');
   }
   const { config } = loadConfig({ cwd: options.cwd, repoRoot: repo.root, home: options.home, flags: options.flags });
-  const agents = { worker: resolveAgent(config.worker, config, 'worker'), reviewer: resolveAgent(config.reviewer, config, 'reviewer') };
-  for (const role of ['worker', 'reviewer'] as const) {
-    const adapter = agents[role];
+  const roles: Role[] = ['worker', ...reviewerRoles(config.reviewers.length)];
+  const agentName = (role: Role) => (role === 'worker' ? config.worker : config.reviewers[roles.indexOf(role) - 1]!);
+  const agents = runAgents(config, roles, agentName);
+  for (const role of roles) {
+    const adapter = agentOf({ agents }, role);
     if (!findExecutable(adapter.command, options.env.PATH ?? '', options.cwd)) {
       throw usageError(`${role}: '${adapter.command}' (agent ${adapter.card.name}) is not installed or not on PATH`, adapter.installHint ? `install it: ${adapter.installHint} (then: loop doctor)` : `fix agents.${adapter.card.name}.command in .loop.json`);
     }
@@ -54,8 +57,8 @@ export async function startRun(options: StartOptions): Promise<{ context: RunCon
   const ref = store.create(repo.repoId);
   const lock = RunLock.acquire(ref.dir, ref.id);
   const journal = Journal.open(join(ref.dir, 'events.jsonl'));
-  prepareAgentAreas(ref.dir);
-  const keys = loadRoleKeys(ref.dir);
+  prepareAgentAreas(ref.dir, roles);
+  const keys = loadRoleKeys(ref.dir, roles);
   const now = new Date().toISOString();
   const manifest: Manifest = {
     version: 1,
@@ -68,10 +71,7 @@ export async function startRun(options: StartOptions): Promise<{ context: RunCon
     maxIterations: config.maxIterations,
     task,
     proof: config.proof,
-    roles: {
-      worker: { agent: config.worker, sessionId: null },
-      reviewer: { agent: config.reviewer, sessionId: null },
-    },
+    roles: roleInfos(roles, agentName),
     createdAt: now,
     updatedAt: now,
     config: { ...config },
@@ -84,17 +84,18 @@ export async function startRun(options: StartOptions): Promise<{ context: RunCon
   manifestFile.write(manifest);
   journal.append('run.started', {
     runId: ref.id, repoId: repo.repoId, cwd: options.cwd, root: repo.root, pid: process.pid, task,
-    worker: config.worker, reviewer: config.reviewer, proof: config.proof, maxIterations: config.maxIterations, baseTree, ci: options.ci,
+    worker: config.worker, reviewer: config.reviewer, ...(roles.length > 2 ? { reviewers: config.reviewers, panel: config.panel } : {}), proof: config.proof, maxIterations: config.maxIterations, baseTree, ci: options.ci,
     plan: config.plan, ...(given ? { givenPlan: given } : {}),
   });
   journal.append('run.isolation', { ...isolation });
   const written = manifestFile.write(manifest);
   const state = initialState({
-    task, proof: config.proof, maxIterations: config.maxIterations, maxMessages: config.maxMessages, reviewerMayEdit: config.reviewerMayEdit, settings: settingsOf(config, options.ci),
+    task, proof: config.proof, maxIterations: config.maxIterations, maxMessages: config.maxMessages, reviewerMayEdit: config.reviewerMayEdit,
+    settings: settingsOf(config, options.ci), reviewers: roles.filter(isReviewer), panel: config.panel,
     plan: { mode: config.plan, maxRounds: config.maxPlanRounds, ...(given ? { given } : {}) },
   });
   return {
-    context: { ref, config, root: repo.root, journal, lock, manifest: written, manifestFile, agents, baseTree, ci: options.ci, env: options.env, isolation, keys, home: options.home },
+    context: { ref, config, root: repo.root, journal, lock, manifest: written, manifestFile, roles, agents, baseTree, ci: options.ci, env: options.env, isolation, keys, home: options.home },
     state,
   };
 }

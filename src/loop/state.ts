@@ -1,10 +1,12 @@
 import { z } from 'zod';
-import { FindingSchema, ReceiptSchema, RoleSchema, SurfaceChangeSchema, VerdictSchema } from '../bus/message.js';
-import type { Config } from '../config/schema.js';
+import { ReceiptSchema, ReviewerRoleSchema, RoleSchema, SurfaceChangeSchema, VerdictSchema } from '../bus/message.js';
+import { PanelPolicySchema, type Config } from '../config/schema.js';
+import { MergedFindingSchema, PanelOutcomeSchema, RoundReviewSchema } from './panel-state.js';
 import { PhaseSchema } from '../run/manifest.js';
 import { ChecklistStateSchema, PlanStateSchema, type PlanMode } from './plan-state.js';
 
 export type { ChecklistState, PlanMode, PlanState } from './plan-state.js';
+export { MergedFindingSchema, PanelOutcomeSchema, RoundReviewSchema, type PanelOutcome, type RoundReview } from './panel-state.js';
 
 const count = z.number().int().min(0);
 /** A count per agent role (absent: 0). */
@@ -68,6 +70,10 @@ export const LoopStateSchema = z.object({
   maxMessages: z.number().int().min(1),
   /** Config `reviewerMayEdit`: when false, a review on a tree that changed during the review does not count. */
   reviewerMayEdit: z.boolean().optional(),
+  /** The reviewer roles, in order (config `reviewers`); absent (runs from before panels): `['reviewer']`. */
+  reviewers: z.array(ReviewerRoleSchema).min(1).optional(),
+  /** How a panel decides (config `panel`); absent: `all`. */
+  panel: PanelPolicySchema.optional(),
   settings: SettingsSchema.default(DEFAULT_SETTINGS),
   /** Messages accepted from agents so far. */
   agentMessages: count,
@@ -79,16 +85,26 @@ export const LoopStateSchema = z.object({
   lastProof: z.object({ passed: z.boolean(), treeHash: z.string(), receipt: ReceiptSchema, diffStat: z.string().optional() }).optional(),
   proofSurface: SurfaceStateSchema.optional(),
   /**
-   * The last review. `notCounted` says why it did not count as given (the tree changed during the review, an
-   * unacknowledged proof-surface change); loop's own findings are appended to the reviewer's.
+   * The last review (a panel's: its reviews merged, see panel-rules.ts). `notCounted` says why it did not count as
+   * given (the tree changed during the review, an unacknowledged proof-surface change); loop's own findings are
+   * appended to the reviewer's.
    */
-  lastReview: z.object({ id: z.string(), verdict: VerdictSchema, summary: z.string(), findings: z.array(FindingSchema), notCounted: z.string().optional() }).optional(),
+  lastReview: z.object({
+    id: z.string(), verdict: VerdictSchema, summary: z.string(), findings: z.array(MergedFindingSchema), notCounted: z.string().optional(), panel: PanelOutcomeSchema.optional(),
+  }).optional(),
+  /**
+   * The reviews of the current round (of the change, or in `plan-review` of the plan) so far, one per reviewer (a
+   * reviewer asked again has none until it answers).
+   */
+  round: z.array(RoundReviewSchema).optional(),
   /** The tree when the current review request was handed to the reviewer. */
   requestedTree: z.string().optional(),
   /** While `restoring`: the reviewed tree to restore, and the tree the review arrived on. */
   restore: z.object({ requestedTree: z.string(), reviewTree: z.string() }).optional(),
   /** Approvals in this review round sent back for a missing proof-surface acknowledgement. */
   surfaceAsks: count.optional(),
+  /** Reviewers asked again in this round because their approval lacked the proof-surface acknowledgement. */
+  surfaceAsked: z.array(ReviewerRoleSchema).optional(),
   /** Consecutive done claims on the tree of the claim before, while the work was not accepted. */
   unchangedDones: count,
   cannotReview: count,
@@ -118,6 +134,9 @@ export interface InitialOptions {
   settings?: Settings;
   /** The plan phase (default: off). */
   plan?: { mode: PlanMode; maxRounds: number; given?: string };
+  /** A panel's reviewer roles and policy (left out: one reviewer). */
+  reviewers?: z.infer<typeof ReviewerRoleSchema>[];
+  panel?: z.infer<typeof PanelPolicySchema>;
 }
 
 export function initialState(options: InitialOptions): LoopState {
@@ -128,6 +147,8 @@ export function initialState(options: InitialOptions): LoopState {
     maxIterations: options.maxIterations,
     maxMessages: options.maxMessages,
     reviewerMayEdit: options.reviewerMayEdit ?? false,
+    ...(options.reviewers ? { reviewers: options.reviewers } : {}),
+    ...(options.panel ? { panel: options.panel } : {}),
     settings: options.settings ?? DEFAULT_SETTINGS,
     agentMessages: 0,
     lastInputSeq: 0,

@@ -37,7 +37,7 @@ export async function takeArrival(core: DriverCore, arrival: Arrival): Promise<'
 async function takeSubmission(core: DriverCore, submission: Submission): Promise<void> {
   const { ctx } = core;
   const sealed = await seal(submission, {
-    runId: ctx.ref.id, seq: core.seq, iteration: core.state.iteration, limits: ctx.config.limits, treeHash: () => cachedTreeHash(ctx.root, runTempDir(ctx.ref.dir)),
+    runId: ctx.ref.id, seq: core.seq, iteration: core.state.iteration, limits: ctx.config.limits, roles: ctx.roles, treeHash: () => cachedTreeHash(ctx.root, runTempDir(ctx.ref.dir)),
   });
   if (!sealed.ok) return refuse(core, submission, sealed.reasons);
   const { envelope } = sealed;

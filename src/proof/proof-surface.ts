@@ -3,6 +3,7 @@ import { execa } from 'execa';
 import type { SurfaceChange } from '../bus/message.js';
 import { globMatcher } from './glob.js';
 import { lineChanges, proofSection } from './plan-proof-section.js';
+import { treeDiff, type ChangedFile } from './tree-diff.js';
 
 export interface SurfaceOptions {
   /** Globs of the proof surface (config `proofSurface`, or the defaults). */
@@ -11,6 +12,8 @@ export interface SurfaceOptions {
   commands: readonly string[];
   /** The proof section of the plan the reviewer approved: PLAN.md's proof section is compared with it, not with the base tree's. */
   planProofBase?: string;
+  /** The files changed between the two trees, when the caller has them already (treeDiff). */
+  files?: readonly ChangedFile[];
 }
 
 const isGitTree = (hash: string) => /^[0-9a-f]{40,64}$/.test(hash);
@@ -40,44 +43,18 @@ async function existingPaths(root: string, tree: string, words: string[]): Promi
   return words.filter((_, i) => /^[0-9a-f]+ (blob|tree) /.test(lines[i] ?? ''));
 }
 
-interface Changed {
-  file: string;
-  from?: string;
-  status: SurfaceChange['status'];
-  added: number;
-  removed: number;
-}
+const named = new Map<string, Promise<string[]>>();
 
-const STATUS: Record<string, SurfaceChange['status']> = { A: 'added', D: 'deleted', R: 'renamed' };
-
-/** Every file changed between two trees, with its status and line counts (renames detected). */
-async function changedFiles(root: string, from: string, to: string): Promise<Changed[]> {
-  const args = ['diff-tree', '-r', '-z', '-M'];
-  const [names, counts] = await Promise.all([git(root, [...args, '--name-status', from, to]), git(root, [...args, '--numstat', from, to])]);
-  for (const result of [names, counts]) if (result.exitCode !== 0) throw new Error(`git diff-tree failed: ${result.stderr.trim() || result.message}`);
-  const files: Changed[] = [];
-  const n = names.stdout.split('\0');
-  for (let i = 0; i < n.length - 1; ) {
-    const code = n[i]!;
-    if (code.startsWith('R')) {
-      files.push({ file: n[i + 2]!, from: n[i + 1]!, status: 'renamed', added: 0, removed: 0 });
-      i += 3;
-    } else {
-      files.push({ file: n[i + 1]!, status: STATUS[code[0]!] ?? 'modified', added: 0, removed: 0 });
-      i += 2;
-    }
+/** existingPaths, once per repository, base tree and command words (a run asks the same at every proof). */
+function namedPaths(root: string, tree: string, words: string[]): Promise<string[]> {
+  const key = JSON.stringify([root, tree, words]);
+  let paths = named.get(key);
+  if (!paths) {
+    paths = existingPaths(root, tree, words);
+    named.set(key, paths);
+    paths.catch(() => named.delete(key)); // a failure is not kept: the next proof asks again
   }
-  // numstat -z: "added\tremoved\tpath\0", or for a rename "added\tremoved\t\0old\0new\0"; binary files show "-".
-  const c = counts.stdout.split('\0');
-  const byFile = new Map(files.map((f) => [f.file, f]));
-  for (let i = 0; i < c.length - 1; ) {
-    const [added, removed, path] = c[i]!.split('\t');
-    const file = path ? path : c[i + 2]!;
-    i += path ? 1 : 3;
-    const entry = byFile.get(file);
-    if (entry) Object.assign(entry, { added: Number(added) || 0, removed: Number(removed) || 0 });
-  }
-  return files;
+  return paths;
 }
 
 const PLAN = 'PLAN.md';
@@ -94,10 +71,9 @@ const blob = async (root: string, tree: string, path: string) => {
  */
 export async function proofSurfaceChanges(root: string, baseTree: string, tree: string, options: SurfaceOptions): Promise<SurfaceChange[]> {
   if (baseTree === tree || !isGitTree(baseTree) || !isGitTree(tree)) return [];
-  const files = await changedFiles(root, baseTree, tree);
+  const [files, named] = await Promise.all([options.files ?? treeDiff(root, baseTree, tree), namedPaths(root, baseTree, commandWords(options.commands))]);
   if (files.length === 0) return [];
   const byGlob = globMatcher(options.globs);
-  const named = await existingPaths(root, baseTree, commandWords(options.commands));
   const byCommand = (path: string) => named.some((p) => path === p || path.startsWith(`${p}/`));
   const inSurface = (path: string) => byGlob(path) || byCommand(path);
   const out: SurfaceChange[] = [];

@@ -8,14 +8,19 @@ import { makeTempDir } from '../run/owned-temp.js';
  * A content hash of the working tree, tracked and untracked (ignored files excluded): `git add -A` into a
  * temporary index, then `git write-tree`. The user's own index is never touched. Outside git, a sha256 walk.
  * The temporary index lives in `scratch` (a run's own scratch folder) when given, else in the temp folder.
+ * `knownGitDir` (the repository's absolute git directory) saves asking git for it.
  */
-export async function treeHash(root: string, scratch?: string): Promise<string> {
-  const gitDir = await execa('git', ['rev-parse', '--absolute-git-dir'], { cwd: root, reject: false });
-  if (gitDir.exitCode !== 0) return walkHash(root);
+export async function treeHash(root: string, scratch?: string, knownGitDir?: string): Promise<string> {
+  let gitDir = knownGitDir;
+  if (gitDir === undefined) {
+    const found = await execa('git', ['rev-parse', '--absolute-git-dir'], { cwd: root, reject: false });
+    if (found.exitCode !== 0) return walkHash(root);
+    gitDir = found.stdout.trim();
+  }
   const tmp = makeTempDir('index', scratch);
   const index = join(tmp, 'index');
   try {
-    const current = join(gitDir.stdout.trim(), 'index');
+    const current = join(gitDir, 'index');
     if (existsSync(current)) {
       copyFileSync(current, index);
       // Why: git re-reads a file whose mtime is not older than the index ("racy git"). A copy stamped "now" would
@@ -30,13 +35,6 @@ export async function treeHash(root: string, scratch?: string): Promise<string> 
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
-}
-
-/** `git diff --stat` between two tree hashes ('' when equal or outside git). */
-export async function diffStat(root: string, fromTree: string, toTree: string): Promise<string> {
-  if (fromTree === toTree) return '';
-  const result = await execa('git', ['diff', '--stat=120', fromTree, toTree], { cwd: root, reject: false });
-  return result.exitCode === 0 ? result.stdout.trim() : '';
 }
 
 const SKIP = new Set(['.git', 'node_modules']);

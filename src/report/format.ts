@@ -24,7 +24,7 @@ export function formatTable(runs: RunSummary[]): string {
     r.result && !r.tampered ? `${r.status} (${r.result.exitCode})` : r.status,
     `${r.iteration}/${r.maxIterations}`,
     r.plan ? `${r.plan.done}/${r.plan.total}` : '-',
-    `${r.worker}/${r.reviewer}`,
+    `${r.worker}/${r.panel ? r.panel.reviewers.map((x) => x.agent).join('+') : r.reviewer}`,
     r.createdAt ? age(r.createdAt) : '?',
     r.error ? `(${r.error})` : firstLine(r.task),
   ]);

@@ -1,11 +1,13 @@
 import { join } from 'node:path';
 import { envelopesOf } from '../bus/envelopes.js';
-import type { Envelope, Receipt } from '../bus/message.js';
+import { isReviewer, rolesIn, type Envelope, type Receipt, type ReviewerRole } from '../bus/message.js';
+import { PanelPolicySchema, type PanelPolicy } from '../config/schema.js';
 import { readJournal, type JournalEvent } from '../run/journal.js';
 import { liveLock } from '../run/lock.js';
 import { readManifest, type Manifest } from '../run/manifest.js';
 import type { RunRef } from '../run/store.js';
 import { chainSummary, checkIntegrity, type ChainSummary } from './integrity.js';
+import { panelRounds, type PanelRound } from './panel-rounds.js';
 
 /** A run as `loop ls` and `loop show` describe it. */
 export interface RunSummary {
@@ -21,8 +23,12 @@ export interface RunSummary {
   iteration: number;
   maxIterations: number;
   worker: string;
+  /** The (first) reviewer's agent. */
   reviewer: string;
-  sessions: { worker: string | null; reviewer: string | null };
+  /** With a panel: its policy, and every reviewer in role order (`reviewer`, `reviewer-2`, …). */
+  panel?: { policy: PanelPolicy; reviewers: Array<{ role: ReviewerRole; agent: string; sessionId: string | null }> };
+  /** Each role's own session id (`reviewer-2`… with a panel). */
+  sessions: { worker: string | null; reviewer: string | null } & Partial<Record<ReviewerRole, string | null>>;
   task: string;
   createdAt: string;
   updatedAt: string;
@@ -61,10 +67,17 @@ export function summarize(ref: RunRef): RunSummary {
     const m = readManifest(ref.dir);
     const { chain, tampered } = checkIntegrity(ref.dir, m);
     const interrupted = m.status === 'running' && !liveLock(ref.dir);
+    const reviewers = rolesIn(m.roles).filter(isReviewer);
     return {
       id: m.id, repoId: m.repoId, dir: ref.dir, status: tampered ? 'tampered' : interrupted ? 'interrupted' : m.status, phase: m.phase,
       iteration: m.iteration, maxIterations: m.maxIterations, worker: m.roles.worker.agent, reviewer: m.roles.reviewer.agent,
-      sessions: { worker: m.roles.worker.sessionId, reviewer: m.roles.reviewer.sessionId },
+      ...(reviewers.length > 1 ? {
+        panel: {
+          policy: PanelPolicySchema.safeParse(m.config.panel).data ?? 'all',
+          reviewers: reviewers.map((role) => ({ role, agent: m.roles[role]!.agent, sessionId: m.roles[role]!.sessionId })),
+        },
+      } : {}),
+      sessions: Object.fromEntries(rolesIn(m.roles).map((role) => [role, m.roles[role]!.sessionId])) as RunSummary['sessions'],
       task: m.task, createdAt: m.createdAt, updatedAt: m.updatedAt, result: m.result, lastProof: m.lastProof, lastVerdict: m.lastVerdict, isolation: m.isolation,
       chain: chainSummary(chain), ...(m.proofSurface ? { proofSurface: m.proofSurface } : {}), ...(m.plan ? { plan: m.plan } : {}), ...(tampered ? { tampered: true as const, tamperReason: tampered, claimedStatus: m.status } : {}),
     };
@@ -85,6 +98,8 @@ export interface RunDetails {
   messages: Envelope[];
   receipts: Receipt[];
   refusals: JournalEvent[];
+  /** A panel's review rounds: who approved, each verdict, the agreed findings (empty without a panel). */
+  panel: PanelRound[];
   skippedLines: number;
 }
 
@@ -95,6 +110,7 @@ export function details(ref: RunRef): RunDetails {
     messages: envelopesOf(events),
     receipts: events.filter((e) => e.type === 'proof.receipt').map((e) => e.receipt as Receipt),
     refusals: events.filter((e) => REFUSALS.has(e.type)),
+    panel: panelRounds(events),
     skippedLines: skipped,
   };
 }

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { envelopesOf } from '../bus/envelopes.js';
-import { ReceiptSchema, type Receipt } from '../bus/message.js';
+import { isReviewer, ReceiptSchema, type Receipt } from '../bus/message.js';
 import { DEFAULT_CONFIG } from '../config/schema.js';
 import { rerunTree } from '../proof/rerun-tree.js';
 import { describeChain, readChain, type ChainReport } from '../run/chain.js';
@@ -41,14 +41,14 @@ const chainCheck = (chain: ChainReport): VerifyCheck =>
 /** The tree the reviewer approved, if the last approval and the last passing proof name the same one. */
 function approvalCheck(events: JournalEvent[]): { check: VerifyCheck; tree?: string } {
   const fail = (detail: string) => ({ check: { name: 'approval', ok: false, detail } });
-  const approval = envelopesOf(events).filter((e) => e.kind === 'review' && e.from === 'reviewer' && e.payload.verdict === 'approve').pop();
+  const approval = envelopesOf(events).filter((e) => e.kind === 'review' && isReviewer(e.from) && e.payload.verdict === 'approve').pop();
   const receipt = events.filter((e) => e.type === 'proof.receipt')
     .map((e) => ReceiptSchema.safeParse(e.receipt)).flatMap((r): Receipt[] => (r.success && r.data.passed ? [r.data] : [])).pop();
   if (!approval) return fail('the journal records no approval from the reviewer');
   if (!approval.treeHash) return fail(`the approval ${approval.id} names no tree`);
   if (!receipt) return fail('the journal records no passing proof receipt');
   if (receipt.treeHash !== approval.treeHash) return fail(`the approval names tree ${approval.treeHash}, but the passing proof ran on tree ${receipt.treeHash}`);
-  return { check: { name: 'approval', ok: true, detail: `the reviewer approved, and the proof passed, on tree ${approval.treeHash}` }, tree: approval.treeHash };
+  return { check: { name: 'approval', ok: true, detail: `the ${approval.from} approved, and the proof passed, on tree ${approval.treeHash}` }, tree: approval.treeHash };
 }
 
 async function treeObjectCheck(cwd: string, tree: string): Promise<VerifyCheck> {

@@ -35,7 +35,11 @@ export const ManifestSchema = z.object({
   maxIterations: z.number().int().min(1),
   task: z.string(),
   proof: z.array(z.string()),
-  roles: z.object({ worker: RoleInfoSchema, reviewer: RoleInfoSchema }),
+  /** The worker and the first reviewer always; a panel's other reviewers (`reviewer-2`, …) when it has them. */
+  roles: z.object({
+    worker: RoleInfoSchema, reviewer: RoleInfoSchema,
+    'reviewer-2': RoleInfoSchema.optional(), 'reviewer-3': RoleInfoSchema.optional(), 'reviewer-4': RoleInfoSchema.optional(), 'reviewer-5': RoleInfoSchema.optional(),
+  }),
   createdAt: z.string(),
   updatedAt: z.string(),
   /** The effective configuration frozen at start (proof commands cannot be weakened mid-run). */

@@ -100,8 +100,7 @@ export class RunStore {
     }
     const bySession = runs.filter((run) => {
       const manifest = tryReadManifest(run.dir);
-      return manifest !== undefined &&
-        (manifest.roles.worker.sessionId === query || manifest.roles.reviewer.sessionId === query);
+      return manifest !== undefined && Object.values(manifest.roles).some((role) => role?.sessionId === query);
     });
     if (bySession.length >= 1) return bySession[bySession.length - 1]!;
     throw new LoopError('unknown-id', `no run matches '${query}' (by run id, id prefix or agent session id)`, {

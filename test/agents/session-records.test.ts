@@ -76,6 +76,31 @@ test('gemini: a user prompt in the chat record holds the id; a function response
   assert.equal(gemini.sessionHolds!(session, inTool, { cwd: '/repo', env }), false);
 });
 
+test('gemini: a chat record holding only what gemini writes at launch cannot be resumed (gemini 0.61 exits 42)', (t) => {
+  const dir = home(t);
+  const env = { GEMINI_CLI_HOME: dir };
+  const where = { cwd: '/repo', env };
+  const session = randomUUID();
+  const typed = newMessageId();
+  const path = join(dir, '.gemini', 'tmp', 'repo', 'chats', `session-2026-11-30T10-00-${session.slice(0, 8)}.jsonl`);
+  const meta = { sessionId: session, projectHash: 'h', startTime: 'now', lastUpdated: 'now', kind: 'main' };
+  // As gemini 0.61 writes it at launch: its own context as a user message, inside a $set.
+  const context = { id: 'c', type: 'user', content: [{ text: '<session_context>\nThis is the Gemini CLI.' }] };
+  jsonl(path, [meta, { $set: { messages: [context], lastUpdated: 'now' } }]);
+  const gemini = geminiAdapter();
+  assert.equal(gemini.hasSession!(session, where), false, 'only <session_context>: nothing to resume');
+  jsonl(path, [meta, { $set: { messages: [context] } }, { id: 'p', type: 'user', content: [{ text: block(typed) }] }]);
+  assert.equal(gemini.hasSession!(session, where), true, 'a prompt: resumable');
+  assert.equal(gemini.sessionHolds!(session, typed, where), true);
+  jsonl(path, [meta, { $set: { messages: [context] } }, { id: 'p', type: 'user', content: [{ text: block(typed) }] }, { $rewindTo: 'p' }]);
+  assert.equal(gemini.hasSession!(session, where), false, 'the prompt was rewound');
+  assert.equal(gemini.sessionHolds!(session, typed, where), false);
+  jsonl(path, [meta, { $set: { messages: [context, { id: 'p', type: 'user', content: [{ text: block(typed) }] }] } }]);
+  assert.equal(gemini.sessionHolds!(session, typed, where), true, 'a prompt inside a $set counts');
+  jsonl(path, [meta, { id: 'g', type: 'gemini', content: '', toolCalls: [{ name: 'x' }] }, { id: 'h', type: 'user', content: '/help' }]);
+  assert.equal(gemini.hasSession!(session, where), true, 'a model turn with tool calls: resumable');
+});
+
 test('hook payloads: a submitted prompt names the loop message ids it holds', () => {
   const id = newMessageId();
   const claude = claudeAdapter().signals!.parse('claude-prompt', { session_id: 's1', prompt: block(id) });

@@ -2,7 +2,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   AGENT_KINDS, EnvelopeSchema, KINDS, MESSAGE_ID, PayloadSchemas, SubmissionSchema, TEXT_FIELD,
-  isAgentKind, otherRole,
+  defaultAddressee, isAgentKind, isReviewer, isRole, reviewerRoles, roleClass, rolesIn, RoleSchema,
 } from '../../src/bus/message.js';
 import { envelope, receipt } from './helpers.js';
 
@@ -21,9 +21,24 @@ describe('message schemas', () => {
     assert.equal(isAgentKind('toString'), false);
   });
 
-  test('otherRole and TEXT_FIELD', () => {
-    assert.equal(otherRole('worker'), 'reviewer');
-    assert.equal(otherRole('reviewer'), 'worker');
+  test('roles: the worker and a panel of up to five reviewers', () => {
+    assert.deepEqual(RoleSchema.options, ['worker', 'reviewer', 'reviewer-2', 'reviewer-3', 'reviewer-4', 'reviewer-5']);
+    assert.deepEqual(reviewerRoles(1), ['reviewer']);
+    assert.deepEqual(reviewerRoles(3), ['reviewer', 'reviewer-2', 'reviewer-3']);
+    assert.equal(roleClass('reviewer-2'), 'reviewer');
+    assert.equal(roleClass('worker'), 'worker');
+    assert.equal(isRole('reviewer-2'), true);
+    assert.equal(isRole('reviewer-6'), false);
+    assert.equal(isRole('loop'), false);
+    assert.equal(isReviewer('reviewer-3'), true);
+    assert.equal(isReviewer('worker'), false);
+    assert.deepEqual(rolesIn({ reviewer: 1, worker: 1, 'reviewer-2': 1 }), ['worker', 'reviewer', 'reviewer-2']);
+  });
+
+  test('defaultAddressee and TEXT_FIELD', () => {
+    assert.equal(defaultAddressee('worker'), 'reviewer');
+    assert.equal(defaultAddressee('reviewer'), 'worker');
+    assert.equal(defaultAddressee('reviewer-2'), 'worker');
     assert.equal(TEXT_FIELD.done, 'summary');
     assert.equal(TEXT_FIELD.review, 'summary');
     assert.equal(TEXT_FIELD.note, 'text');

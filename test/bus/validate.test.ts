@@ -83,7 +83,21 @@ describe('checkDraft: addressee', () => {
 
   test('an addressee that is not a role is refused', () => {
     assert.deepEqual(reasons(check({ from: 'worker', kind: 'note', to: 'loop', payload: { text: 'x' } })), [
-      "--to must be 'worker' or 'reviewer', got 'loop'",
+      "--to must be 'worker' or 'reviewer' (or a panel's reviewer-2…), got 'loop'",
+    ]);
+  });
+
+  test("a panel's reviewers: each may review; notes go to the worker unless addressed; an addressee must be in the run", () => {
+    const roles = ['worker', 'reviewer', 'reviewer-2'] as const;
+    assert.equal(accepted(checkDraft({ from: 'reviewer-2', kind: 'review', payload: { verdict: 'approve', summary: 'ok' } }, DEFAULT_LIMITS, roles)).to, 'loop');
+    assert.equal(accepted(checkDraft({ from: 'reviewer-2', kind: 'note', payload: { text: 'x' } }, DEFAULT_LIMITS, roles)).to, 'worker');
+    assert.equal(accepted(checkDraft({ from: 'worker', kind: 'question', to: 'reviewer-2', payload: { text: 'x' } }, DEFAULT_LIMITS, roles)).to, 'reviewer-2');
+    assert.equal(accepted(checkDraft({ from: 'reviewer', kind: 'note', to: 'reviewer-2', payload: { text: 'x' } }, DEFAULT_LIMITS, roles)).to, 'reviewer-2');
+    assert.deepEqual(reasons(checkDraft({ from: 'worker', kind: 'note', to: 'reviewer-3', payload: { text: 'x' } }, DEFAULT_LIMITS, roles)), [
+      '--to reviewer-3: this run has no reviewer-3 (its roles: worker, reviewer, reviewer-2)',
+    ]);
+    assert.deepEqual(reasons(checkDraft({ from: 'reviewer-2', kind: 'done', payload: { summary: 'x' } }, DEFAULT_LIMITS, roles)), [
+      "only the worker may send 'done' (you are the reviewer-2)",
     ]);
   });
 

@@ -14,7 +14,7 @@ describe('plan progress in the run\'s live output', () => {
   test('the live status line shows plan n/m', () => {
     let screen = '';
     const observe = liveStatusObserver((text) => (screen += text), false);
-    observe({ type: 'started', runId: 'r1', runDir: '/d', worker: 'w', reviewer: 'v', resumed: false });
+    observe({ type: 'started', runId: 'r1', runDir: '/d', resumed: false, agents: [{ role: 'worker', name: 'w' }, { role: 'reviewer', name: 'v' }] });
     observe({ type: 'state', state: withPlan(3, 5) });
     observe({ type: 'finished', exitCode: 0, reason: 'ok', runDir: '/d' });
     assert.match(screen, /^loop · run r1 · iteration 1\/3 · working · plan 3\/5 · \d\d:\d\d$/m);

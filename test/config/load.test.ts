@@ -272,3 +272,40 @@ describe('readConfigFile and mergeConfig', () => {
     assert.equal(merged.worker, DEFAULT_CONFIG.worker);
   });
 });
+
+describe('a panel of reviewers', () => {
+  test('reviewers and panel: the panel in role order, its policy; reviewer is the first', () => {
+    const { repo, home, cwd } = setup({ repo: { reviewers: ['claude', 'gemini'], panel: 'majority' } });
+    const { config } = loadConfig({ cwd, repoRoot: repo, home });
+    assert.deepEqual(config.reviewers, ['claude', 'gemini']);
+    assert.equal(config.reviewer, 'claude');
+    assert.equal(config.panel, 'majority');
+    assert.equal(DEFAULT_CONFIG.panel, 'all');
+    assert.deepEqual(DEFAULT_CONFIG.reviewers, [DEFAULT_CONFIG.reviewer]);
+  });
+
+  test('a single reviewer on a higher layer replaces a panel below it; reviewers (--reviewer twice) replace a single one', () => {
+    const { repo, home, cwd } = setup({ user: { reviewers: ['codex', 'gemini'] }, repo: { reviewer: 'claude' } });
+    assert.deepEqual(loadConfig({ cwd, repoRoot: repo, home }).config.reviewers, ['claude']);
+    const flags = { reviewers: ['gemini', 'codex', 'claude'] };
+    const { config } = loadConfig({ cwd, repoRoot: repo, home, flags });
+    assert.deepEqual(config.reviewers, ['gemini', 'codex', 'claude']);
+    assert.equal(config.reviewer, 'gemini');
+  });
+
+  test('reviewer and reviewers together must agree; at most five reviewers; a policy of the three', () => {
+    const both = setup({ repo: { reviewer: 'claude', reviewers: ['gemini', 'claude'] } });
+    assert.equal(
+      configErrorMessage(() => loadConfig({ cwd: both.cwd, repoRoot: both.repo, home: both.home })),
+      ".loop.json: reviewers.0: must be the reviewer ('claude') when both are given; or give only reviewers",
+    );
+    const agree = setup({ repo: { reviewer: 'claude', reviewers: ['claude', 'gemini'] } });
+    assert.deepEqual(loadConfig({ cwd: agree.cwd, repoRoot: agree.repo, home: agree.home }).config.reviewers, ['claude', 'gemini']);
+    const six = setup({ repo: { reviewers: ['a', 'b', 'c', 'd', 'e', 'f'] } });
+    assert.match(configErrorMessage(() => loadConfig({ cwd: six.cwd, repoRoot: six.repo, home: six.home })), /^\.loop\.json: reviewers: .*<=5/);
+    const none = setup({ repo: { reviewers: [] } });
+    assert.match(configErrorMessage(() => loadConfig({ cwd: none.cwd, repoRoot: none.repo, home: none.home })), /^\.loop\.json: reviewers: .*>=1/);
+    const policy = setup({ repo: { panel: 'most' } });
+    assert.match(configErrorMessage(() => loadConfig({ cwd: policy.cwd, repoRoot: policy.repo, home: policy.home })), /^\.loop\.json: panel: .*"all"\|"majority"\|"any"/);
+  });
+});

@@ -43,8 +43,8 @@ describe('configJsonSchema', () => {
     assert.equal(schema.additionalProperties, false);
     const properties = schema.properties as Record<string, Record<string, unknown>>;
     assert.deepEqual(Object.keys(properties).sort(), [
-      '$schema', 'agents', 'isolation', 'limits', 'maxIterations', 'maxMessages', 'maxMinutes', 'maxPlanRounds', 'plan', 'proof', 'proofSurface',
-      'proofTimeoutSeconds', 'reviewer', 'reviewerMayEdit', 'stall', 'terminal', 'turnTimeoutMinutes', 'worker',
+      '$schema', 'agents', 'isolation', 'limits', 'maxIterations', 'maxMessages', 'maxMinutes', 'maxPlanRounds', 'panel', 'plan', 'proof', 'proofSurface',
+      'proofTimeoutSeconds', 'reviewer', 'reviewerMayEdit', 'reviewers', 'stall', 'terminal', 'turnTimeoutMinutes', 'worker',
     ]);
     assert.equal(properties.maxIterations!.type, 'integer');
     assert.deepEqual(properties.plan!.enum, ['review', 'write', 'off']);

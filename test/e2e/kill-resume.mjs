@@ -3,16 +3,20 @@
 // events, then `loop resume` to the end. Counts: completed, ids journaled twice, loop messages never delivered,
 // and messages typed twice into one harness session (read from the harnesses' own transcripts). Not part of
 // `npm test` (it takes ~40 s a run). Prints one line per run and a table; exit 1 on any failure.
-//   node test/e2e/kill-resume.mjs [--runs 50] [--hogs 0] [--max-event 40]
+//   node test/e2e/kill-resume.mjs [--runs 50] [--hogs 0] [--max-event 40] [--pair codex,gemini …]
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { envelopes, LoopWorld, pairScript } from './loop-world.mjs';
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '50' }, hogs: { type: 'string', default: '0' }, 'max-event': { type: 'string', default: '40' } } });
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '50' }, hogs: { type: 'string', default: '0' }, 'max-event': { type: 'string', default: '40' }, pair: { type: 'string', multiple: true } } });
 const HARNESSES = ['claude', 'codex', 'gemini'];
-const PAIRS = HARNESSES.flatMap((worker) => HARNESSES.map((reviewer) => [worker, reviewer]));
+const ALL_PAIRS = HARNESSES.flatMap((worker) => HARNESSES.map((reviewer) => [worker, reviewer]));
+// --pair codex×gemini (or codex,gemini), given once or more: only those pairings.
+const wanted = (values.pair ?? []).map((p) => p.split(/[×,]/).join('×'));
+const PAIRS = wanted.length ? ALL_PAIRS.filter(([w, r]) => wanted.includes(`${w}×${r}`)) : ALL_PAIRS;
+if (PAIRS.length === 0) throw new Error(`--pair: no such pairing among ${ALL_PAIRS.map((p) => p.join('×')).join(', ')}`);
 const hogs = Array.from({ length: Number(values.hogs) }, () => spawn(process.execPath, ['-e', 'for(;;){}'], { stdio: 'ignore' }));
 process.on('exit', () => hogs.forEach((h) => h.kill('SIGKILL')));
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -53,6 +53,6 @@ describe('loop attach', () => {
     assert.match(result.stderr, new RegExp(`^loop: run ${id} is not running, so there is no terminal to attach to\\n  hint: see what happened: loop logs ${id} --role worker$`, 'm'));
     const bad = await w.loop(['attach', id, 'boss']);
     assert.equal(bad.exitCode, 2);
-    assert.match(bad.stderr, /role must be 'worker' or 'reviewer', got 'boss'/);
+    assert.match(bad.stderr, /role must be 'worker' or 'reviewer' \(or a panel's reviewer-2…\), got 'boss'/);
   });
 });

@@ -42,7 +42,7 @@ describe('exactly once across crashes', () => {
     const claim = envelopes(killed.events).find((e) => e.kind === 'done')!;
     // What the killed loop leaves when the kill falls after the `message` line and before the file's removal.
     const submission = { id: claim.id, from: 'worker' as const, kind: 'done', payload: claim.payload, at: claim.at, via: 'cli' as const };
-    const file = writeSpoolRecord(dropBoxDir(dir, 'worker'), claim.id, { type: 'submission', submission }, loadRoleKeys(dir).worker);
+    const file = writeSpoolRecord(dropBoxDir(dir, 'worker'), claim.id, { type: 'submission', submission }, loadRoleKeys(dir, ['worker', 'reviewer']).worker);
 
     const resumed = await w.loop(['resume', '--ci', killed.manifest.id]);
     assert.equal(resumed.exitCode, 0, resumed.all);

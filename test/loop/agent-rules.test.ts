@@ -21,9 +21,11 @@ describe('timers', () => {
     assert.deepEqual(advance(freeze(working), delivered('worker', 'task')).effects, [
       { type: 'start-timer', timer: 'turn:worker', ms: 30 * 60_000, fire: { type: 'timeout', what: 'turn', role: 'worker', minutes: 30 } },
     ]);
-    assert.deepEqual(advance(freeze(working), delivered('reviewer', 'review-request')).effects[0], {
+    assert.deepEqual(advance(freeze(reviewingWith(passing())), delivered('reviewer', 'review-request')).effects[0], {
       type: 'start-timer', timer: 'turn:reviewer', ms: 30 * 60_000, fire: { type: 'timeout', what: 'turn', role: 'reviewer', minutes: 30 },
     });
+    // A review request delivered after its round closed (no review is owed any more): nothing would stop that clock.
+    assert.deepEqual(advance(freeze(working), delivered('reviewer', 'review-request')).effects, []);
     for (const kind of ['note', 'question', 'answer', 'nack']) {
       const step = advance(freeze(working), delivered('worker', kind));
       assert.deepEqual(step.effects, [], kind);

@@ -162,7 +162,7 @@ describe('advance: the proof surface', () => {
     const step = advance(freeze(reviewing.state), review('approve', TREE_A));
     assert.equal(step.state.finished, undefined);
     assert.equal(step.state.phase, 'reviewing');
-    assert.equal(step.state.surfaceAsks, 1);
+    assert.deepEqual(step.state.surfaceAsked, ['reviewer']);
     assert.deepEqual(msgs(step).map((m) => [m.to, m.kind]), [['reviewer', 'review-request']]);
     const { notice, ...rest } = msgs(step)[0]!.payload;
     assert.equal(notice, SURFACE_ASK_AGAIN);

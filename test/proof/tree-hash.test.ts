@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { diffStat, treeHash } from '../../src/proof/tree-hash.js';
+import { treeHash } from '../../src/proof/tree-hash.js';
 import { git } from '../helpers/shared.js';
 
 const base = mkdtempSync(join(tmpdir(), 'loop-tree-hash-test-'));
@@ -127,17 +127,6 @@ describe('treeHash in a git repo', () => {
     const hash = await treeHash(dir);
     assert.match(hash, /^[0-9a-f]{40}$/);
     assert.equal(git(dir, 'status', '--porcelain'), '?? a.txt\n');
-  });
-
-  test('diffStat between two trees', async () => {
-    const r = newRepo();
-    const before = await treeHash(r);
-    assert.equal(await diffStat(r, before, before), '');
-    writeFileSync(join(r, 'tracked.txt'), 'one\ntwo\n');
-    const after = await treeHash(r);
-    const stat = await diffStat(r, before, after);
-    assert.match(stat, /tracked\.txt \| 1 \+/);
-    assert.match(stat, /1 file changed, 1 insertion\(\+\)/);
   });
 });
 

@@ -6,7 +6,8 @@ import type { AgentConfig } from '../../config/schema.js';
 import type { AgentAdapter, AgentCard, HarnessDoctor, HarnessSignals, LaunchContext, LaunchPlan, SessionWhere } from '../card.js';
 import { hookSignal } from '../signals.js';
 import { hookShellCommand, mcpServerEntry } from './bridge-files.js';
-import { backspaces, contentText, fileText, listFiles, readTail, recordHolds } from './session-files.js';
+import { chatMessages, isResumable, promptText } from './gemini-chat.js';
+import { backspaces, fileText, listFiles, readTail } from './session-files.js';
 
 export const GEMINI_CARD: AgentCard = {
   name: 'gemini',
@@ -49,8 +50,6 @@ function chatFiles({ env }: SessionWhere, sessionId: string): string[] {
     .filter((path) => path.endsWith(`${sessionId.slice(0, 8)}.jsonl`) && readTail(path).includes(sessionId));
 }
 
-/** A prompt line of a Gemini chat record: `{"type":"user","content":…}` with text parts only (no function responses). */
-const geminiPrompt = (line: Record<string, unknown>): string | undefined => (line.type === 'user' ? contentText(line.content) : undefined);
 
 const DEFAULT_SYSTEM_SETTINGS = '/etc/gemini-cli/settings.json';
 
@@ -109,13 +108,14 @@ export function geminiAdapter(config: AgentConfig = {}): AgentAdapter {
     // Why: gemini 0.61 drops an Enter that follows a paste within ~300 ms (0 of 5 submitted at 0 ms, 4 of 5 at
     // 100 ms, 5 of 5 at 300 ms, under load; test/e2e/FINDINGS.md §7).
     enterDelayMs: 400,
-    // Why: gemini 0.61 writes its chat file at launch, before any prompt; a session killed before its first prompt
-    // has nothing to resume (and --resume of it fails), so it is started afresh with its task instead.
+    // Why: gemini 0.61 writes its chat file at launch, with a `<session_context>` user message of its own; a
+    // session with nothing gemini counts as conversation cannot be resumed (`--resume` exits 42), so it is started
+    // afresh with its task instead. The rule is gemini's own (gemini-chat.ts).
     hasSession(sessionId, where) {
-      return chatFiles(where, sessionId).some((path) => readTail(path).includes('"type":"user"'));
+      return chatFiles(where, sessionId).some((path) => chatMessages(path).some(isResumable));
     },
     sessionHolds(sessionId, messageId, where) {
-      return chatFiles(where, sessionId).some((path) => recordHolds(path, messageId, geminiPrompt));
+      return chatFiles(where, sessionId).some((path) => chatMessages(path).some((m) => promptText(m)?.includes(messageId)));
     },
     protectedPaths({ cwd, env }) {
       const home = env.HOME ?? '/root';

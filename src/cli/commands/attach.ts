@@ -1,9 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { attachInfoPath } from '../../attach/attach-server.js';
-import { RoleSchema } from '../../bus/message.js';
+import { RoleSchema, rolesIn } from '../../bus/message.js';
 import { ExitCode, LoopError, usageError } from '../../errors.js';
 import { liveLock } from '../../run/lock.js';
+import { tryReadManifest } from '../../run/manifest.js';
 import { RunStore } from '../../run/store.js';
 import { home } from '../env.js';
 
@@ -12,8 +13,12 @@ const DETACH = 0x1d; // Ctrl-]
 /** `loop attach <id> <role>`: watch and type into one agent's terminal; Ctrl-] detaches, the run goes on. */
 export async function attachCommand(query: string, roleText: string): Promise<number> {
   const role = RoleSchema.safeParse(roleText);
-  if (!role.success) throw usageError(`role must be 'worker' or 'reviewer', got '${roleText}'`);
+  if (!role.success) throw usageError(`role must be 'worker' or 'reviewer' (or a panel's reviewer-2…), got '${roleText}'`);
   const ref = new RunStore(home()).resolve(query);
+  const manifest = tryReadManifest(ref.dir);
+  if (manifest && !manifest.roles[role.data]) {
+    throw usageError(`run ${ref.id} has no ${role.data} (its roles: ${rolesIn(manifest.roles).join(', ')})`);
+  }
   const infoPath = attachInfoPath(ref.dir, role.data);
   if (!liveLock(ref.dir) || !existsSync(infoPath)) {
     throw new LoopError('not-running', `run ${ref.id} is not running, so there is no terminal to attach to`, {

@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { HarnessSignals } from '../../agents/card.js';
 import { recordSignal } from '../../agents/signals.js';
-
-const ROLES = new Set(['worker', 'reviewer']);
+import { isRole } from '../../bus/roles.js';
 
 /** The signals of the harness an event belongs to (`claude-stop` → the Claude adapter), loaded alone: a hook must be quick. */
 async function signalsFor(event: string): Promise<HarnessSignals | undefined> {
@@ -25,12 +24,12 @@ export async function hookCommand(event: string, payloadArg: string | undefined)
     const runDir = process.env.LOOP_RUN_DIR;
     const role = process.env.LOOP_ROLE;
     const signals = await signalsFor(event);
-    if (!runDir || !role || !ROLES.has(role) || !signals) return 0;
+    if (!runDir || !isRole(role) || !signals) return 0;
     // Codex passes the JSON as the last argument; Claude and Gemini on stdin.
     const raw = payloadArg ?? readFileSync(0, 'utf8');
     const payload: unknown = JSON.parse(raw || '{}');
     if (typeof payload !== 'object' || payload === null) return 0;
-    recordSignal(runDir, role as 'worker' | 'reviewer', signals.parse(event, payload as Record<string, unknown>));
+    recordSignal(runDir, role, signals.parse(event, payload as Record<string, unknown>));
   } catch {
     // A hook must never fail the agent's turn.
   }

@@ -1,5 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { AgentRole as Role } from '../../bus/roles.js';
 import { RunStore } from '../../run/store.js';
 import { details } from '../../report/summary.js';
 import { castToText } from '../../report/transcript.js';
@@ -12,7 +13,7 @@ const brief = (event: Record<string, unknown>) => {
 };
 
 /** `loop logs <id>`: the journal as lines, or with --role an agent's terminal output. */
-export async function logsCommand(query: string, options: { role?: 'worker' | 'reviewer'; json?: boolean }): Promise<number> {
+export async function logsCommand(query: string, options: { role?: Role; json?: boolean }): Promise<number> {
   const ref = new RunStore(home()).resolve(query);
   if (options.role) {
     // worker.cast, then worker.2.cast, worker.3.cast… for each relaunch of the agent.

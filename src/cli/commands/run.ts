@@ -5,7 +5,9 @@ import { home, userEnv } from '../env.js';
 
 interface RunOptions {
   worker?: string;
-  reviewer?: string;
+  /** `--reviewer`, once or (a panel) more. */
+  reviewer?: string[];
+  panel?: 'all' | 'majority' | 'any';
   proof?: string[];
   maxIterations?: number;
   plan?: 'review' | 'write' | 'off';
@@ -17,7 +19,9 @@ interface RunOptions {
 export async function runCommand(prompt: string | undefined, options: RunOptions): Promise<number> {
   const flags: ConfigFile = {
     ...(options.worker ? { worker: options.worker } : {}),
-    ...(options.reviewer ? { reviewer: options.reviewer } : {}),
+    ...(options.reviewer?.length === 1 ? { reviewer: options.reviewer[0] } : {}),
+    ...(options.reviewer && options.reviewer.length > 1 ? { reviewers: options.reviewer } : {}),
+    ...(options.panel ? { panel: options.panel } : {}),
     ...(options.proof ? { proof: options.proof } : {}),
     ...(options.maxIterations ? { maxIterations: options.maxIterations } : {}),
     ...(options.plan ? { plan: options.plan } : {}),

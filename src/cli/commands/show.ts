@@ -1,6 +1,8 @@
 import { renderBody } from '../../bus/render.js';
 import { RunStore } from '../../run/store.js';
-import { details, planFlag, proofSurfaceFlag, summarize } from '../../report/summary.js';
+import { details, planFlag, proofSurfaceFlag, summarize, type RunSummary } from '../../report/summary.js';
+import { panelRoundLine } from '../../report/panel-rounds.js';
+import { policyText } from '../../loop/panel-rules.js';
 import { firstLine } from '../../report/format.js';
 import type { ChainSummary } from '../../report/integrity.js';
 import { home } from '../env.js';
@@ -13,6 +15,15 @@ function refusalLine(r: JournalEvent): string {
   return `${String(r.from ?? '?')} ${String(r.kind ?? '?')}: ${((r.reasons as string[] | undefined) ?? []).join('; ')}`;
 }
 
+/** Each role's agent, with its session: `worker codex (session …) · reviewer claude · reviewer-2 gemini (session …)`. */
+function agentsLine(summary: RunSummary): string {
+  const agents = [{ role: 'worker', agent: summary.worker }, ...(summary.panel?.reviewers ?? [{ role: 'reviewer', agent: summary.reviewer }])];
+  return agents.map(({ role, agent }) => {
+    const session = summary.sessions[role as keyof RunSummary['sessions']];
+    return `${role} ${agent}${session ? ` (session ${session})` : ''}`;
+  }).join(' · ');
+}
+
 const journalLine = (chain: ChainSummary, id: string): string =>
   !chain.ok ? `CHAIN BROKEN at line ${chain.brokenAt}: ${chain.reason} — see loop verify ${id}`
     : chain.chained ? `chain intact (${chain.events} events)` : `unchained (written before hash chains; ${chain.events} events)`;
@@ -23,7 +34,8 @@ export async function showCommand(query: string, options: { json?: boolean }): P
   const summary = summarize(ref);
   const d = details(ref);
   if (options.json) {
-    process.stdout.write(`${JSON.stringify({ ...summary, messages: d.messages, receipts: d.receipts, refusals: d.refusals }, null, 2)}\n`);
+    const panel = summary.panel ? { panel: { ...summary.panel, rounds: d.panel } } : {};
+    process.stdout.write(`${JSON.stringify({ ...summary, ...panel, messages: d.messages, receipts: d.receipts, refusals: d.refusals }, null, 2)}\n`);
     return 0;
   }
   const lines = [
@@ -32,7 +44,8 @@ export async function showCommand(query: string, options: { json?: boolean }): P
       ? `status    tampered${summary.chain?.ok === false ? ` (the manifest says ${summary.claimedStatus}${summary.result ? `, exit ${summary.result.exitCode}` : ''})` : `: ${summary.tamperReason} — see loop verify ${summary.id}`}`
       : `status    ${summary.status}${summary.result ? ` (exit ${summary.result.exitCode}): ${summary.result.reason}` : ''}`,
     `phase     ${summary.phase}, iteration ${summary.iteration}/${summary.maxIterations}`,
-    `agents    worker ${summary.worker}${summary.sessions.worker ? ` (session ${summary.sessions.worker})` : ''} · reviewer ${summary.reviewer}${summary.sessions.reviewer ? ` (session ${summary.sessions.reviewer})` : ''}`,
+    `agents    ${agentsLine(summary)}`,
+    ...(summary.panel ? [`panel     ${policyText(summary.panel.policy, summary.panel.reviewers.length)}`] : []),
     ...(summary.isolation ? [`isolation ${summary.isolation.mode}${summary.isolation.tool ? ` (${summary.isolation.tool})` : ''}${summary.isolation.why ? `: ${summary.isolation.why}` : ''}`] : []),
     `created   ${summary.createdAt}   updated ${summary.updatedAt}`,
     `stored in ${summary.dir}`,
@@ -53,6 +66,10 @@ export async function showCommand(query: string, options: { json?: boolean }): P
   }
   if (summary.error) lines.push(`problem   ${summary.error}`);
   if (summary.status === 'interrupted' || summary.status === 'stopped') lines.push(`resume    loop resume ${summary.id}`);
+  if (d.panel.length > 0) {
+    lines.push('', 'reviews:');
+    for (const round of d.panel) lines.push(`  ${panelRoundLine(round)}`);
+  }
   if (d.receipts.length > 0) {
     lines.push('', 'proof receipts:');
     for (const r of d.receipts) {

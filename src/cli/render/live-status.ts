@@ -7,7 +7,7 @@ import { messageSummary, noticeLine } from './notice-text.js';
 
 interface View {
   runId: string;
-  agents: Record<Role, { name: string; activity: AgentActivity }>;
+  agents: Map<Role, { name: string; activity: AgentActivity }>;
   state?: LoopState;
   proof: string;
   lines: string[];
@@ -24,7 +24,7 @@ export function liveStatusObserver(write: (text: string) => void, color: boolean
   const paint = (code: string, text: string) => (color ? `\x1b[${code}m${text}\x1b[0m` : text);
   const view: View = {
     runId: '', proof: 'not run yet', lines: [], started: Date.now(),
-    agents: { worker: { name: '', activity: 'starting' }, reviewer: { name: '', activity: 'starting' } },
+    agents: new Map([['worker', { name: '', activity: 'starting' }], ['reviewer', { name: '', activity: 'starting' }]]),
   };
   let drawn = 0;
   let timer: NodeJS.Timeout | undefined;
@@ -34,12 +34,11 @@ export function liveStatusObserver(write: (text: string) => void, color: boolean
     const s = view.state;
     const rows = [
       paint('1', `loop · run ${view.runId} · ${s ? `iteration ${s.iteration}/${s.maxIterations} · ${s.phase}${s.checklist ? ` · ${progressLabel(s.checklist.progress)}` : ''}` : 'starting'} · ${elapsed(Date.now() - view.started)}`),
-      ...(['worker', 'reviewer'] as const).map((role) => {
-        const activity = view.agents[role].activity;
-        const shown = activity === 'needs-input' ? paint('33', `needs you: loop attach ${view.runId} ${role}`) : activity;
-        return `  ${role.padEnd(9)}${view.agents[role].name.padEnd(18)}${shown}`;
+      ...[...view.agents].map(([role, agent]) => {
+        const shown = agent.activity === 'needs-input' ? paint('33', `needs you: loop attach ${view.runId} ${role}`) : agent.activity;
+        return `  ${role.padEnd(11)}${agent.name.padEnd(18)}${shown}`;
       }),
-      `  proof    ${view.proof}`,
+      `  proof      ${view.proof}`,
       '  latest:',
       ...view.lines.slice(-8).map((line) => `    ${line.slice(0, width - 4)}`),
       paint('2', `  Ctrl-C stops the run (resumable: loop resume ${view.runId})`),
@@ -55,11 +54,10 @@ export function liveStatusObserver(write: (text: string) => void, color: boolean
     switch (notice.type) {
       case 'started':
         view.runId = notice.runId;
-        view.agents.worker.name = notice.worker;
-        view.agents.reviewer.name = notice.reviewer;
+        view.agents = new Map(notice.agents.map(({ role, name }) => [role, { name, activity: view.agents.get(role)?.activity ?? 'starting' }]));
         break;
       case 'agent':
-        view.agents[notice.role].activity = notice.activity;
+        view.agents.set(notice.role, { name: view.agents.get(notice.role)?.name ?? '', activity: notice.activity });
         break;
       case 'state':
         view.state = notice.state;

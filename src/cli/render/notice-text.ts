@@ -15,7 +15,7 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 export function noticeLine(notice: RunNotice): string | undefined {
   switch (notice.type) {
     case 'started':
-      return `${notice.resumed ? 'resumed' : 'started'} run ${notice.runId} · worker ${notice.worker} · reviewer ${notice.reviewer}\n  stored in ${notice.runDir}`;
+      return `${notice.resumed ? 'resumed' : 'started'} run ${notice.runId} · ${notice.agents.map((a) => `${a.role} ${a.name}`).join(' · ')}\n  stored in ${notice.runDir}`;
     case 'agent':
       return notice.activity === 'exited' ? `${notice.role} exited${notice.detail ? `: ${notice.detail}` : ''}` : undefined;
     case 'state':
