@@ -134,4 +134,60 @@ describe('a panel of reviewers', () => {
     assert.deepEqual(envelopes(run.events).filter((e) => e.kind === 'review').map((e) => e.from).sort(), ['reviewer', 'reviewer', 'reviewer-2', 'reviewer-2']);
   });
 
+  test('plan review: every reviewer reviews the plan; the run completes only after the panel approved the plan, then the change', async () => {
+    const w = await world();
+    const planChanges = (...findings: object[]): Action => ({ msg: ['review', '--json', JSON.stringify({ verdict: 'changes', summary: 'plan not yet', findings })] });
+    const planApprove = { msg: ['review', '--json', '{"verdict":"approve","summary":"plan good"}'] };
+    configurePanel(w, { on: { task: [[{ write: ['work.txt', 'x\n'] }, done]] } }, [
+      { on: { 'plan-review': [[planChanges({ severity: 'high', title: 'no test step', file: 'PLAN.md', line: 3 })], [planApprove]], 'review-request': [[approve]] } },
+      {
+        on: {
+          'plan-review': [[planChanges({ severity: 'medium', title: 'the proof is vague', file: 'PLAN.md', line: 4 })], [planChanges({ severity: 'low', title: 'name the test' })], [planApprove]],
+          'review-request': [[approve]],
+        },
+      },
+    ], { plan: 'review', maxPlanRounds: 3 });
+    const result = await w.loop(['run', '--ci', 'write work.txt']);
+    assert.equal(result.exitCode, 0, result.all);
+    const run = w.onlyRun();
+    assert.match(run.manifest.result.reason, /\(approved by reviewer, reviewer-2; panel all: every reviewer must approve\)$/);
+
+    // Three plan rounds, each reviewed by both: round 2 had one approval of two, not enough.
+    const plans = planRequests(run.events);
+    assert.deepEqual(plans.map((e) => e.to), ['reviewer', 'reviewer-2', 'reviewer', 'reviewer-2', 'reviewer', 'reviewer-2']);
+    const planTasks = envelopes(run.events).filter((e) => e.kind === 'task' && e.payload.phase === 'plan');
+    assert.equal(planTasks.length, 3);
+    assert.match(planTasks[1]!.payload.text, /^Plan round 2 of 3: the panel did not approve \(0 of 2 approved; policy all: every reviewer must approve\)\.$/m);
+    assert.ok(planTasks[1]!.payload.text.includes('Findings (the first 1 agreed by several reviewers):\n- [high] no test step (PLAN.md:3) [agreed by reviewer, reviewer-2]'), planTasks[1]!.payload.text);
+    assert.match(planTasks[2]!.payload.text, /^Plan round 3 of 3: the panel did not approve \(1 of 2 approved: reviewer; policy all: every reviewer must approve\)\.$/m);
+    const approved = run.events.filter((e) => e.type === 'plan.approved');
+    assert.deepEqual(approved.map((e) => [e.round, e.reviewed]), [[3, true]]);
+
+    // No work before the panel approved the plan; then the change went to both, and both approved it.
+    const [work] = workTasks(run.events);
+    assert.equal(envelopes(run.events).filter((e) => e.kind === 'review' && e.seq < work.seq).length, 6, 'the six plan reviews came before the work task');
+    assert.match(work.payload.text, /^The reviewers approved your plan/);
+    assert.deepEqual(changeRequests(run.events).map((e) => `${e.iteration}:${e.to}`), ['1:reviewer', '1:reviewer-2']);
+    assert.ok(changeRequests(run.events).every((e) => e.seq > work.seq));
+  });
+
+  test('a resumed panel run in plan review asks again only the reviewer that owed its review of the plan', async () => {
+    const w = await world();
+    const planApprove = { msg: ['review', '--json', '{"verdict":"approve","summary":"plan good"}'] };
+    configurePanel(w, { on: { task: [[{ write: ['work.txt', 'x\n'] }, done]] } }, [
+      { on: { 'plan-review': [[planApprove]], 'review-request': [[approve]] } },
+      { on: { 'plan-review': [[gate(w, 'plan'), planApprove]], 'review-request': [[approve]] } },
+    ], { plan: 'review' });
+    const killed = await killLoopWhen(w, w.loop(['run', '--ci', 'write work.txt']), (events) =>
+      events.some((e) => e.type === 'transition' && e.input?.kind === 'review' && e.input?.from === 'reviewer' && e.state?.phase === 'plan-review') &&
+      deliveredTo(events, 'reviewer-2', 'plan'));
+    for (const pid of agentPids(killed.events)) await waitFor(() => !isAlive(pid), `agent ${pid} to end with its loop`);
+    openGate(w, 'plan');
+    const resumed = await w.loop(['resume', '--ci', killed.manifest.id]);
+    assert.equal(resumed.exitCode, 0, resumed.all);
+    const run = readRun(killed.dir);
+    assert.deepEqual(planRequests(run.events).map((e) => e.to).sort(), ['reviewer', 'reviewer-2', 'reviewer-2'], 'only reviewer-2, whose review of the plan was owed, is asked again');
+    assert.equal(run.events.filter((e) => e.type === 'plan.approved').length, 1);
+    assert.deepEqual(changeRequests(run.events).map((e) => e.to).sort(), ['reviewer', 'reviewer-2']);
+  });
 });
