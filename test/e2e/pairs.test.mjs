@@ -187,9 +187,9 @@ describe('real harnesses as a pair', { concurrency: 1 }, () => {
     w.configure({ worker: 'codex', reviewer: 'claude', proof: ['test -f work.txt'], maxIterations: 2, plan: 'off' });
     const first = w.loop(['run', '--ci', 'Create work.txt']);
     const found = await waitForEvent(w, (e) => e.type === 'agent.session' && e.role === 'worker');
-    const before = w.run();
-    assert.equal(before.events.some((e) => e.type === 'agent.turn-ended' && e.role === 'worker' && !e.ignored), false, 'still in its first turn');
-    assert.equal(before.manifest.roles.worker.sessionId, found.sessionId);
+    // The manifest is rewritten after the journal line: wait for it to name the session (what resume looks up).
+    await waitFor(() => w.run().manifest.roles.worker.sessionId === found.sessionId, 'the manifest to record the worker session');
+    assert.equal(w.run().events.some((e) => e.type === 'agent.turn-ended' && e.role === 'worker' && !e.ignored), false, 'still in its first turn');
     first.child.kill('SIGKILL');
     await first;
     const result = await w.loop(['resume', '--ci', found.sessionId]);
