@@ -90,10 +90,16 @@ describe('a panel of reviewers with the real CLIs', { concurrency: 1 }, () => {
     assert.match(run.manifest.roles.reviewer.sessionId, UUID);
     assert.match(run.manifest.roles['reviewer-2'].sessionId, UUID);
     assert.notEqual(run.manifest.roles.reviewer.sessionId, run.manifest.roles['reviewer-2'].sessionId);
-    // Each reviewer got the review request addressed to it, and answered as its own role (its own drop-box and key).
+    // Each reviewer got the review requests addressed to it, of the plan (the plan phase is on by default) and of
+    // the change, and answered each as its own role (its own drop-box and key).
     const all = envelopes(run.events);
-    assert.deepEqual(all.filter((e) => e.kind === 'review-request').map((e) => e.to).sort(), ['reviewer', 'reviewer-2']);
-    assert.deepEqual(all.filter((e) => e.kind === 'review').map((e) => `${e.from}:${e.payload.verdict}`).sort(), ['reviewer-2:approve', 'reviewer:approve']);
+    const requests = all.filter((e) => e.kind === 'review-request');
+    assert.deepEqual(requests.map((e) => `${e.payload.subject}:${e.to}`).sort(), ['change:reviewer', 'change:reviewer-2', 'plan:reviewer', 'plan:reviewer-2']);
+    assert.deepEqual(all.filter((e) => e.kind === 'review').map((e) => `${e.from}:${e.payload.verdict}`).sort(), ['reviewer-2:approve', 'reviewer-2:approve', 'reviewer:approve', 'reviewer:approve']);
+    const approved = run.events.find((e) => e.type === 'plan.approved');
+    assert.ok(approved?.reviewed, 'the panel approved the plan');
+    const work = all.find((e) => e.kind === 'task' && e.payload.phase === 'work');
+    assert.ok(requests.filter((e) => e.payload.subject === 'plan').every((e) => e.seq < work.seq), 'both plan reviews were asked for before the work');
     assert.equal(run.events.filter((e) => e.type === 'message.forged').length, 0);
     // Gemini's turn signals came from its own hook, under its own role (its own signals file).
     assert.ok(run.events.some((e) => e.type === 'agent.turn-started' && e.role === 'reviewer-2' && e.event === 'gemini-before-agent'), 'the reviewer-2 BeforeAgent hook fired');
@@ -106,7 +112,8 @@ describe('a panel of reviewers with the real CLIs', { concurrency: 1 }, () => {
   test('loop killed while gemini (reviewer-2) reviews: `loop resume <gemini session id>` resumes it on its own session and completes', async () => {
     const script = pairScript({ via: 'mcp' });
     const approve = { mcpTool: 'send_review', args: { verdict: 'approve', summary: 'looks good', findings: [] } };
-    // Gemini's first review is slow (the model's reply is held), so loop can be killed in the middle of it.
+    // Gemini's first review (of the plan: the plan phase is on by default) is slow (the model's reply is held), so
+    // loop can be killed in the middle of it.
     script.rules.unshift({ name: 'gemini-slow-review', agent: 'gemini', match: 'You are the REVIEWER', times: 1, steps: [{ ...approve, delayMs: 15_000 }], final: 'reviewed slowly' });
     const w = await world(script);
     w.configure({ worker: 'codex', reviewers: ['claude', 'gemini'], proof: ['test -f work.txt'], maxIterations: 2 });
