@@ -4,6 +4,7 @@ import type { SurfaceChange } from '../bus/message.js';
 import { globMatcher } from './glob.js';
 import { lineChanges, proofSection } from './plan-proof-section.js';
 import { treeDiff, type ChangedFile } from './tree-diff.js';
+import { isGitTree } from './tree-hash.js';
 
 export interface SurfaceOptions {
   /** Globs of the proof surface (config `proofSurface`, or the defaults). */
@@ -16,7 +17,6 @@ export interface SurfaceOptions {
   files?: readonly ChangedFile[];
 }
 
-const isGitTree = (hash: string) => /^[0-9a-f]{40,64}$/.test(hash);
 const git = (root: string, args: string[], input?: string) =>
   execa('git', args, { cwd: root, reject: false, stripFinalNewline: false, ...(input === undefined ? {} : { input }) });
 

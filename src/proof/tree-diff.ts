@@ -1,5 +1,6 @@
 import { execa } from 'execa';
 import type { SurfaceChange } from '../bus/message.js';
+import { isGitTree } from './tree-hash.js';
 
 /** A file changed between two trees: its status and line counts (`binary`: git counts no lines). */
 export interface ChangedFile {
@@ -12,7 +13,6 @@ export interface ChangedFile {
   binary?: boolean;
 }
 
-const isGitTree = (hash: string) => /^[0-9a-f]{40,64}$/.test(hash);
 const STATUS: Record<string, SurfaceChange['status']> = { A: 'added', D: 'deleted', R: 'renamed' };
 
 /**

@@ -37,6 +37,9 @@ export async function treeHash(root: string, scratch?: string, knownGitDir?: str
   }
 }
 
+/** Is this a git tree id (not the sha256- walk hash loop gives outside git)? */
+export const isGitTree = (hash: string): boolean => /^[0-9a-f]{40,64}$/.test(hash);
+
 const SKIP = new Set(['.git', 'node_modules']);
 
 function walkHash(root: string): string {

@@ -2,13 +2,12 @@ import { writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { execa } from 'execa';
 import { ensureDir, FILE_MODE } from '../run/fs-atomic.js';
-import { treeHash } from './tree-hash.js';
+import { isGitTree, treeHash } from './tree-hash.js';
 
 export type RestoreResult =
   | { ok: true; files: string[]; patch: string }
   | { ok: false; files: string[]; patch?: string; reason: string };
 
-const isGitTree = (hash: string) => /^[0-9a-f]{40,64}$/.test(hash);
 
 /**
  * Undo a change made to the working tree between two tree hashes: save it as a binary patch at `patchPath`
