@@ -6,6 +6,9 @@ import { loopLauncher } from '../loop/launcher.js';
 import type { CheckResult } from './check.js';
 import { makeTempDir } from '../run/owned-temp.js';
 
+// @lydell/node-pty ships prebuilt binaries as per-platform optional packages: nothing is compiled at install.
+const PTY_FIX = `reinstall loop without --omit=optional (the prebuilt @lydell/node-pty-${process.platform}-${process.arch} package must be installed)`;
+
 /** node-pty loads and runs a program in a pseudo-terminal. */
 export async function checkPty(): Promise<CheckResult> {
   try {
@@ -18,9 +21,9 @@ export async function checkPty(): Promise<CheckResult> {
     const seen = session.screenText().includes('pty-ok');
     return seen
       ? { name: 'node-pty', ok: true, detail: `spawned a pseudo-terminal (exit ${exit.exitCode})` }
-      : { name: 'node-pty', ok: false, detail: 'the pseudo-terminal showed no output', fix: 'reinstall: npm rebuild node-pty (needs python3, make and a C++ compiler)' };
+      : { name: 'node-pty', ok: false, detail: 'the pseudo-terminal showed no output', fix: PTY_FIX };
   } catch (error) {
-    return { name: 'node-pty', ok: false, detail: `does not load: ${(error as Error).message.split('\n')[0]}`, fix: 'npm rebuild node-pty (needs python3, make and a C++ compiler)' };
+    return { name: 'node-pty', ok: false, detail: `does not load: ${(error as Error).message.split('\n')[0]}`, fix: PTY_FIX };
   }
 }
 

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { IPty, spawn as ptySpawn } from 'node-pty';
+import type { IPty, spawn as ptySpawn } from '@lydell/node-pty';
 import { errorMessage, infraError } from '../errors.js';
 import { ActivityTracker } from './activity-tracker.js';
 import { deliverText, type DeliveryTarget } from './deliver.js';
@@ -27,7 +27,7 @@ const EXIT_EVENT_WAIT_MS = 3000;
 
 /** Side effects of a session, injectable for tests. */
 export interface PtySessionDeps {
-  /** node-pty's spawn (default: node-pty, loaded on first use). */
+  /** node-pty's spawn (default: @lydell/node-pty, loaded on first use). */
   spawn?: typeof ptySpawn;
   /** Clock in milliseconds. */
   now?: () => number;
@@ -188,7 +188,7 @@ export const createPtySession = async (
 ): Promise<PtySession> => {
   const problem = spawnProblem(spec);
   if (problem !== undefined) throw infraError(`cannot start ${spec.command}: ${problem}`);
-  const spawn = deps.spawn ?? (await import('node-pty')).spawn;
+  const spawn = deps.spawn ?? (await import('@lydell/node-pty')).spawn;
   const { Screen: ScreenClass } = await import('./screen.js');
   let recorder: AsciicastRecorder | undefined;
   try {
