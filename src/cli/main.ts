@@ -1,10 +1,12 @@
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { readFileSync } from 'node:fs';
+import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ROLES } from '../bus/roles.js';
 import { ExitCode } from '../errors.js';
 import { dropOutputToClosedPipes } from './closed-pipe.js';
 import { reportError } from './report-error.js';
 
-const VERSION = '0.1.0';
+/** The installed package's version (package.json ships in every install, so it cannot drift from a copy). */
+const version = (): string => (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 const positiveInt = (name: string) => (value: string): number => {
   const n = Number(value);
@@ -23,7 +25,7 @@ const lazy = <A extends unknown[]>(load: () => Promise<(...args: A) => Promise<n
 function buildProgram(): Command {
   const program = new Command('loop')
     .description('Pair two terminal coding agents (worker + reviewer) on one task, until the reviewer approves and the proof passes.')
-    .version(VERSION, '-V, --version')
+    .version(version(), '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ outputError: (text, write) => write(text) })
     .exitOverride();
@@ -93,6 +95,10 @@ function buildProgram(): Command {
   program.command('config').description('print the effective configuration')
     .option('--schema', 'print the JSON Schema of .loop.json instead')
     .action(lazy(async () => (await import('./commands/config.js')).configCommand));
+
+  program.command('completion').description('print a shell completion script (bash: source <(loop completion bash))')
+    .addArgument(new Argument('<shell>', 'bash or zsh').choices(['bash', 'zsh']))
+    .action(lazy(async () => (await import('./commands/completion.js')).completionCommand));
 
   program
     .command('msg')

@@ -42,7 +42,7 @@ export async function checkBridge(path: string): Promise<CheckResult> {
     await client.callTool({ name: 'status', arguments: {} });
     return { name: 'MCP bridge', ok: true, detail: `loop mcp answered (${tools.length} tools: ${tools.map((t) => t.name).join(', ')})` };
   } catch (error) {
-    return { name: 'MCP bridge', ok: false, detail: `loop mcp did not answer: ${(error as Error).message}`, fix: 'reinstall loop: npm install' };
+    return { name: 'MCP bridge', ok: false, detail: `loop mcp did not answer: ${(error as Error).message}`, fix: 'reinstall loop: npm install -g proofloop' };
   } finally {
     await client.close().catch(() => undefined);
     rmSync(runDir, { recursive: true, force: true });
