@@ -14,6 +14,7 @@ import { details, planFlag, proofSurfaceFlag } from '../report/summary.js';
 import { idleGraceMs, isInteractive, useColor } from './env.js';
 import { liveStatusObserver } from './render/live-status.js';
 import { logLinesObserver } from './render/log-lines.js';
+import { selfCommand } from './self-command.js';
 
 const EXIT_WORDS: Record<number, string> = { 0: 'completed', 1: 'not proven', 3: 'stalled', 4: 'budget exhausted', 5: 'could not run', 130: 'stopped' };
 
@@ -90,7 +91,9 @@ export async function drive(
   const plan = context.manifest.plan;
   if (plan) out(`loop: plan ${plan.done}/${plan.total} items checked${planFlag(context.manifest.status, plan) ? ` — ${planFlag(context.manifest.status, plan)}` : ''}\n`);
   out(`loop: run ${context.ref.id} stored in ${context.ref.dir}\n`);
-  if (outcome.exitCode === 130) out(`loop: continue it with: loop resume ${context.ref.id}\n`);
-  else out(`loop: details: loop show ${context.ref.id}\n`);
+  // The hint names a command that works here (`loop`, `npx proofloop`, or `node …/bin/loop.js`).
+  const self = selfCommand();
+  if (outcome.exitCode === 130) out(`loop: continue it with: ${self} resume ${context.ref.id}\n`);
+  else out(`loop: details: ${self} show ${context.ref.id}\n`);
   return outcome.exitCode;
 }

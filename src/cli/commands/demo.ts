@@ -5,6 +5,7 @@ import { execa } from 'execa';
 import { startRun } from '../../loop/start-run.js';
 import { drive } from '../drive.js';
 import { home, userEnv } from '../env.js';
+import { selfCommand } from '../self-command.js';
 
 const FILES: Record<string, string> = {
   'math.js': 'export function add(a, b) {\n  return a - b;\n}\n',
@@ -36,6 +37,12 @@ export async function demoCommand(options: { ci?: boolean }): Promise<number> {
     prompt: 'Fix add() in math.js (it is wrong) and make sure test.js tests it, including negative numbers.',
   });
   const code = await drive(prepared, { ci });
-  process.stdout.write(`loop demo: the demo repository is kept at ${repo}\n`);
+  const self = selfCommand();
+  const id = prepared.context.ref.id;
+  process.stdout.write([
+    `loop demo: the demo repository is kept at ${repo}`,
+    `loop demo: next: ${self} ls; ${self} show ${id}; ${self} logs ${id} --role worker`,
+    '',
+  ].join('\n'));
   return code;
 }
