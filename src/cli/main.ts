@@ -71,6 +71,15 @@ function buildProgram(): Command {
     .option('--json', 'machine-readable output')
     .action(lazy(async () => (await import('./commands/verify.js')).verifyCommand));
 
+  program.command('export').description("write a run's records to a tar.gz bundle: manifest, journal, recordings, proof logs, summary.md, result.json")
+    .argument('<id>', 'run id, unique prefix, or an agent session id')
+    .option('-o, --output <file>', 'where to write the bundle (default: ./<run-id>.tar.gz)')
+    .action(lazy(async () => (await import('./commands/export.js')).exportCommand));
+
+  program.command('import').description('add a run from a bundle written by loop export, to inspect it with show, logs and verify')
+    .argument('<bundle>', 'the .tar.gz written by loop export')
+    .action(lazy(async () => (await import('./commands/import.js')).importCommand));
+
   program.command('logs').description("show a run's journal, or one agent's terminal output")
     .argument('<id>', 'run id, unique prefix, or an agent session id')
     .addOption(new Option('--role <role>', "an agent's terminal output instead of the journal (worker, reviewer, a panel's reviewer-2…)").choices(ROLES))
