@@ -40,6 +40,8 @@ function buildProgram(): Command {
     .addOption(new Option('--plan <mode>', 'plan phase: review (PLAN.md approved before any code), write (no review), or off').choices(['review', 'write', 'off']))
     .addOption(new Option('--isolation <mode>', 'isolate the agents: sandbox (bubblewrap), none, or auto').choices(['auto', 'sandbox', 'none']))
     .option('--ci', 'unattended: plain log lines, no live screen')
+    .option('--github', 'GitHub Actions output (on by itself with --ci when GITHUB_ACTIONS=true): job summary, annotations, step outputs, log groups, a bundle')
+    .option('--json', 'print one JSON result object on stdout at the end (logs go to stderr)')
     .action(lazy(async () => (await import('./commands/run.js')).runCommand));
 
   program
@@ -49,6 +51,8 @@ function buildProgram(): Command {
     .option('--max-iterations <n>', 'raise the iteration cap', positiveInt('--max-iterations'))
     .addOption(new Option('--isolation <mode>', 'isolate the agents: sandbox (bubblewrap), none, or auto').choices(['auto', 'sandbox', 'none']))
     .option('--ci', 'unattended: plain log lines, no live screen')
+    .option('--github', 'GitHub Actions output (on by itself with --ci when GITHUB_ACTIONS=true): job summary, annotations, step outputs, log groups, a bundle')
+    .option('--json', 'print one JSON result object on stdout at the end (logs go to stderr)')
     .action(lazy(async () => (await import('./commands/resume.js')).resumeCommand));
 
   program
