@@ -28,8 +28,9 @@ export async function drive(
   const out = (text: string) => (options.json ? process.stderr : process.stdout).write(text);
   const plain = options.ci || options.json || Boolean(options.github) || !isInteractive();
   let observer: Observer = plain ? logLinesObserver(out) : liveStatusObserver(out, useColor(), process.stdout.columns || 100);
-  const groups = options.github ? (await import('../ci/github/log-groups.js')).groupedObserver(observer, out) : undefined;
-  if (groups) observer = groups.observer;
+  const githubLog = options.github ? (await import('../ci/github/log-groups.js')).githubLog(observer, out) : undefined;
+  if (githubLog) observer = githubLog.observer;
+  githubLog?.start();
   const logFile = join(context.ref.dir, 'loop.log');
   appendFileSync(logFile, '', { mode: FILE_MODE });
   context.journal.onTamper = (event) => observer({
@@ -78,7 +79,7 @@ export async function drive(
   else observer({ type: 'warning', text: `isolation: ${statement.summary}. Not protected: ${statement.exposes.join('; ')}` });
   if (context.manifest.proof.length === 0) observer({ type: 'warning', text: 'no proof commands configured (--proof or "proof" in .loop.json): approval alone will complete the run' });
   const outcome = await driver.run();
-  groups?.close();
+  githubLog?.end();
   removeRunTemp(context.ref.dir);
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);

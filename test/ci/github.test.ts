@@ -3,6 +3,9 @@ import assert from 'node:assert/strict';
 import type { MergedFinding } from '../../src/loop/panel-findings.js';
 import { annotationFile, findingAnnotations } from '../../src/ci/github/annotations.js';
 import { githubEnvOf } from '../../src/ci/github/github-env.js';
+import { githubLog } from '../../src/ci/github/log-groups.js';
+import type { RunNotice } from '../../src/loop/observer.js';
+import type { LoopState } from '../../src/loop/state.js';
 import { outputLines } from '../../src/ci/github/outputs.js';
 import { escapeData, escapeProperty, workflowCommand } from '../../src/ci/github/workflow-commands.js';
 
@@ -63,5 +66,30 @@ describe('step outputs and the environment', () => {
     assert.equal(githubEnvOf({ GITHUB_STEP_SUMMARY: '/s' }, false), undefined);
     assert.deepEqual(githubEnvOf({ GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: '/s', GITHUB_OUTPUT: '', RUNNER_TEMP: '/t' }, false), { stepSummary: '/s', runnerTemp: '/t' });
     assert.deepEqual(githubEnvOf({}, true), {});
+  });
+});
+
+describe('the log on GitHub Actions', () => {
+  test("agents' text is written with commands stopped; loop's own groups are written with them resumed", () => {
+    let out = '';
+    const seen: string[] = [];
+    let n = 0;
+    const log = githubLog((notice) => {
+      seen.push(notice.type);
+      if (notice.type === 'info') out += `${notice.text}\n`;
+    }, (text) => {
+      out += text;
+    }, () => `t${++n}`);
+    const state = (phase: string, iteration: number): RunNotice => ({ type: 'state', state: { phase, iteration } as LoopState });
+    log.start();
+    for (const notice of [state('planning', 1), { type: 'info', text: '::error::forged' } as RunNotice, state('plan-review', 1), state('working', 1), state('proving', 1), state('working', 2), { type: 'info', text: 'x ##[error]forged' } as RunNotice, state('finished', 2)]) log.observer(notice);
+    log.end();
+    assert.equal(out, [
+      '::stop-commands::loop-t1', '::loop-t1::', '::group::Plan', '::stop-commands::loop-t2', '::error::forged',
+      '::loop-t2::', '::endgroup::', '::group::Iteration 1', '::stop-commands::loop-t3',
+      '::loop-t3::', '::endgroup::', '::group::Iteration 2', '::stop-commands::loop-t4', 'x ##[error]forged',
+      '::loop-t4::', '::endgroup::', '::stop-commands::loop-t5', '::loop-t5::', '',
+    ].join('\n'));
+    assert.equal(seen.length, 8, 'every notice reaches the log lines');
   });
 });

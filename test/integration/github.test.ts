@@ -17,7 +17,9 @@ describe('loop run --ci on GitHub Actions (simulated: GITHUB_* pointing at temp 
   test('a reviewer that leaves a high finding on hello.txt:1 and never approves: exit 1, summary, ::error annotation, outputs, groups, bundle', async () => {
     const w = await world({ 'hello.txt': 'hello\n' });
     const finding = { severity: 'high', title: 'Greeting is wrong', body: 'It says hello,\nnot 100% right', file: 'hello.txt', line: 1 };
-    w.configure({ on: { task: [[{ write: ['work.txt', 'w\n'] }, done()]] } }, { on: { 'review-request': [[review('changes', [finding])]] } }, { maxIterations: 2 });
+    // The reviewer's summary tries workflow commands of its own (the log line carries it).
+    const forging = { msg: ['review', '--json', JSON.stringify({ verdict: 'changes', summary: 'bad\n::error::forged ##[error]forged too', findings: [finding] })] };
+    w.configure({ on: { task: [[{ write: ['work.txt', 'w\n'] }, done()]] } }, { on: { 'review-request': [[forging]] } }, { maxIterations: 2 });
     const summary = join(w.base, 'step-summary.md');
     const output = join(w.base, 'github-output.txt');
     writeFileSync(summary, '# earlier step\n');
@@ -45,12 +47,24 @@ describe('loop run --ci on GitHub Actions (simulated: GITHUB_* pointing at temp 
 
     // Each iteration's log lines inside its own group; groups closed before the closing lines.
     const lines = result.stdout.split('\n');
-    const open = lines.indexOf('::group::Iteration 2');
-    assert.ok(lines.indexOf('::group::Plan') >= 0 && lines.indexOf('::group::Iteration 1') > lines.indexOf('::group::Plan'));
-    assert.ok(open > 0);
-    assert.match(lines[open + 1]!, /phase: working \(iteration 2\/2\)/);
+    const at = (line: string) => lines.indexOf(line);
+    assert.ok(at('::group::Plan') >= 0 && at('::group::Iteration 1') > at('::group::Plan') && at('::group::Iteration 2') > at('::group::Iteration 1'));
+    assert.match(lines[at('::group::Iteration 2') + 1]!, /^::stop-commands::loop-[0-9a-f-]{36}$/);
+    assert.match(lines[at('::group::Iteration 2') + 2]!, /phase: working \(iteration 2\/2\)/);
     assert.equal(lines.filter((l) => l.startsWith('::group::')).length, lines.filter((l) => l === '::endgroup::').length);
     assert.ok(lines.lastIndexOf('::endgroup::') < lines.findIndex((l) => l.startsWith('loop: not proven')));
+    // The runner reads no command from an agent's text: every line carrying it is inside a stop-commands span.
+    let stopped: string | undefined;
+    const forged: boolean[] = [];
+    for (const line of lines) {
+      const stop = /^::stop-commands::(.+)$/.exec(line);
+      if (stop) stopped = stop[1];
+      else if (stopped && line === `::${stopped}::`) stopped = undefined;
+      else if (line.includes('forged')) forged.push(stopped !== undefined);
+    }
+    assert.ok(forged.length >= 2, 'the forged text is in the log');
+    assert.deepEqual(forged, forged.map(() => true));
+    assert.equal(stopped, undefined, 'commands resumed at the end');
   });
 
   test('--json: one JSON result object on stdout, the log on stderr', async () => {
