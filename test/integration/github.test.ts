@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { execa } from 'execa';
-import { LOOP_BIN, useWorlds, type World } from './helpers.js';
+import { gate, killLoopWhen, LOOP_BIN, openGate, reviewRequested, useWorlds, type World } from './helpers.js';
 
 const world = useWorlds();
 const done = (text = 'did the work') => ({ msg: ['done', '--text', text] });
@@ -78,5 +78,23 @@ describe('loop run --ci on GitHub Actions (simulated: GITHUB_* pointing at temp 
       runId: manifest.id, repoId: manifest.repoId, status: 'completed', exitCode: 0, reason: manifest.result.reason, iterations: 1, treeHash: manifest.lastProof.treeHash,
     });
     assert.match(result.stderr, /loop: completed \(exit 0\)/);
+  });
+
+  test('loop resume --ci --github --json: outputs and a bundle for the resumed run; stdout holds only the result object', async () => {
+    const w = await world();
+    w.configure({ on: { task: [[{ write: ['work.txt', 'w\n'] }, done()]] } }, { on: { 'review-request': [[gate(w, 'review'), review('approve')]] } });
+    const killed = await killLoopWhen(w, w.loop(['run', '--ci', 'write work.txt']), reviewRequested);
+    openGate(w, 'review');
+    const output = join(w.base, 'github-output.txt');
+    writeFileSync(output, '');
+    const resumed = await loopWith(w, ['resume', '--ci', '--github', '--json', killed.manifest.id], { GITHUB_OUTPUT: output, RUNNER_TEMP: w.base });
+    assert.equal(resumed.exitCode, 0, resumed.stderr);
+    const record = JSON.parse(resumed.stdout);
+    const bundle = join(w.base, 'loop', `${killed.manifest.id}.tar.gz`);
+    assert.equal(record.status, 'completed');
+    assert.equal(record.bundle, bundle);
+    assert.ok(existsSync(bundle));
+    assert.match(readFileSync(output, 'utf8'), new RegExp(`^run-id=${killed.manifest.id}\nexit-code=0\nstatus=completed\n`));
+    assert.match(resumed.stderr, /^::group::Iteration 1$/m);
   });
 });
