@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { readIndex } from './git-index.js';
 import { writeTree } from './git-tree.js';
 import { treeHash } from './tree-hash.js';
-import { completeState, readBefore, stillSame, type TreeState } from './tree-state.js';
+import { completeState, ignoreShape, readBefore, stillSame, type TreeState } from './tree-state.js';
 
 export { RACY_MS } from './tree-state.js';
 
@@ -16,6 +16,8 @@ interface Repo {
   oidHex: number;
   /** The directories git skips as ignored (relative to top), as last listed; undefined before the first listing. */
   ignored?: Set<string>;
+  /** The tree's shape (see ignoreShape) when that listing was checked against it. */
+  shape?: string;
 }
 
 interface Entry {
@@ -85,15 +87,20 @@ export async function cachedTreeHash(root: string, scratchDir?: string): Promise
     before = undefined; // a directory vanished mid-read: not keepable
   }
   let state: TreeState | undefined;
+  let shape: string | undefined;
   const hash = await treeHash(root, scratchDir, repo.gitDir, (index) => {
     const entries = readIndex(index, repo.oidHex / 2);
     state = entries && before ? completeState(repo.top, before, entries) : undefined;
+    shape = entries && before ? ignoreShape(before, entries) : undefined;
     return entries && repo.objectsDir ? writeTree(entries, repo.objectsDir, repo.oidHex) : undefined;
   });
   if (state) {
-    const valid = ignoredDirs(repo.top).then((now) => {
+    // The same shape as when the ignored folders were last listed: the same ignored folders, no need to ask git.
+    const valid = shape === repo.shape ? Promise.resolve(true) : ignoredDirs(repo.top).then((now) => {
+      const same = stillIgnored(skipped, now);
       repo.ignored = now;
-      return stillIgnored(skipped, now);
+      repo.shape = same ? shape : undefined;
+      return same;
     }, () => false);
     cache.set(root, { hash, state, valid });
   }

@@ -64,6 +64,8 @@ export interface Before {
   since: number;
   state: TreeState;
   racyBytes: number;
+  /** The folders read (relative to the top), and the git files' stats: with the ignore files' ids, what the ignored folders depend on. */
+  shape: string[];
 }
 
 /**
@@ -74,11 +76,12 @@ export function readBefore(top: string, gitDir: string, ignored: ReadonlySet<str
   const since = Date.now();
   const racyFrom = BigInt(since - RACY_MS) * 1_000_000n;
   const state: TreeState = { stats: [], blobs: [], listings: [], contents: [] };
-  const before: Before = { since, state, racyBytes: 0 };
+  const before: Before = { since, state, racyBytes: 0, shape: [] };
   for (const file of GIT_FILES) {
     const path = join(gitDir, file);
     const stat = lstatSync(path, { bigint: true, throwIfNoEntry: false });
     state.stats.push([path, stat ? asIndexed(stat) : '-']);
+    if (file !== 'index') before.shape.push(`${file}=${stat ? asIndexed(stat) : '-'}`);
     if (stat && (stat.ctimeNs >= racyFrom || stat.mtimeNs >= racyFrom)) {
       before.racyBytes += Number(stat.size);
       state.contents.push([path, sha256(readFileSync(path))]);
@@ -87,6 +90,7 @@ export function readBefore(top: string, gitDir: string, ignored: ReadonlySet<str
   const walk = (dir: string, rel: string): void => {
     const stat = lstatSync(dir, { bigint: true });
     state.stats.push([dir, dirStat(stat)]);
+    before.shape.push(`${rel}/`);
     const entries = readdirSync(dir, { withFileTypes: true });
     if (stat.ctimeNs >= racyFrom || stat.mtimeNs >= racyFrom) state.listings.push([dir, sha256(entries.map((e) => e.name).sort().join('\0'))]);
     for (const entry of entries) {
@@ -124,6 +128,13 @@ export function completeState(top: string, before: Before, entries: IndexEntry[]
   }
   return { stats, blobs, listings: state.listings, contents: state.contents };
 }
+
+/**
+ * What decides which folders git ignores: the folders there are, the ignore files in the tree (by content) and
+ * the git files beside the index. The same shape, the same ignored folders.
+ */
+export const ignoreShape = (before: Before, entries: IndexEntry[]): string =>
+  [...before.shape, ...entries.filter((e) => e.path === '.gitignore' || e.path.endsWith('/.gitignore')).map((e) => `${e.path}=${e.oid}`)].join('\0');
 
 /** Is the tree still in this state? Every stat as it was, and every racy file and directory with the same content. */
 export function stillSame(state: TreeState, oidHex: number): boolean {
