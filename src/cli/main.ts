@@ -11,6 +11,11 @@ const positiveInt = (name: string) => (value: string): number => {
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name} must be a whole number ≥ 1, got '${value}'`);
   return n;
 };
+const positiveNumber = (name: string) => (value: string): number => {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0 || value.trim() === '') throw new InvalidArgumentError(`${name} must be a number > 0, got '${value}'`);
+  return n;
+};
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 /** Run a lazily loaded command and turn its result into the process exit code. */
@@ -37,6 +42,8 @@ function buildProgram(): Command {
     .addOption(new Option('--panel <policy>', 'how a panel of reviewers decides: all, majority or any').choices(['all', 'majority', 'any']))
     .option('--proof <command>', 'proof command run by loop (repeatable; replaces the configured ones)', collect)
     .option('--max-iterations <n>', 'iteration cap', positiveInt('--max-iterations'))
+    .option('--max-cost <usd>', 'cost budget in US dollars: the run stops after the turn that goes over it (exit 4)', positiveNumber('--max-cost'))
+    .option('--max-tokens <n>', 'token budget (both agents): the run stops after the turn that goes over it (exit 4)', positiveInt('--max-tokens'))
     .addOption(new Option('--plan <mode>', 'plan phase: review (PLAN.md approved before any code), write (no review), or off').choices(['review', 'write', 'off']))
     .addOption(new Option('--isolation <mode>', 'isolate the agents: sandbox (bubblewrap), none, or auto').choices(['auto', 'sandbox', 'none']))
     .option('--ci', 'unattended: plain log lines, no live screen')
@@ -47,6 +54,8 @@ function buildProgram(): Command {
     .description('continue a run whose loop process died or was stopped')
     .argument('<id>', 'run id, unique prefix, or an agent session id')
     .option('--max-iterations <n>', 'raise the iteration cap', positiveInt('--max-iterations'))
+    .option('--max-cost <usd>', 'raise (or set) the cost budget in US dollars', positiveNumber('--max-cost'))
+    .option('--max-tokens <n>', 'raise (or set) the token budget', positiveInt('--max-tokens'))
     .addOption(new Option('--isolation <mode>', 'isolate the agents: sandbox (bubblewrap), none, or auto').choices(['auto', 'sandbox', 'none']))
     .option('--ci', 'unattended: plain log lines, no live screen')
     .action(lazy(async () => (await import('./commands/resume.js')).resumeCommand));

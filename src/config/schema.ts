@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MAX_REVIEWERS } from '../bus/roles.js';
+import { PriceSchema, type Price } from '../usage/prices.js';
 import { DEFAULT_PROOF_SURFACE } from './proof-surface-defaults.js';
 
 /** A custom (command) agent, or an override of a built-in one. */
@@ -61,6 +62,12 @@ export const ConfigSchema = z
     maxMinutes: z.number().min(0.1).max(10_080).optional().describe('Wall-clock budget for a run, in minutes.'),
     turnTimeoutMinutes: z.number().min(0.05).max(1_440).optional().describe('How long one agent turn may take before the run is stopped.'),
     proofTimeoutSeconds: z.number().min(1).max(86_400).optional().describe('Timeout for each proof command.'),
+    maxCostUsd: z.number().positive().max(1_000_000).optional().describe('Cost budget of a run in US dollars (both agents): the run stops after the turn that goes over it (exit 4). Flag: --max-cost.'),
+    maxTokens: z.number().int().positive().max(1e12).optional().describe('Token budget of a run (input, output and cache tokens of both agents): the run stops after the turn that goes over it (exit 4). Flag: --max-tokens.'),
+    prices: z
+      .record(z.string().min(1).max(200), PriceSchema)
+      .optional()
+      .describe('Prices per model in USD per million tokens ({input, output, cacheRead?, cacheWrite?}): override or extend the built-in table.'),
     reviewerMayEdit: z
       .boolean()
       .optional()
@@ -128,6 +135,11 @@ export interface Config {
   maxMinutes: number;
   turnTimeoutMinutes: number;
   proofTimeoutSeconds: number;
+  /** Budgets of a run (absent: none). */
+  maxCostUsd?: number;
+  maxTokens?: number;
+  /** Prices per model, over the built-in table. */
+  prices: Record<string, Price>;
   reviewerMayEdit: boolean;
   stall: { sameFindings: number; unchangedTurns: number; cannotReview: number; idleReminders: number };
   proofSurface: string[];
@@ -150,6 +162,7 @@ export const DEFAULT_CONFIG: Config = {
   maxMinutes: 120,
   turnTimeoutMinutes: 30,
   proofTimeoutSeconds: 600,
+  prices: {},
   reviewerMayEdit: false,
   stall: { sameFindings: 3, unchangedTurns: 2, cannotReview: 2, idleReminders: 2 },
   proofSurface: [...DEFAULT_PROOF_SURFACE],

@@ -18,7 +18,12 @@ export interface FinishParts {
   jobs: EffectJobs;
   runners: AgentRunner[];
   timers: RunTimers;
+  /** Read each harness's usage one last time (journaled before the end). */
+  sweepUsage?: () => void;
 }
+
+/** A completed run waits this long for an agent still in its turn (its last reply after its verdict), so that turn's usage is counted. */
+export const USAGE_SETTLE_MS = 15_000;
 
 export interface FinishResult {
   exitCode: number;
@@ -45,6 +50,10 @@ export async function finishRun(parts: FinishParts, result: FinishResult): Promi
   };
   parts.timers.cancelAll();
   await attempt('closing the intake', () => parts.intake.close());
+  // A completed run lets an agent finish the turn it is in (it already gave its verdict or claim), then counts what
+  // it spent. Any other end stops at once: a budget stop must not spend more, a cancel must be quick.
+  if (result.exitCode === ExitCode.completed) await Promise.all(parts.runners.map((runner) => attempt(`waiting for the ${runner.role}'s turn to end`, () => runner.turnOver(USAGE_SETTLE_MS))));
+  if (parts.sweepUsage) await attempt('reading the agents\' usage', parts.sweepUsage);
   await Promise.all([
     attempt('cancelling the proof', () => parts.jobs.cancelAll()),
     attempt('closing the record mirrors', () => ctx.mirrors?.close()),

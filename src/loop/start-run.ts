@@ -16,7 +16,7 @@ import { roleInfos, runAgents } from './run-agents.js';
 import { prepareAgentAreas } from '../isolation/agent-area.js';
 import { resolveIsolation } from '../isolation/isolation.js';
 import { loadRoleKeys } from '../isolation/role-keys.js';
-import { initialState, settingsOf, type LoopState } from './state.js';
+import { budgetOf, initialState, settingsOf, type LoopState } from './state.js';
 import { givenPlan, resolveTask } from './task-text.js';
 
 export interface StartOptions {
@@ -53,6 +53,7 @@ export async function startRun(options: StartOptions): Promise<{ context: RunCon
   const isolation = await resolveIsolation(config.isolation, options.env.PATH);
   const baseTree = await treeHash(repo.root);
 
+  const budget = budgetOf(config);
   const store = new RunStore(options.home);
   const ref = store.create(repo.repoId);
   const lock = RunLock.acquire(ref.dir, ref.id);
@@ -71,6 +72,7 @@ export async function startRun(options: StartOptions): Promise<{ context: RunCon
     maxIterations: config.maxIterations,
     task,
     proof: config.proof,
+    ...(budget ? { budget } : {}),
     roles: roleInfos(roles, agentName),
     createdAt: now,
     updatedAt: now,
@@ -85,13 +87,13 @@ export async function startRun(options: StartOptions): Promise<{ context: RunCon
   journal.append('run.started', {
     runId: ref.id, repoId: repo.repoId, cwd: options.cwd, root: repo.root, pid: process.pid, task,
     worker: config.worker, reviewer: config.reviewer, ...(roles.length > 2 ? { reviewers: config.reviewers, panel: config.panel } : {}), proof: config.proof, maxIterations: config.maxIterations, baseTree, ci: options.ci,
-    plan: config.plan, ...(given ? { givenPlan: given } : {}),
+    plan: config.plan, ...(given ? { givenPlan: given } : {}), ...(budget ? { budget } : {}),
   });
   journal.append('run.isolation', { ...isolation });
   const written = manifestFile.write(manifest);
   const state = initialState({
     task, proof: config.proof, maxIterations: config.maxIterations, maxMessages: config.maxMessages, reviewerMayEdit: config.reviewerMayEdit,
-    settings: settingsOf(config, options.ci), reviewers: roles.filter(isReviewer), panel: config.panel,
+    settings: settingsOf(config, options.ci), reviewers: roles.filter(isReviewer), panel: config.panel, ...(budget ? { budget } : {}),
     plan: { mode: config.plan, maxRounds: config.maxPlanRounds, ...(given ? { given } : {}) },
   });
   return {

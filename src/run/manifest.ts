@@ -42,6 +42,8 @@ export const ManifestSchema = z.object({
   }),
   createdAt: z.string(),
   updatedAt: z.string(),
+  /** The run's budgets, frozen at start like the proof (raised by `loop resume --max-cost/--max-tokens`). */
+  budget: z.object({ maxCostUsd: z.number().positive().optional(), maxTokens: z.number().int().positive().optional() }).optional(),
   /** The effective configuration frozen at start (proof commands cannot be weakened mid-run). */
   config: z.record(z.string(), z.unknown()),
   lastProof: z.object({ passed: z.boolean(), treeHash: z.string(), at: z.string() }).nullable().optional(),

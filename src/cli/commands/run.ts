@@ -10,6 +10,8 @@ interface RunOptions {
   panel?: 'all' | 'majority' | 'any';
   proof?: string[];
   maxIterations?: number;
+  maxCost?: number;
+  maxTokens?: number;
   plan?: 'review' | 'write' | 'off';
   isolation?: 'auto' | 'sandbox' | 'none';
   ci?: boolean;
@@ -24,6 +26,8 @@ export async function runCommand(prompt: string | undefined, options: RunOptions
     ...(options.panel ? { panel: options.panel } : {}),
     ...(options.proof ? { proof: options.proof } : {}),
     ...(options.maxIterations ? { maxIterations: options.maxIterations } : {}),
+    ...(options.maxCost ? { maxCostUsd: options.maxCost } : {}),
+    ...(options.maxTokens ? { maxTokens: options.maxTokens } : {}),
     ...(options.plan ? { plan: options.plan } : {}),
     ...(options.isolation ? { isolation: options.isolation } : {}),
   };

@@ -7,6 +7,8 @@ import { firstLine } from '../../report/format.js';
 import type { ChainSummary } from '../../report/integrity.js';
 import { home } from '../env.js';
 import type { JournalEvent } from '../../run/journal.js';
+import { usageTotals } from '../../report/usage-totals.js';
+import { usageTable } from '../../report/usage-table.js';
 
 /** One refusal, in words: a refused message, a forgery (with the role it claimed), or a write to the records. */
 function refusalLine(r: JournalEvent): string {
@@ -33,9 +35,10 @@ export async function showCommand(query: string, options: { json?: boolean }): P
   const ref = new RunStore(home()).resolve(query);
   const summary = summarize(ref);
   const d = details(ref);
+  const usage = usageTotals(d.events);
   if (options.json) {
     const panel = summary.panel ? { panel: { ...summary.panel, rounds: d.panel } } : {};
-    process.stdout.write(`${JSON.stringify({ ...summary, ...panel, messages: d.messages, receipts: d.receipts, refusals: d.refusals }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ ...summary, ...panel, usage, messages: d.messages, receipts: d.receipts, refusals: d.refusals }, null, 2)}\n`);
     return 0;
   }
   const lines = [
@@ -70,6 +73,7 @@ export async function showCommand(query: string, options: { json?: boolean }): P
     lines.push('', 'reviews:');
     for (const round of d.panel) lines.push(`  ${panelRoundLine(round)}`);
   }
+  lines.push('', ...usageTable(usage, summary.budget));
   if (d.receipts.length > 0) {
     lines.push('', 'proof receipts:');
     for (const r of d.receipts) {
