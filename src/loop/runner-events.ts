@@ -20,7 +20,10 @@ export function runnerEvents(core: DriverCore, role: Role, runner: () => AgentRu
       if (signal.kind === 'turn-end' && !signal.ignored) core.queue(() => takeTurnUsage(core, role, runner()));
     },
     activity: (activity) => onActivity(core, role, runner(), activity),
-    delivered: (envelope, info) => recordDelivery(core, role, envelope, info),
+    delivered: (envelope, info) => {
+      if (envelope.kind === 'task' || envelope.kind === 'review-request') core.ledger.turnOf(role, envelope.iteration);
+      recordDelivery(core, role, envelope, info);
+    },
     stuck: (envelope, detail, final) => recordStuck(core, role, envelope, detail, final),
     exited: (info) => {
       ctx.journal.append('agent.exited', { role, exitCode: info.exitCode, signal: info.signal, ...(info.cleanupError ? { cleanupError: info.cleanupError } : {}) });

@@ -7,7 +7,7 @@ import type { Input } from './inputs.js';
 import type { Observer } from './observer.js';
 import { agentOf, type RunContext } from './run-context.js';
 
-/** What accounting needs of the driver: the run, its ledger, the observer and the iteration now. */
+/** What accounting needs of the driver: the run, its ledger, the observer and the iteration now (used when the ledger does not know the agent's). */
 export interface UsageScope {
   ctx: RunContext;
   ledger: UsageLedger;
@@ -22,7 +22,7 @@ function journalUsage(scope: UsageScope, role: Role, fields: { model: string | n
   const { ctx } = scope;
   const agent = agentOf(ctx, role).card.name;
   ctx.journal.append('usage', {
-    role, agent, iteration: scope.iteration, model: fields.model, ...(fields.figures ?? {}), costUsd: fields.costUsd,
+    role, agent, iteration: scope.ledger.iterationOf(role) ?? scope.iteration, model: fields.model, ...(fields.figures ?? {}), costUsd: fields.costUsd,
     ...(fields.notional ? { notional: true } : {}), source: fields.source, ...(fields.unknown ? { unknown: fields.unknown } : {}),
     ...(fields.records ? { records: fields.records } : {}),
   });

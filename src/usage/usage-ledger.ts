@@ -6,6 +6,17 @@ import type { UsageEvent } from './usage-event.js';
 export class UsageLedger {
   private readonly counted = new Map<Role, Set<string>>();
   private readonly lastUnknown = new Map<Role, string>();
+  private readonly turns = new Map<Role, number>();
+
+  /** loop handed the agent a request of this iteration: what its turn spends is that iteration's. */
+  turnOf(role: Role, iteration: number): void {
+    this.turns.set(role, iteration);
+  }
+
+  /** The iteration of the request the agent is working on (undefined before loop handed it one in this process). */
+  iterationOf(role: Role): number | undefined {
+    return this.turns.get(role);
+  }
 
   /** The ledger of a journal's usage lines (a resumed run never counts a record twice). */
   static from(events: readonly UsageEvent[]): UsageLedger {
