@@ -18,6 +18,7 @@ function figures(which: 'cost' | 'tokens', spent: Spent, budget: Budget): string
 }
 
 const KEY = { cost: 'maxCostUsd', tokens: 'maxTokens' } as const;
+const NAME = { cost: 'cost', tokens: 'token' } as const;
 const FLAG = { cost: '--max-cost', tokens: '--max-tokens' } as const;
 
 /**
@@ -41,14 +42,14 @@ export function onUsage(state: LoopState, input: InputOf<'usage'>): Step {
   };
   for (const which of ['cost', 'tokens'] as const) {
     if (shares[which] > 1) {
-      return finish(next, ExitCode.budget, `${which} budget exhausted after the ${input.role}'s turn: ${figures(which, spent, budget)} (${KEY[which]}); raise it and go on: loop resume <id> ${FLAG[which]} N`);
+      return finish(next, ExitCode.budget, `${NAME[which]} budget exhausted after the ${input.role}'s turn: ${figures(which, spent, budget)} (${KEY[which]}); raise it and go on: loop resume <id> ${FLAG[which]} N`);
     }
   }
   const warned = state.budgetWarned ?? [];
   const due = (['cost', 'tokens'] as const).filter((which) => shares[which] >= WARN_AT && !warned.includes(which));
   if (due.length === 0) return step(next);
   return step({ ...next, budgetWarned: [...warned, ...due] }, ...due.map((which) => {
-    const text = `${Math.floor(shares[which] * 100)}% of the ${which} budget: ${figures(which, spent, budget)} (${KEY[which]})`;
+    const text = `${Math.floor(shares[which] * 100)}% of the ${NAME[which]} budget: ${figures(which, spent, budget)} (${KEY[which]})`;
     return record('budget.warning', { budget: KEY[which], share: shares[which], spent, limit: which === 'cost' ? budget.maxCostUsd : budget.maxTokens }, text);
   }));
 }

@@ -15,7 +15,7 @@ export function refuseExhaustedBudget(runId: string, manifest: Manifest, options
       hint: `raise it: loop resume ${runId} --max-cost ${Math.ceil((budget.maxCostUsd ?? 1) * 2 * 100) / 100}`,
     });
   }
-  if (/^tokens budget exhausted/.test(result.reason) && (options.maxTokens === undefined || options.maxTokens <= (budget.maxTokens ?? 0))) {
+  if (/^token budget exhausted/.test(result.reason) && (options.maxTokens === undefined || options.maxTokens <= (budget.maxTokens ?? 0))) {
     throw new LoopError('finished', `run ${runId} stopped at its token budget (${result.reason.replace(/; raise it.*$/, '')})`, {
       exitCode: ExitCode.usage,
       hint: `raise it: loop resume ${runId} --max-tokens ${(budget.maxTokens ?? 1) * 2}`,
