@@ -70,8 +70,8 @@ describe('loop run --ci: the plan phase', () => {
     const text = await w.loop(['show', run.manifest.id]);
     assert.match(text.stdout, /^plan {6}2\/2 items checked\n {10}\[x\] write work\.txt\n {10}\[x\] say why in work\.txt$/m);
     const ls = await w.loop(['ls']);
-    assert.match(ls.stdout, /^RUN +STATUS +ITER +PLAN +WORKER\/REVIEWER/m);
-    assert.match(ls.stdout, new RegExp(`^${run.manifest.id} +completed \\(0\\) +1/3 +2/2 +fake-worker/fake-reviewer`, 'm'));
+    assert.match(ls.stdout, /^RUN +STATUS +ITER +PLAN +COST +WORKER\/REVIEWER/m);
+    assert.match(ls.stdout, new RegExp(`^${run.manifest.id} +completed \\(0\\) +1/3 +2/2 +- +fake-worker/fake-reviewer`, 'm'));
   });
 
   test('--plan off behaves as before: no plan step, no phase, no PLAN.md', async () => {

@@ -92,6 +92,7 @@ describe('usage and budgets with command agents (loop msg usage)', () => {
     assert.equal(run.manifest.status, 'completed');
     assert.deepEqual(run.manifest.budget, { maxCostUsd: 5 });
     const changed = run.events.find((e) => e.type === 'budget.changed');
+    assert.ok(changed, 'the raise is journaled');
     assert.deepEqual({ from: changed.from, to: changed.to }, { from: { maxCostUsd: 0.3 }, to: { maxCostUsd: 5 } });
     assert.equal(changed.spent.costUsd, 0.45);
     const u = (await show(w, run.manifest.id)).usage;
