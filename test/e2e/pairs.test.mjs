@@ -149,7 +149,9 @@ describe('real harnesses as a pair', { concurrency: 1 }, () => {
     test(`a real ${worker} killed mid-turn is restarted on its own session`, async () => {
       const w = await world(pairScript({ via: 'mcp', reviewerChanges: 1, fixDelayMs: 4000 }));
       w.configure({ worker, reviewer, proof: ['test -f work.txt'], maxIterations: 3 });
-      const pending = w.loop(['run', '--ci', 'Create work.txt']);
+      // A relaunch (a real gemini takes ~30 s to come back on a loaded machine) and, at the end, the agents' last
+      // turns (a completed run waits for them to count their usage): more than the default 90 s may be needed.
+      const pending = w.loop(['run', '--ci', 'Create work.txt'], { timeoutMs: 150_000 });
       // Iteration 2: the worker has a session id by now, and its fix turn is slow (the model reply is delayed).
       await waitForEvent(w, (e) => e.type === 'transition' && e.state?.iteration === 2);
       await sleep(2500);
