@@ -1,7 +1,7 @@
 import type { ConfigFile } from '../../config/schema.js';
 import { startRun } from '../../loop/start-run.js';
 import { drive } from '../drive.js';
-import { home, userEnv } from '../env.js';
+import { githubEnv, home, userEnv } from '../env.js';
 
 interface RunOptions {
   worker?: string;
@@ -15,6 +15,8 @@ interface RunOptions {
   plan?: 'review' | 'write' | 'off';
   isolation?: 'auto' | 'sandbox' | 'none';
   ci?: boolean;
+  github?: boolean;
+  json?: boolean;
 }
 
 /** `loop run [prompt]`. */
@@ -33,5 +35,5 @@ export async function runCommand(prompt: string | undefined, options: RunOptions
   };
   const ci = Boolean(options.ci);
   const prepared = await startRun({ cwd: process.cwd(), home: home('write'), env: userEnv(), prompt, flags, ci });
-  return drive(prepared, { ci });
+  return drive(prepared, { ci, github: githubEnv(options), json: Boolean(options.json) });
 }
