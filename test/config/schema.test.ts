@@ -44,7 +44,7 @@ describe('configJsonSchema', () => {
     const properties = schema.properties as Record<string, Record<string, unknown>>;
     assert.deepEqual(Object.keys(properties).sort(), [
       '$schema', 'agents', 'isolation', 'limits', 'maxIterations', 'maxMessages', 'maxMinutes', 'maxPlanRounds', 'panel', 'plan', 'proof', 'proofSurface',
-      'proofTimeoutSeconds', 'reviewer', 'reviewerMayEdit', 'reviewers', 'stall', 'terminal', 'turnTimeoutMinutes', 'worker',
+      'proofTimeoutSeconds', 'reviewer', 'reviewerMayEdit', 'reviewers', 'stall', 'terminal', 'turnTimeoutMinutes', 'worker', 'worktree',
     ]);
     assert.equal(properties.maxIterations!.type, 'integer');
     assert.deepEqual(properties.plan!.enum, ['review', 'write', 'off']);
