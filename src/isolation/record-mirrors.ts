@@ -1,7 +1,7 @@
 import { closeSync, constants, lstatSync, openSync, readFileSync, rmSync, watch, writeSync, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
 import type { Role } from '../bus/message.js';
-import { ensureDir, writeFileAtomic } from '../run/fs-atomic.js';
+import { ensureDir, FILE_MODE, writeFileAtomic } from '../run/fs-atomic.js';
 import { createHash } from 'node:crypto';
 import { privateDir, viewDir } from './agent-area.js';
 
@@ -102,13 +102,14 @@ export class RecordMirrors {
   writeManifest(text: string): void {
     this.verifyNow();
     this.expected['manifest.json'] = text;
-    for (const role of this.roles) writeFileAtomic(this.path(role, 'manifest.json'), text);
+    // Copies: loop writes them again from its own manifest, so they are not worth an fsync each.
+    for (const role of this.roles) writeFileAtomic(this.path(role, 'manifest.json'), text, FILE_MODE, false);
     this.rememberManifestCopy(text);
   }
 
   /** The hash of the manifest copy loop last gave the agents, kept where they cannot reach (`private/`). */
   private rememberManifestCopy(text: string): void {
-    writeFileAtomic(join(privateDir(this.runDir), 'manifest-copy.sha256'), sha(text));
+    writeFileAtomic(join(privateDir(this.runDir), 'manifest-copy.sha256'), sha(text), FILE_MODE, false);
   }
 
   private lastManifestCopy(): string | undefined {

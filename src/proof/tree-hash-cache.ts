@@ -1,121 +1,109 @@
-import { createHash } from 'node:crypto';
-import { lstatSync, readFileSync, readlinkSync } from 'node:fs';
-import { join } from 'node:path';
 import { execa } from 'execa';
+import { join } from 'node:path';
+import { readIndex } from './git-index.js';
+import { writeTree } from './git-tree.js';
 import { treeHash } from './tree-hash.js';
+import { completeState, ignoreShape, readBefore, stillSame, type TreeState } from './tree-state.js';
 
-/**
- * A file whose ctime is this close to the moment its stat was read may be written again within the same
- * timestamp tick (the kernel's coarse clock: 1–10 ms) without its stat changing: such a "racy" file's content
- * goes into the state key, not only its stat.
- */
-export const RACY_MS = 100;
-
-/** Beyond this many bytes of racy files, reading them costs more than hashing the tree: the tree is not cached. */
-const RACY_CONTENT_MAX = 8 * 1024 * 1024;
-
-/** The files of the git directory that change what `git add -A` over a copy of the index puts in the tree. */
-const GIT_FILES = ['index', 'config', 'info/exclude', 'info/attributes'];
+export { RACY_MS } from './tree-state.js';
 
 interface Repo {
   top: string;
   gitDir: string;
+  /** Where the objects go; undefined when the environment points git elsewhere (then `git write-tree` writes the trees). */
+  objectsDir?: string;
+  /** Hex digits of an object id: 40 (sha1) or 64 (sha256). */
+  oidHex: number;
+  /** The directories git skips as ignored (relative to top), as last listed; undefined before the first listing. */
+  ignored?: Set<string>;
+  /** The tree's shape (see ignoreShape) when that listing was checked against it. */
+  shape?: string;
+}
+
+interface Entry {
+  hash: string;
+  state: TreeState;
+  /** Resolves false when the ignored directories the state skipped turned out not all to be ignored. */
+  valid: Promise<boolean>;
 }
 
 const repos = new Map<string, Repo | null>();
-const cache = new Map<string, { state: TreeState; hash: string }>();
+const cache = new Map<string, Entry>();
 const stats = { hits: 0, misses: 0 };
 
 async function repoOf(root: string): Promise<Repo | null> {
   if (!repos.has(root)) {
-    const found = await execa('git', ['rev-parse', '--show-toplevel', '--absolute-git-dir'], { cwd: root, reject: false });
-    const [top, gitDir] = found.stdout.split('\n');
-    repos.set(root, found.exitCode === 0 && top && gitDir ? { top, gitDir } : null);
+    const found = await execa('git', ['rev-parse', '--path-format=absolute', '--show-toplevel', '--absolute-git-dir', '--show-object-format', '--git-common-dir'], { cwd: root, reject: false });
+    const [top, gitDir, format, commonDir] = found.stdout.split('\n');
+    const objectsDir = commonDir && !process.env.GIT_OBJECT_DIRECTORY ? join(commonDir, 'objects') : undefined;
+    repos.set(root, found.exitCode === 0 && top && gitDir ? { top, gitDir, oidHex: format === 'sha256' ? 64 : 40, ...(objectsDir ? { objectsDir } : {}) } : null);
   }
   return repos.get(root) ?? null;
 }
 
-/** A tree state: the key over every file's stat, and the content digest of the files that were racy when it was read. */
-interface TreeState {
-  key: string;
-  racy: Array<[path: string, digest: string]>;
-}
-
-const digestOf = (path: string, symlink: boolean): string =>
-  createHash('sha256').update(symlink ? readlinkSync(path) : readFileSync(path)).digest('hex');
-
 /**
- * The working tree's state: every path `git add -A` would consider (tracked, and untracked not ignored, with
- * git's tag: `h` marks assume-unchanged) with its lstat (size, mtime, ctime, inode, mode), plus the git files
- * that steer `add`. Any write to a file changes its ctime, which no process can set back, so a changed tree
- * changes the key, except for a second write in the same clock tick as the stat: a file written within RACY_MS
- * of `since` is "racy", and its content digest is kept beside the key. undefined: not cacheable (a submodule or
- * nested repository, whose content a stat does not show; more than RACY_CONTENT_MAX bytes of racy files).
+ * The directories git does not enter as ignored: `--directory` names an excluded directory alone, while a
+ * directory that merely holds ignored files is named with its files after it (and is entered).
  */
-async function readState(repo: Repo, since: number): Promise<TreeState | undefined> {
-  const listing = await execa('git', ['ls-files', '-z', '-v', '--cached', '--others', '--exclude-standard'], { cwd: repo.top, reject: false, stripFinalNewline: false });
-  if (listing.exitCode !== 0) return undefined;
-  const hash = createHash('sha256');
-  const sinceNs = BigInt(since - RACY_MS) * 1_000_000n;
-  const racy: TreeState['racy'] = [];
-  let racyBytes = 0;
-  const add = (label: string, path: string): boolean => {
-    const stat = lstatSync(path, { bigint: true, throwIfNoEntry: false });
-    if (!stat) {
-      hash.update(`${label}\0-\0`);
-      return true;
-    }
-    if (stat.isDirectory()) return false;
-    hash.update(`${label}\0${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}:${stat.ino}:${stat.mode}\0`);
-    if (stat.ctimeNs < sinceNs && stat.mtimeNs < sinceNs) return true;
-    racyBytes += Number(stat.size);
-    if (racyBytes > RACY_CONTENT_MAX) return false;
-    racy.push([path, digestOf(path, stat.isSymbolicLink())]);
-    return true;
-  };
-  for (const entry of listing.stdout.split('\0')) {
-    if (entry === '') continue;
-    if (!add(entry, join(repo.top, entry.slice(2)))) return undefined;
-  }
-  for (const file of GIT_FILES) if (!add(`.git/${file}`, join(repo.gitDir, file))) return undefined;
-  return { key: hash.digest('hex'), racy };
-}
-
-/**
- * Is the tree now in the cached state? Same stats, and every file that was racy then still has the content it
- * had (its stat alone cannot tell). A file not racy then has a ctime older than any write since could leave.
- */
-function sameState(now: TreeState, cached: TreeState): boolean {
-  if (now.key !== cached.key) return false;
-  return cached.racy.every(([path, digest]) => {
-    try {
-      return digestOf(path, lstatSync(path).isSymbolicLink()) === digest;
-    } catch {
-      return false; // gone since
-    }
+async function ignoredDirs(top: string): Promise<Set<string>> {
+  const listing = await execa('git', ['ls-files', '-z', '--others', '--ignored', '--exclude-standard', '--directory'], { cwd: top, stripFinalNewline: false });
+  const paths = listing.stdout.split('\0').filter(Boolean);
+  const dirs = new Set<string>();
+  paths.forEach((path, i) => {
+    if (path.endsWith('/') && !paths[i + 1]?.startsWith(path)) dirs.add(path.slice(0, -1));
   });
+  return dirs;
 }
 
+/** Every directory skipped as ignored is still ignored (itself, or under one that is). */
+const stillIgnored = (skipped: ReadonlySet<string>, now: ReadonlySet<string>): boolean =>
+  [...skipped].every((dir) => now.has(dir) || [...now].some((top) => dir.startsWith(`${top}/`)));
+
 /**
- * The tree hash of `root` (see tree-hash.ts), computed once per tree state: a later call on an unchanged tree
- * is answered from the cache after one `git ls-files`, a stat of each file and a read of the files that were
- * racy. The state is read before hashing: if the tree changes while it is hashed, the next state differs from
- * the cached one (a ctime only moves forward; a racy file's content is compared), so a stale hash is never
- * given. Outside git there is no cache.
+ * The tree hash of `root` (see tree-hash.ts), computed once per tree state. A later call on an unchanged tree
+ * is answered without running git: a stat of every path in the tree and of every directory that is not ignored
+ * (a new file changes its directory), and a read of whatever was racy (see tree-state.ts). The state is what
+ * git itself recorded in the index it filled, and the directories as read before git ran: a change made while
+ * the tree is hashed shows as a different state, so a stale hash is never given. The ignored directories are
+ * listed again beside each hash; if one that was skipped is no longer ignored, that hash is not reused.
+ * Outside git there is no cache.
  */
 export async function cachedTreeHash(root: string, scratchDir?: string): Promise<string> {
   const repo = await repoOf(root);
   if (!repo) return treeHash(root, scratchDir);
-  const state = await readState(repo, Date.now()).catch(() => undefined); // a file vanished mid-read: not cacheable
   const hit = cache.get(root);
-  if (state && hit && sameState(state, hit.state)) {
+  if (hit && (await hit.valid) && stillSame(hit.state, repo.oidHex)) {
     stats.hits++;
     return hit.hash;
   }
   stats.misses++;
-  const hash = await treeHash(root, scratchDir, repo.gitDir);
-  if (state) cache.set(root, { state, hash });
-  else cache.delete(root);
+  cache.delete(root);
+  repo.ignored ??= await ignoredDirs(repo.top);
+  const skipped = repo.ignored;
+  let before: ReturnType<typeof readBefore>;
+  try {
+    before = readBefore(repo.top, repo.gitDir, skipped);
+  } catch {
+    before = undefined; // a directory vanished mid-read: not keepable
+  }
+  let state: TreeState | undefined;
+  let shape: string | undefined;
+  const hash = await treeHash(root, scratchDir, repo.gitDir, (index) => {
+    const entries = readIndex(index, repo.oidHex / 2);
+    state = entries && before ? completeState(repo.top, before, entries) : undefined;
+    shape = entries && before ? ignoreShape(before, entries) : undefined;
+    return entries && repo.objectsDir ? writeTree(entries, repo.objectsDir, repo.oidHex) : undefined;
+  });
+  if (state) {
+    // The same shape as when the ignored folders were last listed: the same ignored folders, no need to ask git.
+    const valid = shape === repo.shape ? Promise.resolve(true) : ignoredDirs(repo.top).then((now) => {
+      const same = stillIgnored(skipped, now);
+      repo.ignored = now;
+      repo.shape = same ? shape : undefined;
+      return same;
+    }, () => false);
+    cache.set(root, { hash, state, valid });
+  }
   return hash;
 }
 

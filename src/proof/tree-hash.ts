@@ -8,9 +8,11 @@ import { makeTempDir } from '../run/owned-temp.js';
  * A content hash of the working tree, tracked and untracked (ignored files excluded): `git add -A` into a
  * temporary index, then `git write-tree`. The user's own index is never touched. Outside git, a sha256 walk.
  * The temporary index lives in `scratch` (a run's own scratch folder) when given, else in the temp folder.
- * `knownGitDir` (the repository's absolute git directory) saves asking git for it.
+ * `knownGitDir` (the repository's absolute git directory) saves asking git for it. `filled` is given the
+ * temporary index once `git add` has filled it (the cache reads what git saw there); the tree id it may
+ * return (written by its own means, see git-tree.ts) stands for `git write-tree`.
  */
-export async function treeHash(root: string, scratch?: string, knownGitDir?: string): Promise<string> {
+export async function treeHash(root: string, scratch?: string, knownGitDir?: string, filled?: (index: string) => string | undefined): Promise<string> {
   let gitDir = knownGitDir;
   if (gitDir === undefined) {
     const found = await execa('git', ['rev-parse', '--absolute-git-dir'], { cwd: root, reject: false });
@@ -30,6 +32,8 @@ export async function treeHash(root: string, scratch?: string, knownGitDir?: str
     }
     const env = { GIT_INDEX_FILE: index };
     await execa('git', ['add', '-A', '--', ':/'], { cwd: root, env }); // ':/' = the whole tree, even from a subdirectory
+    const written = filled?.(index);
+    if (written) return written;
     const tree = await execa('git', ['write-tree'], { cwd: root, env });
     return tree.stdout.trim();
   } finally {

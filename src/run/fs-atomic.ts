@@ -12,14 +12,17 @@ export function ensureDir(path: string): void {
   chmodSync(path, DIR_MODE);
 }
 
-/** Write a file atomically: temp file in the same directory, fsync, rename. */
-export function writeFileAtomic(path: string, data: string | Uint8Array, mode = FILE_MODE): void {
+/**
+ * Write a file atomically: temp file in the same directory, fsync, rename. `durable: false` skips the fsync, for
+ * copies loop can write again from its own records (a reader still never sees a half-written file).
+ */
+export function writeFileAtomic(path: string, data: string | Uint8Array, mode = FILE_MODE, durable = true): void {
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   const fd = openSync(tmp, 'w', mode);
   try {
     if (typeof data === 'string') writeSync(fd, data);
     else writeSync(fd, data);
-    fsyncSync(fd);
+    if (durable) fsyncSync(fd);
   } finally {
     closeSync(fd);
   }
