@@ -11,6 +11,7 @@ import { errorMessage } from '../errors.js';
 import { FILE_MODE } from '../run/fs-atomic.js';
 import { panelRoundLine } from '../report/panel-rounds.js';
 import { details, planFlag, proofSurfaceFlag } from '../report/summary.js';
+import type { GithubEnv } from '../ci/github/github-env.js';
 import { idleGraceMs, isInteractive, useColor } from './env.js';
 import { liveStatusObserver } from './render/live-status.js';
 import { logLinesObserver } from './render/log-lines.js';
@@ -20,11 +21,16 @@ const EXIT_WORDS: Record<number, string> = { 0: 'completed', 1: 'not proven', 3:
 /** Drive a prepared run to its end in this process, with a live screen or log lines; returns the exit code. */
 export async function drive(
   prepared: { context: RunContext; state: LoopState; resume?: ResumePoint },
-  options: { ci: boolean },
+  options: { ci: boolean; github?: GithubEnv; json?: boolean },
 ): Promise<number> {
   const { context } = prepared;
-  const out = (text: string) => process.stdout.write(text);
-  const observer: Observer = options.ci || !isInteractive() ? logLinesObserver(out) : liveStatusObserver(out, useColor(), process.stdout.columns || 100);
+  // With --json, stdout carries the one result object and nothing else: everything else goes to stderr.
+  const out = (text: string) => (options.json ? process.stderr : process.stdout).write(text);
+  const plain = options.ci || options.json || Boolean(options.github) || !isInteractive();
+  let observer: Observer = plain ? logLinesObserver(out) : liveStatusObserver(out, useColor(), process.stdout.columns || 100);
+  const githubLog = options.github ? (await import('../ci/github/log-groups.js')).githubLog(observer, out) : undefined;
+  if (githubLog) observer = githubLog.observer;
+  githubLog?.start();
   const logFile = join(context.ref.dir, 'loop.log');
   appendFileSync(logFile, '', { mode: FILE_MODE });
   context.journal.onTamper = (event) => observer({
@@ -73,6 +79,7 @@ export async function drive(
   else observer({ type: 'warning', text: `isolation: ${statement.summary}. Not protected: ${statement.exposes.join('; ')}` });
   if (context.manifest.proof.length === 0) observer({ type: 'warning', text: 'no proof commands configured (--proof or "proof" in .loop.json): approval alone will complete the run' });
   const outcome = await driver.run();
+  githubLog?.end();
   removeRunTemp(context.ref.dir);
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
@@ -92,5 +99,16 @@ export async function drive(
   out(`loop: run ${context.ref.id} stored in ${context.ref.dir}\n`);
   if (outcome.exitCode === 130) out(`loop: continue it with: loop resume ${context.ref.id}\n`);
   else out(`loop: details: loop show ${context.ref.id}\n`);
+  await reportResult(context, options, out);
   return outcome.exitCode;
+}
+
+/** The run's end for machines: GitHub's summary, annotations, outputs and bundle; with --json, the result object on stdout. */
+async function reportResult(context: RunContext, options: { github?: GithubEnv; json?: boolean }, out: (text: string) => void): Promise<void> {
+  if (!options.github && !options.json) return;
+  const record = options.github
+    ? await (await import('../ci/github/run-end.js')).githubRunEnd(context.ref, options.github, context.home, out)
+    : (await import('../report/run-result.js')).runResult(context.ref);
+  if ('bundle' in record && record.bundle) out(`loop: bundle ${record.bundle}\n`);
+  if (options.json) process.stdout.write(`${JSON.stringify(record)}\n`);
 }

@@ -1,6 +1,7 @@
 import { usableHome, type HomeUse } from '../config/home-check.js';
 import { isRole, type AgentRole as Role } from '../bus/roles.js';
 import { usageError } from '../errors.js';
+import { githubEnvOf, type GithubEnv } from '../ci/github/github-env.js';
 
 /** The user's environment as plain strings (passed through to agents and proof commands). */
 export function userEnv(): Record<string, string> {
@@ -37,3 +38,7 @@ export function idleGraceMs(): number {
   const value = Number(process.env.LOOP_IDLE_GRACE_MS);
   return Number.isFinite(value) && value >= 100 ? value : 5000;
 }
+
+/** GitHub Actions output for `loop run`/`loop resume` (`--ci` or `--github`): on with GITHUB_ACTIONS=true or `--github`. */
+export const githubEnv = (options: { ci?: boolean; github?: boolean }): GithubEnv | undefined =>
+  options.ci || options.github ? githubEnvOf(process.env, Boolean(options.github)) : undefined;

@@ -45,6 +45,8 @@ function buildProgram(): Command {
     .option('--commit', 'in place: commit the approved tree on the current branch at the end (worktree runs always do)')
     .option('--pr', 'at the end, push the branch and open a draft pull request (needs gh; see loop pr)')
     .option('--ci', 'unattended: plain log lines, no live screen')
+    .option('--github', 'GitHub Actions output (on by itself with --ci when GITHUB_ACTIONS=true): job summary, annotations, step outputs, log groups, a bundle')
+    .option('--json', 'print one JSON result object on stdout at the end (logs go to stderr)')
     .action(lazy(async () => (await import('./commands/run.js')).runCommand));
 
   program
@@ -54,6 +56,8 @@ function buildProgram(): Command {
     .option('--max-iterations <n>', 'raise the iteration cap', positiveInt('--max-iterations'))
     .addOption(new Option('--isolation <mode>', 'isolate the agents: sandbox (bubblewrap), none, or auto').choices(['auto', 'sandbox', 'none']))
     .option('--ci', 'unattended: plain log lines, no live screen')
+    .option('--github', 'GitHub Actions output (on by itself with --ci when GITHUB_ACTIONS=true): job summary, annotations, step outputs, log groups, a bundle')
+    .option('--json', 'print one JSON result object on stdout at the end (logs go to stderr)')
     .action(lazy(async () => (await import('./commands/resume.js')).resumeCommand));
 
   program
@@ -75,6 +79,15 @@ function buildProgram(): Command {
     .option('--rerun', 'also rerun the frozen proof commands on the approved tree, in a temporary git worktree')
     .option('--json', 'machine-readable output')
     .action(lazy(async () => (await import('./commands/verify.js')).verifyCommand));
+
+  program.command('export').description("write a run's records to a tar.gz bundle: manifest, journal, recordings, proof logs, summary.md, result.json")
+    .argument('<id>', 'run id, unique prefix, or an agent session id')
+    .option('-o, --output <file>', 'where to write the bundle (default: ./<run-id>.tar.gz)')
+    .action(lazy(async () => (await import('./commands/export.js')).exportCommand));
+
+  program.command('import').description('add a run from a bundle written by loop export, to inspect it with show, logs and verify')
+    .argument('<bundle>', 'the .tar.gz written by loop export')
+    .action(lazy(async () => (await import('./commands/import.js')).importCommand));
 
   program.command('logs').description("show a run's journal, or one agent's terminal output")
     .argument('<id>', 'run id, unique prefix, or an agent session id')

@@ -1,7 +1,7 @@
 import type { ConfigFile } from '../../config/schema.js';
 import { startRun } from '../../loop/start-run.js';
 import { drive } from '../drive.js';
-import { home, userEnv } from '../env.js';
+import { githubEnv, home, userEnv } from '../env.js';
 import { usageError } from '../../errors.js';
 import { requireGh } from '../../pr/gh.js';
 import { prCommand } from './pr.js';
@@ -21,6 +21,8 @@ interface RunOptions {
   commit?: boolean;
   pr?: boolean;
   ci?: boolean;
+  github?: boolean;
+  json?: boolean;
 }
 
 /** `loop run [prompt]`. */
@@ -44,7 +46,7 @@ export async function runCommand(prompt: string | undefined, options: RunOptions
   const prepared = await startRun({
     cwd: process.cwd(), home: home('write'), env, prompt, flags, ci, here: Boolean(options.here), carry: Boolean(options.carry), commit: Boolean(options.commit || options.pr),
   });
-  const exitCode = await drive(prepared, { ci });
+  const exitCode = await drive(prepared, { ci, github: githubEnv(options), json: Boolean(options.json) });
   if (exitCode !== 0 || !options.pr) return exitCode;
   return prCommand(prepared.context.ref.id, {});
 }
