@@ -1,84 +1,63 @@
-import { findingLine } from '../bus/render.js';
-import { isReviewer, type Envelope, type Finding } from '../bus/message.js';
-import type { Manifest } from '../run/manifest.js';
-import type { RunDetails } from './summary.js';
-import { proofSurfaceFlag } from './summary.js';
+import { envelopesOf } from '../bus/envelopes.js';
+import { isReviewer, type Envelope } from '../bus/message.js';
+import type { MergedFinding } from '../loop/panel-findings.js';
+import type { RunRef } from '../run/store.js';
+import { cell, code, codeCell, inline, table } from './markdown.js';
+import { findingPlace, openFindings, planSection, proofSurfaceSection, proofTable, runIdSection, taskSection } from './run-markdown.js';
+import { runHistory, type RunHistory } from './run-iterations.js';
+import { details, summarize, type RunSummary } from './summary.js';
 
 type Review = Extract<Envelope, { kind: 'review' }>;
+type Finding = Review['payload']['findings'][number];
 
-const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\s+/g, ' ').trim();
-const TASK_LINES = 30;
-
-function taskSection(task: string): string[] {
-  const lines = task.trim().split('\n');
-  return ['## Task', '', ...lines.slice(0, TASK_LINES), ...(lines.length > TASK_LINES ? [`… (${lines.length - TASK_LINES} more lines)`] : [])];
+/** The proof that passed on the approved tree (the last receipt), as a table. */
+function proofSection(history: RunHistory): string {
+  const last = history.iterations.flatMap((i) => i.receipts).at(-1);
+  if (!last) return '### Proof\n\n_the proof never ran_';
+  return `### Proof\n\nRun by loop: **${last.passed ? 'passed' : 'failed'}** on tree ${code(last.treeHash)}.\n\n${proofTable(last)}`;
 }
 
-function planSection(plan: Manifest['plan']): string[] {
-  if (!plan) return ['## Plan', '', 'No PLAN.md checklist was recorded.'];
-  const more = plan.total - plan.items.length;
-  return ['## Plan', '', `${plan.done}/${plan.total} items checked`, '', ...plan.items.map((i) => `- [${i.done ? 'x' : ' '}] ${i.text}`), ...(more > 0 ? [`- … ${more} more`] : [])];
+/** Each reviewer's last verdict on the change, with its summary. */
+function reviewsSection(history: RunHistory, summary: RunSummary): string {
+  const agents = new Map<string, string>((summary.panel?.reviewers ?? [{ role: 'reviewer', agent: summary.reviewer }]).map((r) => [r.role, r.agent]));
+  const last = new Map<string, { verdict: string; summary: string }>();
+  for (const record of history.iterations) for (const review of record.reviews) last.set(review.role, review);
+  if (last.size === 0) return '### Reviews\n\n_no review of the change_';
+  const lines = [...last].map(([role, r]) => `- ${role}${agents.get(role) ? ` (${code(agents.get(role)!)})` : ''}: **${r.verdict}** — ${inline(r.summary, 600)}`);
+  return `### Reviews\n\n${lines.join('\n')}`;
 }
 
-function proofSection(d: RunDetails, commands: string[]): string[] {
-  const last = d.receipts.at(-1);
-  if (!last) return ['## Proof', '', commands.length === 0 ? 'No proof commands were configured.' : 'The proof never ran.'];
-  const rows = last.steps.map((s) => `| \`${cell(s.command)}\` | ${s.timedOut ? 'timed out' : s.exitCode} | ${(s.durationMs / 1000).toFixed(1)} s |`);
-  return [
-    '## Proof', '', `Run by loop on tree \`${last.treeHash}\`: **${last.passed ? 'passed' : 'failed'}**.`, '',
-    '| command | exit | duration |', '|---|---|---|', ...(rows.length > 0 ? rows : ['| (no commands) | | |']),
-  ];
-}
+const key = (f: { file?: string | undefined; title: string }) => `${f.file ?? ''}|${f.title}`;
 
-/** The last change review of each reviewer (a plan review comes before it, so the last one is of the change). */
-function lastReviews(reviews: Review[]): Review[] {
-  const byRole = new Map<string, Review>();
-  for (const review of reviews) byRole.set(review.from, review);
-  return [...byRole.values()];
-}
-
-function reviewSection(last: Review[], agentOf: (role: string) => string): string[] {
-  if (last.length === 0) return ['## Reviews', '', 'No review was given.'];
-  return ['## Reviews', '', ...last.map((r) => `- **${r.from}** (${agentOf(r.from)}): **${r.payload.verdict}**: ${r.payload.summary.replace(/\s+/g, ' ').trim()}`)];
-}
-
-const key = (f: Finding) => `${f.file ?? ''}|${f.title}`;
-
-function findingsSection(reviews: Review[], last: Review[]): string[] {
-  const open = last.flatMap((r) => r.payload.findings ?? []);
+/** The findings raised during the run that are not open at its end. */
+function resolvedSection(reviews: Review[], open: readonly MergedFinding[]): string {
   const openKeys = new Set(open.map(key));
   const resolved = new Map<string, Finding>();
-  for (const r of reviews) for (const f of r.payload.findings ?? []) if (!openKeys.has(key(f))) resolved.set(key(f), f);
-  return [
-    '## Findings', '',
-    `Resolved (${resolved.size}):`, ...(resolved.size > 0 ? [...resolved.values()].map(findingLine) : ['- none']), '',
-    `Still open (${open.length}):`, ...(open.length > 0 ? open.map(findingLine) : ['- none']),
-  ];
-}
-
-function surfaceSection(surface: Manifest['proofSurface']): string[] {
-  const flag = proofSurfaceFlag(surface);
-  if (!flag || !surface) return ['## Proof surface', '', 'No file that can weaken the proof changed.'];
-  const more = surface.count - surface.changed.length;
-  return ['## Proof surface', '', `⚠ ${flag}:`, ...surface.changed.map((f) => `- \`${f}\``), ...(more > 0 ? [`- … ${more} more`] : [])];
+  for (const review of reviews) for (const f of review.payload.findings) if (!openKeys.has(key(f))) resolved.set(key(f), f);
+  if (resolved.size === 0) return '### Resolved findings\n\nNone.';
+  const rows = [...resolved.values()].map((f) => [f.severity, f.file ? codeCell(findingPlace(f)) : '—', cell(f.title)]);
+  return `### Resolved findings\n\n${table(['severity', 'file:line', 'title'], rows)}`;
 }
 
 /**
- * A pull request's body for a run: the task, the plan's progress, the proof table, each reviewer's verdict and
- * summary, the findings resolved and still open, proof-surface warnings, and the run id.
+ * A pull request's body for a run, from the sections of the run's Markdown report: the task, the plan's
+ * progress, the proof table, each reviewer's verdict and summary, the findings resolved and still open,
+ * proof-surface warnings, and the run id.
  */
-export function prBody(manifest: Manifest, d: RunDetails): string {
-  const reviews = d.messages.filter((m): m is Review => m.kind === 'review' && isReviewer(m.from));
-  const last = lastReviews(reviews);
-  const agentOf = (role: string) => manifest.roles[role as keyof Manifest['roles']]?.agent ?? '?';
-  return [
-    ...taskSection(manifest.task), '',
-    ...planSection(manifest.plan), '',
-    ...proofSection(d, manifest.proof), '',
-    ...reviewSection(last, agentOf), '',
-    ...findingsSection(reviews, last), '',
-    ...surfaceSection(manifest.proofSurface), '',
-    '---',
-    `loop run \`${manifest.id}\`${manifest.commit ? ` · commit \`${manifest.commit}\`` : ''} · details: \`loop show ${manifest.id}\``,
-  ].join('\n');
+export function prBody(ref: RunRef, commit?: string): string {
+  const summary = summarize(ref);
+  const d = details(ref);
+  const history = runHistory(d.events);
+  const reviews = envelopesOf(d.events).filter((m): m is Review => m.kind === 'review' && isReviewer(m.from));
+  const sections = [
+    taskSection(summary),
+    planSection(summary) ?? '### Plan\n\n_no PLAN.md checklist was recorded_',
+    proofSection(history),
+    reviewsSection(history, summary),
+    resolvedSection(reviews, history.openFindings),
+    openFindings(history.openFindings),
+    proofSurfaceSection(summary) ?? '### Proof surface\n\nNo file that can weaken the proof changed.',
+    `${runIdSection(summary)}${commit ? `\n- commit: ${code(commit)}` : ''}`,
+  ];
+  return `${sections.join('\n\n')}\n`;
 }

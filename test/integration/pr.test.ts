@@ -10,6 +10,7 @@ const world = useWorlds();
 const done = { msg: ['done', '--text', 'did the work'] };
 const approve = { msg: ['review', '--json', JSON.stringify({ verdict: 'approve', summary: 'looks right to me', findings: [{ severity: 'low', title: 'name could be clearer' }] })] };
 const writeWork = { write: ['work.txt', 'work\n'] };
+const changes = { msg: ['review', '--json', JSON.stringify({ verdict: 'changes', summary: 'not yet', findings: [{ severity: 'high', title: 'work.txt lacks a header', file: 'work.txt', line: 1 }] })] };
 const GH_FIXTURE = join(ROOT, 'test', 'fixtures', 'gh');
 
 const git = async (cwd: string, ...args: string[]) => (await execa('git', args, { cwd })).stdout.trim();
@@ -20,7 +21,7 @@ async function completedRun(): Promise<{ w: World; id: string; commit: string; o
   const origin = join(w.base, 'origin.git');
   await execa('git', ['init', '-q', '--bare', origin]);
   await git(w.repo, 'remote', 'add', 'origin', origin);
-  w.configure({ on: { task: [[writeWork, done]] } }, { on: { 'review-request': [[approve]] } }, { plan: 'off' });
+  w.configure({ on: { task: [[writeWork, done]] } }, { on: { 'review-request': [[changes], [approve]] } }, { plan: 'off' });
   const run = await w.loop(['run', '--ci', '--worktree', 'Add work.txt for the pull request']);
   assert.equal(run.exitCode, 0, run.all);
   const { manifest } = w.onlyRun();
@@ -54,12 +55,13 @@ describe('loop pr', () => {
     assert.equal(arg('--head'), `loop/${id}`);
     assert.equal(arg('--title'), 'Add work.txt for the pull request');
     const body = arg('--body')!;
-    assert.match(body, /## Task\n\nAdd work.txt for the pull request/);
-    assert.match(body, /\| command \| exit \| duration \|\n\|---\|---\|---\|\n\| `test -f work.txt` \| 0 \| \d+\.\d s \|/);
-    assert.match(body, /- \*\*reviewer\*\* \(fake-reviewer\): \*\*approve\*\*: looks right to me/);
-    assert.match(body, /Still open \(1\):\n- \[low\] name could be clearer/);
-    assert.match(body, /## Proof surface/);
-    assert.match(body, new RegExp(`loop run \`${id}\` · commit \`${commit}\``));
+    assert.match(body, /^### Task\n\n```\nAdd work.txt for the pull request\n```$/m);
+    assert.match(body, /### Proof\n\nRun by loop: \*\*passed\*\* on tree `[0-9a-f]{40}`\.\n\n\| command \| exit \| duration \|\n\|---\|---\|---\|\n\| `test -f work.txt` \| 0 \| [\d.]+ m?s \|/);
+    assert.match(body, /### Reviews\n\n- reviewer \(`fake-reviewer`\): \*\*approve\*\* — looks right to me/);
+    assert.match(body, /### Resolved findings\n\n\| severity \| file:line \| title \|\n\|---\|---\|---\|\n\| high \| `work.txt:1` \| work.txt lacks a header \|/);
+    assert.match(body, /### Open findings\n\n\| severity \| file:line \| title \|\n\|---\|---\|---\|\n\| low \| — \| name could be clearer \|/);
+    assert.match(body, /### Proof surface/);
+    assert.match(body, new RegExp(`### Run \`${id}\`[\\s\\S]*- commit: \`${commit}\``));
   });
 
   test('without gh: exit 2 with the fix, nothing pushed; logged out: exit 2, gh auth login', async () => {

@@ -3,7 +3,6 @@ import { LoopError, ExitCode } from '../../errors.js';
 import { createDraftPr, requireGh } from '../../pr/gh.js';
 import { pushBranch, pushRemote } from '../../pr/push-branch.js';
 import { prBody } from '../../report/pr-body.js';
-import { details } from '../../report/summary.js';
 import { taskTitle } from '../../report/task-title.js';
 import { readManifest } from '../../run/manifest.js';
 import { RunStore } from '../../run/store.js';
@@ -23,7 +22,7 @@ export async function prCommand(query: string, options: { dryRun?: boolean }): P
   const repo = [manifest.worktree, manifest.checkout, manifest.cwd].find((dir): dir is string => dir !== undefined && existsSync(dir));
   if (!repo) throw new LoopError('repo-gone', `run ${ref.id}: its repository (${manifest.checkout ?? manifest.cwd}) no longer exists`, { exitCode: ExitCode.usage });
   const title = taskTitle(manifest.task);
-  const body = prBody(manifest, details(ref));
+  const body = prBody(ref, manifest.commit);
   if (options.dryRun) {
     process.stdout.write(`title: ${title}\nbranch: ${manifest.branch}\n\n${body}\n`);
     return 0;
