@@ -63,6 +63,8 @@ export async function batchCommand(file: string, options: { jobs: number; ci?: b
     process.off('exit', onExit);
   }
   out(`\n${summaryTable(runner.items).join('\n')}\n`);
+  // A task whose run never started (a usage error, say): why, in the child's own words.
+  for (const item of runner.items) if (!item.runId && item.error) out(`loop batch: task ${item.n} did not start a run: ${item.error}\n`);
   const exit = runner.cancelled ? ExitCode.cancelled : worstExit(runner.items.flatMap((i) => (i.exitCode === undefined ? [] : [i.exitCode])));
   const stopped = runner.items.filter((i) => i.exitCode === ExitCode.cancelled && i.runId).map((i) => i.runId);
   if (stopped.length > 0) out(`loop batch: continue the stopped runs with: ${stopped.map((id) => `loop resume ${id}`).join('; ')}\n`);
