@@ -30,7 +30,7 @@ export async function drive(
   let observer: Observer = plain ? logLinesObserver(out) : liveStatusObserver(out, useColor(), process.stdout.columns || 100);
   const githubLog = options.github ? (await import('../ci/github/log-groups.js')).githubLog(observer, out) : undefined;
   if (githubLog) observer = githubLog.observer;
-  githubLog?.start();
+  githubLog?.start(prepared.state);
   const logFile = join(context.ref.dir, 'loop.log');
   appendFileSync(logFile, '', { mode: FILE_MODE });
   context.journal.onTamper = (event) => observer({

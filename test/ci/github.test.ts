@@ -92,4 +92,21 @@ describe('the log on GitHub Actions', () => {
     ].join('\n'));
     assert.equal(seen.length, 8, 'every notice reaches the log lines');
   });
+
+  test('a resumed run starts in the group of the state it resumes in; a fresh one in none', () => {
+    let out = '';
+    const resumed = githubLog(() => undefined, (text) => {
+      out += text;
+    }, () => 't');
+    resumed.start({ phase: 'reviewing', iteration: 2 });
+    resumed.end();
+    assert.equal(out, '::stop-commands::loop-t\n::loop-t::\n::group::Iteration 2\n::stop-commands::loop-t\n::loop-t::\n::endgroup::\n');
+    out = '';
+    const fresh = githubLog(() => undefined, (text) => {
+      out += text;
+    }, () => 't');
+    fresh.start({ phase: 'starting', iteration: 0 });
+    fresh.end();
+    assert.equal(out, '::stop-commands::loop-t\n::loop-t::\n');
+  });
 });

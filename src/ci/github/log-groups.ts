@@ -1,5 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Observer } from '../../loop/observer.js';
+import type { LoopState } from '../../loop/state.js';
+
+/** The group a phase's log lines go in: `Plan`, `Iteration N`, or none (before the start, after the end). */
+const groupOf = ({ phase, iteration }: Pick<LoopState, 'phase' | 'iteration'>): string | undefined =>
+  phase === 'starting' || phase === 'finished' ? undefined : phase === 'planning' || phase === 'plan-review' ? 'Plan' : `Iteration ${iteration}`;
 
 /**
  * The run's log on GitHub Actions. Its lines carry agents' text, and the runner reads a workflow command from any
@@ -8,7 +13,9 @@ import type { Observer } from '../../loop/observer.js';
  * own commands are written with reading resumed around them: `::group::Plan` around the plan phase,
  * `::group::Iteration N` around each iteration's lines, `::endgroup::` before the next (groups do not nest).
  */
-export function githubLog(inner: Observer, write: (text: string) => void, token: () => string = randomUUID): { observer: Observer; start: () => void; end: () => void } {
+export function githubLog(
+  inner: Observer, write: (text: string) => void, token: () => string = randomUUID,
+): { observer: Observer; start: (state?: Pick<LoopState, 'phase' | 'iteration'>) => void; end: () => void } {
   let stopped: string | undefined;
   const stop = () => {
     if (stopped) return;
@@ -36,8 +43,7 @@ export function githubLog(inner: Observer, write: (text: string) => void, token:
   };
   const observer: Observer = (notice) => {
     if (notice.type === 'state') {
-      const { phase, iteration } = notice.state;
-      enter(phase === 'finished' ? undefined : phase === 'planning' || phase === 'plan-review' ? 'Plan' : `Iteration ${iteration}`);
+      enter(groupOf(notice.state));
     } else if (notice.type === 'finished') {
       enter(undefined);
     }
@@ -45,12 +51,16 @@ export function githubLog(inner: Observer, write: (text: string) => void, token:
   };
   return {
     observer,
-    /** Before the first log line: stop the runner reading commands. */
-    start: stop,
+    /** Before the first log line: stop the runner reading commands, and enter the group of the state the run starts (or resumes) in. */
+    start: (state) => {
+      stop();
+      if (state) enter(groupOf(state));
+    },
     /** After the last log line: close the open group and let the runner read commands again. */
     end: () => {
-      enter(undefined);
       resume();
+      if (open !== undefined) write('::endgroup::\n');
+      open = undefined;
     },
   };
 }
