@@ -46,6 +46,11 @@ function buildProgram(): Command {
     .option('--max-tokens <n>', 'token budget (both agents): the run stops after the turn that goes over it (exit 4)', positiveInt('--max-tokens'))
     .addOption(new Option('--plan <mode>', 'plan phase: review (PLAN.md approved before any code), write (no review), or off').choices(['review', 'write', 'off']))
     .addOption(new Option('--isolation <mode>', 'isolate the agents: sandbox (bubblewrap), none, or auto').choices(['auto', 'sandbox', 'none']))
+    .option('--worktree', 'work in a new git worktree on branch loop/<run-id> from HEAD; your checkout is not touched')
+    .option('--carry', 'with --worktree: bring your uncommitted changes into the worktree')
+    .option('--here', 'work in this checkout even with uncommitted changes (they become part of the run)')
+    .option('--commit', 'in place: commit the approved tree on the current branch at the end (worktree runs always do)')
+    .option('--pr', 'at the end, push the branch and open a draft pull request (needs gh; see loop pr)')
     .option('--ci', 'unattended: plain log lines, no live screen')
     .option('--github', 'GitHub Actions output (on by itself with --ci when GITHUB_ACTIONS=true): job summary, annotations, step outputs, log groups, a bundle')
     .option('--json', 'print one JSON result object on stdout at the end (logs go to stderr)')
@@ -106,6 +111,23 @@ function buildProgram(): Command {
 
   program.command('stop').description('stop a running run (it stays resumable)').argument('<id>', 'run id or unique prefix')
     .action(lazy(async () => (await import('./commands/stop.js')).stopCommand));
+
+  program.command('pr').description("push a completed run's branch and open a draft pull request (GitHub CLI)")
+    .argument('<id>', 'run id, unique prefix, or an agent session id')
+    .option('--dry-run', 'print the title and body; push nothing, open nothing')
+    .action(lazy(async () => (await import('./commands/pr.js')).prCommand));
+
+  program.command('clean').description('remove the worktrees of finished runs (their branches stay unless --branches)')
+    .argument('[id]', 'one run (id or unique prefix)')
+    .option('--finished', 'every finished run of every repository')
+    .option('--branches', 'also delete the runs\' loop/<run-id> branches')
+    .action(lazy(async () => (await import('./commands/clean.js')).cleanCommand));
+
+  program.command('batch').description('one worktree run per task of a file (lines, or ## sections of markdown), N at a time')
+    .argument('<tasks>', 'a text file (one task per line) or a markdown file (one task per ## section)')
+    .option('-j, --jobs <n>', 'runs at once (default 2)', positiveInt('--jobs'), 2)
+    .option('--ci', 'plain lines, no live table')
+    .action(lazy(async () => (await import('./commands/batch.js')).batchCommand));
 
   program.command('doctor').description('check what is installed and usable, with the fix for every problem')
     .option('--json', 'machine-readable output')

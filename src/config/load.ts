@@ -71,6 +71,7 @@ export function mergeConfig(base: Config, layer: ConfigFile | undefined): Config
     terminal: { ...base.terminal, ...layer.terminal },
     stall: { ...base.stall, ...layer.stall },
     isolation: layer.isolation ?? base.isolation,
+    worktree: layer.worktree ?? base.worktree,
     agents,
   };
 }

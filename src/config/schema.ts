@@ -106,6 +106,10 @@ export const ConfigSchema = z
       .enum(['auto', 'sandbox', 'none'])
       .optional()
       .describe('How agents are isolated from each other and from the run records: sandbox (bubblewrap), none, or auto (the sandbox wherever it works).'),
+    worktree: z
+      .boolean()
+      .optional()
+      .describe('Run each task in its own git worktree under $LOOP_HOME/worktrees/<run-id>, on a new branch loop/<run-id> from HEAD (like --worktree).'),
     agents: z
       .record(z.string().regex(AGENT_NAME, 'agent names use letters, digits, . _ -'), AgentConfigSchema)
       .optional()
@@ -146,6 +150,8 @@ export interface Config {
   limits: { payloadBytes: number; envelopeBytes: number; findings: number };
   terminal: { cols: number; rows: number; recordingBytes: number };
   isolation: 'auto' | 'sandbox' | 'none';
+  /** Run in a fresh git worktree on branch `loop/<run-id>` (the user's checkout is never touched). */
+  worktree: boolean;
   agents: Record<string, AgentConfig>;
 }
 
@@ -169,6 +175,7 @@ export const DEFAULT_CONFIG: Config = {
   limits: { payloadBytes: 12 * 1024, envelopeBytes: 16 * 1024, findings: 50 },
   terminal: { cols: 200, rows: 50, recordingBytes: 8 * 1024 * 1024 },
   isolation: 'auto',
+  worktree: false,
   agents: {},
 };
 

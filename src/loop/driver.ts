@@ -10,6 +10,7 @@ import { describeInput } from './describe-input.js';
 import type { DriverCore, DriverDeps, ResumePoint, RunOutcome } from './driver-types.js';
 import { EffectJobs } from './effect-jobs.js';
 import { finishRun, type FinishResult } from './finish-run.js';
+import { approvalOf } from './commit-step.js';
 import { advance, type Effect, type Input, type Outgoing, type Step } from './machine.js';
 import { proveTree } from './prove-step.js';
 import { readPlanFile } from './read-plan.js';
@@ -135,6 +136,7 @@ export class Driver implements DriverCore {
     void this.finish({ exitCode: 5, reason });
     const force = setTimeout(() => {
       this.ctx.lock.release();
+      this.ctx.checkoutLock?.release();
       this.resolveOutcome({ exitCode: 5, reason: `${reason}; the run could not be finished in order` });
     }, CRASH_FINISH_MS);
     force.unref();
@@ -236,7 +238,7 @@ export class Driver implements DriverCore {
       outcome = await finishRun({
         ctx: this.ctx, observer: this.deps.observer, log: this.deps.log, intake: this.intake, jobs: this.jobs,
         runners: [...this.runners.values()], timers: this.timers, sweepUsage: () => this.sweepUsage(),
-      }, result);
+      }, { ...result, approval: approvalOf(this.state) });
     } catch (error) {
       // finishRun guards each of its steps; this is what is left (e.g. the observer threw).
       this.deps.log.error({ err: error }, 'finishing the run failed');

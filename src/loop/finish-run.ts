@@ -8,6 +8,7 @@ import type { Observer } from './observer.js';
 import { statusOfExit } from '../run/manifest.js';
 import { saveManifest, type RunContext } from './run-context.js';
 import type { RunTimers } from './run-timers.js';
+import { commitStep, type Approval } from './commit-step.js';
 
 /** What a finishing run stops and closes. */
 export interface FinishParts {
@@ -28,6 +29,8 @@ export const USAGE_SETTLE_MS = 15_000;
 export interface FinishResult {
   exitCode: number;
   reason: string;
+  /** A completed run: the approved tree and who approved it (what its commit is made of). */
+  approval?: Approval;
 }
 
 /**
@@ -60,6 +63,10 @@ export async function finishRun(parts: FinishParts, result: FinishResult): Promi
     ...parts.runners.map((runner) => attempt(`stopping the ${runner.role}`, () => runner.stop())),
   ]);
   const status = statusOfExit(result.exitCode);
+  // A completed worktree run (or in-place run with --commit): the approved tree becomes a commit on its branch.
+  if (result.exitCode === ExitCode.completed && !(await attempt('committing the approved tree', () => commitStep(ctx, result.approval)))) {
+    parts.observer({ type: 'warning', text: `the approved tree was not committed: ${problems.at(-1)}` });
+  }
   let outcome: RunOutcome = { exitCode: result.exitCode, reason: result.reason };
   const journaled = await attempt('journaling the end', () => ctx.journal.append('run.finished', {
     exitCode: result.exitCode, reason: result.reason, status, ...(problems.length > 0 ? { problems } : {}),
@@ -71,6 +78,7 @@ export async function finishRun(parts: FinishParts, result: FinishResult): Promi
     result: outcome,
   }));
   await attempt('releasing the lock', () => ctx.lock.release());
+  await attempt('releasing the checkout', () => ctx.checkoutLock?.release());
   await attempt('closing the journal', () => ctx.journal.close());
   parts.observer({ type: 'finished', exitCode: outcome.exitCode, reason: outcome.reason, runDir: ctx.ref.dir });
   return outcome;

@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { CheckoutLock } from '../run/checkout-lock.js';
 import { deliveredIds, envelopesOf } from '../bus/envelopes.js';
 import { JournaledIds } from '../bus/journaled-ids.js';
 import { isReviewer, isRole, rolesIn, type Role } from '../bus/message.js';
@@ -80,6 +82,13 @@ export async function resumeRun(options: ResumeOptions): Promise<{ context: RunC
     lock.release(); // nothing was changed: the lock goes too
     throw error;
   }
+  let checkoutLock: CheckoutLock;
+  try {
+    checkoutLock = takeResumedCheckout(manifest, started.root, options.home, ref.id);
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
   const lastLive = [...transitions].reverse().find((t) => !t.state.finished);
   // Killed while finishing: the machine's last transition decided the end, but `run.finished` is missing. The
   // decision stands (replaying the message that made it would apply it twice): the resumed run only finishes.
@@ -117,12 +126,23 @@ export async function resumeRun(options: ResumeOptions): Promise<{ context: RunC
   journal.append('run.resumed', { pid: process.pid, fromPhase: state.phase, iteration: state.iteration, undelivered: undelivered.map((e) => e.id) });
   const agents = runAgents(config, roles, (role) => manifest.roles[role]?.agent ?? '');
   const context: RunContext = {
-    ref, config, root: started.root, journal, lock,
+    ref, config, root: started.root, journal, lock, checkoutLock,
     manifest: { ...manifest, status: 'running', maxIterations: config.maxIterations, isolation, budget }, manifestFile: ManifestWriter.adopt(ref.dir, journal),
     roles, agents, baseTree: started.baseTree, ci: options.ci, env: options.env, isolation, keys, home: options.home,
   };
   const nextSeq = envelopes.reduce((max, e) => Math.max(max, e.seq), 0) + 1;
   return { context, state, resume: { undelivered, unconsumed, sessions, nextSeq, journaled: JournaledIds.from(events), ledger: UsageLedger.from(usage) } };
+}
+
+/** A resumed run works where it started (a worktree run: in its worktree, which must still be there), alone. */
+function takeResumedCheckout(manifest: Manifest, root: string, home: string, runId: string): CheckoutLock {
+  if (!existsSync(root)) {
+    throw new LoopError('checkout-gone', `run ${runId} worked in ${root}, which no longer exists${manifest.worktree ? ' (its worktree was removed)' : ''}; not resumed — nothing was changed`, {
+      exitCode: ExitCode.usage,
+      hint: manifest.branch ? `its branch ${manifest.branch} holds what was committed; start a new run with: loop run --worktree "…"` : 'start a new run with: loop run "…"',
+    });
+  }
+  return CheckoutLock.acquire(home, root, runId);
 }
 
 /**

@@ -44,7 +44,7 @@ describe('configJsonSchema', () => {
     const properties = schema.properties as Record<string, Record<string, unknown>>;
     assert.deepEqual(Object.keys(properties).sort(), [
       '$schema', 'agents', 'isolation', 'limits', 'maxCostUsd', 'maxIterations', 'maxMessages', 'maxMinutes', 'maxPlanRounds', 'maxTokens', 'panel', 'plan', 'prices', 'proof', 'proofSurface',
-      'proofTimeoutSeconds', 'reviewer', 'reviewerMayEdit', 'reviewers', 'stall', 'terminal', 'turnTimeoutMinutes', 'worker',
+      'proofTimeoutSeconds', 'reviewer', 'reviewerMayEdit', 'reviewers', 'stall', 'terminal', 'turnTimeoutMinutes', 'worker', 'worktree',
     ]);
     assert.equal(properties.maxIterations!.type, 'integer');
     assert.deepEqual(properties.plan!.enum, ['review', 'write', 'off']);

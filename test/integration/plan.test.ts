@@ -138,8 +138,7 @@ describe('loop run --ci: the plan phase', () => {
   });
 
   test('plan write with a given plan: adopted, no plan review, straight to work', async () => {
-    const w = await world();
-    writeFileSync(join(w.repo, 'steps.md'), '# Steps\n\n- [ ] write work.txt\n');
+    const w = await world({ 'README.md': '# scratch\n', 'steps.md': '# Steps\n\n- [ ] write work.txt\n' }); // committed: the plan is part of the repository
     w.configure(
       { on: { plan: [[{ sh: 'cp steps.md PLAN.md' }, msg('plan', '--text', 'adopted steps.md')]], task: [[{ write: ['work.txt', 'work\n'] }, msg('done', '--text', 'did it')]] } },
       { on: { 'review-request': [[review('approve')]] } },

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { renderBody } from '../../bus/render.js';
 import { RunStore } from '../../run/store.js';
 import { details, planFlag, proofSurfaceFlag, summarize, type RunSummary } from '../../report/summary.js';
@@ -26,6 +27,14 @@ function agentsLine(summary: RunSummary): string {
   }).join(' · ');
 }
 
+/** Where the run worked (its worktree and branch, from which commit) and the commit of its approved tree. */
+function checkoutLines(s: RunSummary): string[] {
+  const lines: string[] = [];
+  if (s.worktree) lines.push(`worktree  ${s.worktree}${existsSync(s.worktree) ? '' : ' (removed)'} · branch ${s.branch ?? '?'} from ${s.baseCommit?.slice(0, 12) ?? '?'}`);
+  if (s.commit) lines.push(`commit    ${s.commit}${s.branch ? ` on ${s.branch}` : ''}${s.worktree ? ` (open a pull request: loop pr ${s.id})` : ''}`);
+  return lines;
+}
+
 const journalLine = (chain: ChainSummary, id: string): string =>
   !chain.ok ? `CHAIN BROKEN at line ${chain.brokenAt}: ${chain.reason} — see loop verify ${id}`
     : chain.chained ? `chain intact (${chain.events} events)` : `unchained (written before hash chains; ${chain.events} events)`;
@@ -52,6 +61,7 @@ export async function showCommand(query: string, options: { json?: boolean }): P
     ...(summary.isolation ? [`isolation ${summary.isolation.mode}${summary.isolation.tool ? ` (${summary.isolation.tool})` : ''}${summary.isolation.why ? `: ${summary.isolation.why}` : ''}`] : []),
     `created   ${summary.createdAt}   updated ${summary.updatedAt}`,
     `stored in ${summary.dir}`,
+    ...checkoutLines(summary),
     ...(summary.chain ? [`journal   ${journalLine(summary.chain, summary.id)}`] : []),
     `task      ${firstLine(summary.task, 100)}`,
   ];
