@@ -1,5 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { execa } from 'execa';
 import { LOOP_BIN, useWorlds, type World } from './helpers.js';
 
@@ -28,9 +30,15 @@ describe('usage and budgets with command agents (loop msg usage)', () => {
       { on: { 'review-request': [[usage({ model: 'mystery-model', inputTokens: 7, outputTokens: 3, cacheReadTokens: 11, cacheWriteTokens: 13 }), review('changes')], [usage({ model: 'mystery-model', inputTokens: 7, outputTokens: 3 }), review('approve')]] } },
       { plan: 'off', ...PRICES },
     );
-    const result = await w.loop(['run', '--ci', 'write work.txt']);
+    const summary = join(w.base, 'step-summary.md');
+    const result = await w.loop(['run', '--ci', 'write work.txt'], { env: { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary, RUNNER_TEMP: w.base } });
     assert.equal(result.exitCode, 0, result.all);
     const run = w.onlyRun();
+    // The CI step summary has the totals per role and in all.
+    const markdown = readFileSync(summary, 'utf8');
+    assert.match(markdown, /^### Usage$/m);
+    assert.match(markdown, /^\| worker \| 200 \| 100 \| 0 \| 0 \| 300 \| \$0\.40 \|$/m);
+    assert.match(markdown, /^\| \*\*total\*\* \| 214 \| 106 \| 11 \| 13 \| 344 \| \$0\.40 \+ unknown \|$/m);
     // The malformed report: refused as a whole, with the reasons, to the sender (exit 2) and in the journal.
     const refusedLine = w.agentLog().find((l) => l.startsWith('worker msg usage exit=2'));
     assert.ok(refusedLine, w.agentLog().join('\n'));
