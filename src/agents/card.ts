@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Role } from '../bus/message.js';
 import type { IdleRule } from '../pty/types.js';
+import type { UsageFigures } from '../usage/figures.js';
 import type { TurnSignal } from './signals.js';
 
 /** What loop knows about driving one harness (contract: DESIGN.md "words" → capability card). */
@@ -75,6 +76,25 @@ export interface HarnessSignals {
   parse(event: string, payload: Record<string, unknown>): TurnSignal;
 }
 
+/** One model request as a harness recorded it: a key unique in its session (so it is counted once), the model, the figures. */
+export interface UsageRecord {
+  key: string;
+  model: string | null;
+  figures: UsageFigures;
+}
+
+/** What a harness's session records hold of usage: every request found (loop keeps what it already counted), or why none can be read. */
+export type UsageRead =
+  | { ok: true; file: string; records: UsageRecord[]; /** Records that were there but did not read as usage. */ skipped: number }
+  | { ok: false; reason: string };
+
+/** Where a harness keeps its token usage, and whether its costs are notional (a subscription login, not an API bill). */
+export interface HarnessUsage {
+  read(sessionId: string, where: SessionWhere): UsageRead;
+  /** Why the cost is notional (e.g. "Claude subscription login"), or undefined when the harness bills an API key. */
+  notional(env: Record<string, string | undefined>): string | undefined;
+}
+
 /** One harness: launch, resume and idle detection. Built-in harnesses and custom commands alike. */
 export interface AgentAdapter {
   readonly card: AgentCard;
@@ -110,4 +130,6 @@ export interface AgentAdapter {
   readonly enterDelayMs?: number;
   readonly signals?: HarnessSignals;
   readonly doctor?: HarnessDoctor;
+  /** Where its usage is (built-in harnesses); absent: a command agent reports its own with `loop msg usage`. */
+  readonly usage?: HarnessUsage;
 }

@@ -11,12 +11,13 @@ export const AGENT_KINDS = {
   plan: ['worker'],
   done: ['worker'],
   review: ['reviewer'],
+  usage: ['worker', 'reviewer'],
 } as const satisfies Record<string, readonly RoleClass[]>;
 export type AgentKind = keyof typeof AGENT_KINDS;
 export const isAgentKind = (kind: string): kind is AgentKind => Object.hasOwn(AGENT_KINDS, kind);
 
-/** The main text field that `loop msg --text` fills, per agent kind. */
-export const TEXT_FIELD: Record<AgentKind, 'text' | 'summary'> = {
+/** The main text field that `loop msg --text` fills, per agent kind (`usage` has none). */
+export const TEXT_FIELD: Partial<Record<AgentKind, 'text' | 'summary'>> = {
   note: 'text',
   question: 'text',
   answer: 'text',
@@ -26,7 +27,7 @@ export const TEXT_FIELD: Record<AgentKind, 'text' | 'summary'> = {
 };
 
 /** Agent kinds addressed to loop itself (claims and verdicts), never to the other agent. */
-export const TO_LOOP: readonly AgentKind[] = ['plan', 'done', 'review'];
+export const TO_LOOP: readonly AgentKind[] = ['plan', 'done', 'review', 'usage'];
 export const goesToLoop = (kind: string): boolean => (TO_LOOP as readonly string[]).includes(kind);
 
 /** Message ids: `m-` and 8 to 40 base36 characters. */

@@ -90,6 +90,15 @@ export const PayloadSchemas = {
       .optional()
       .describe('true when you approve a change whose review request lists PROOF SURFACE files: you checked those changes do not weaken the proof'),
   }),
+  /** A command agent's own account of what one turn spent (loop reads the built-in harnesses' usage itself). */
+  usage: z.strictObject({
+    model: z.string().trim().min(1).max(200).optional().describe('the model used (priced from the price table); absent: cost from costUsd, else unknown'),
+    inputTokens: z.number().int().min(0).max(1e12).describe('input tokens billed at the input price (cache reads and writes apart)'),
+    outputTokens: z.number().int().min(0).max(1e12),
+    cacheReadTokens: z.number().int().min(0).max(1e12).optional(),
+    cacheWriteTokens: z.number().int().min(0).max(1e12).optional(),
+    costUsd: z.number().min(0).max(1_000_000).optional().describe('what the turn cost, when the agent knows it and its model has no price in the table'),
+  }),
   task: z.strictObject({ text: text(12000), iteration: z.number().int().min(1), phase: z.enum(['plan', 'work']).optional() }),
   'review-request': z.strictObject({
     subject: z.enum(['plan', 'change']).optional(),

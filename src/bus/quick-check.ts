@@ -66,8 +66,8 @@ const finding = object({
   endLine: { check: int(1), optional: true },
 });
 
-/** The payload schemas of the agent kinds (message.ts PayloadSchemas), by hand. */
-const PAYLOADS: Record<AgentKind, Check> = {
+/** The payload schemas of the agent kinds (message.ts PayloadSchemas), by hand; a kind left out (`usage`) always takes the full check. */
+const PAYLOADS: Partial<Record<AgentKind, Check>> = {
   note: object({ text: { check: text(8000) } }),
   question: object({ text: { check: text(8000) } }),
   answer: object({ text: { check: text(8000) } }),
@@ -103,7 +103,7 @@ export function quickCheck(draft: Draft, limits: readonly BusLimits[]): Accepted
   if (!isPlain(draft.payload)) return undefined;
   const size = byteLength(draft.payload);
   if (limits.some((limit) => size > limit.payloadBytes)) return undefined;
-  const checked = PAYLOADS[kind](draft.payload);
+  const checked = PAYLOADS[kind]?.(draft.payload);
   if (!checked) return undefined;
   const payload = checked.value as Plain;
   const findings = payload.findings as unknown[] | undefined;

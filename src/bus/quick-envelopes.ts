@@ -8,7 +8,7 @@ import type { Envelope } from './message.js';
 // envelopesOf. test/bus/quick-envelopes.test.ts compares the two.
 
 /** Every kind in message.ts PayloadSchemas (checked by the test). */
-export const ENVELOPE_KINDS = ['note', 'question', 'answer', 'plan', 'done', 'review', 'task', 'review-request', 'proof', 'abort', 'nack'];
+export const ENVELOPE_KINDS = ['note', 'question', 'answer', 'plan', 'done', 'review', 'task', 'review-request', 'proof', 'abort', 'nack', 'usage'];
 const PARTIES: readonly string[] = [...ROLES, 'loop'];
 const FIELDS = new Set(['id', 'runId', 'seq', 'from', 'to', 'kind', 'iteration', 'at', 'payload', 'replyTo', 'treeHash']);
 

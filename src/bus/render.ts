@@ -106,6 +106,10 @@ export function renderBody(envelope: Envelope): string {
       return [envelope.payload.reason, ...(envelope.payload.errors ?? []).map((e) => `- ${e}`)].join('\n');
     case 'abort':
       return envelope.payload.reason;
+    case 'usage': {
+      const p = envelope.payload;
+      return `usage${p.model ? ` of ${p.model}` : ''}: ${p.inputTokens} input, ${p.outputTokens} output, ${p.cacheReadTokens ?? 0} cache read, ${p.cacheWriteTokens ?? 0} cache write tokens${p.costUsd !== undefined ? `, $${p.costUsd}` : ''}`;
+    }
   }
 }
 

@@ -7,7 +7,7 @@ export type SealResult = { ok: true; envelope: AgentEnvelope } | { ok: false; re
 
 /**
  * Turn an agent's submission into an envelope: validate it again (a spool file may have been written by hand),
- * add what only loop sets (`runId`, `seq`, `iteration`; the tree hash for plans, claims and verdicts), check the size.
+ * add what only loop sets (`runId`, `seq`, `iteration`; the tree hash for plans, claims and verdicts, not usage reports), check the size.
  */
 export async function seal(
   submission: Submission,
@@ -20,7 +20,7 @@ export async function seal(
   const envelope: AgentEnvelope = {
     id: submission.id, runId: context.runId, seq: context.seq, from: submission.from, ...message,
     iteration: context.iteration, at: submission.at, ...(replyTo ? { replyTo } : {}),
-    ...(goesToLoop(kind) ? { treeHash: await context.treeHash() } : {}),
+    ...(goesToLoop(kind) && kind !== 'usage' ? { treeHash: await context.treeHash() } : {}),
   };
   const size = byteLength(envelope);
   if (size > context.limits.envelopeBytes) return { ok: false, reasons: [`message is ${size} bytes; the envelope limit is ${context.limits.envelopeBytes}`] };

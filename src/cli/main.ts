@@ -13,6 +13,11 @@ const positiveInt = (name: string) => (value: string): number => {
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name} must be a whole number ≥ 1, got '${value}'`);
   return n;
 };
+const positiveNumber = (name: string) => (value: string): number => {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0 || value.trim() === '') throw new InvalidArgumentError(`${name} must be a number > 0, got '${value}'`);
+  return n;
+};
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 /** Run a lazily loaded command and turn its result into the process exit code. */
@@ -39,8 +44,15 @@ function buildProgram(): Command {
     .addOption(new Option('--panel <policy>', 'how a panel of reviewers decides: all, majority or any').choices(['all', 'majority', 'any']))
     .option('--proof <command>', 'proof command run by loop (repeatable; replaces the configured ones)', collect)
     .option('--max-iterations <n>', 'iteration cap', positiveInt('--max-iterations'))
+    .option('--max-cost <usd>', 'cost budget in US dollars: the run stops after the turn that goes over it (exit 4)', positiveNumber('--max-cost'))
+    .option('--max-tokens <n>', 'token budget (both agents): the run stops after the turn that goes over it (exit 4)', positiveInt('--max-tokens'))
     .addOption(new Option('--plan <mode>', 'plan phase: review (PLAN.md approved before any code), write (no review), or off').choices(['review', 'write', 'off']))
     .addOption(new Option('--isolation <mode>', 'isolate the agents: sandbox (bubblewrap), none, or auto').choices(['auto', 'sandbox', 'none']))
+    .option('--worktree', 'work in a new git worktree on branch loop/<run-id> from HEAD; your checkout is not touched')
+    .option('--carry', 'with --worktree: bring your uncommitted changes into the worktree')
+    .option('--here', 'work in this checkout even with uncommitted changes (they become part of the run)')
+    .option('--commit', 'in place: commit the approved tree on the current branch at the end (worktree runs always do)')
+    .option('--pr', 'at the end, push the branch and open a draft pull request (needs gh; see loop pr)')
     .option('--ci', 'unattended: plain log lines, no live screen')
     .option('--github', 'GitHub Actions output (on by itself with --ci when GITHUB_ACTIONS=true): job summary, annotations, step outputs, log groups, a bundle')
     .option('--json', 'print one JSON result object on stdout at the end (logs go to stderr)')
@@ -51,6 +63,8 @@ function buildProgram(): Command {
     .description('continue a run whose loop process died or was stopped')
     .argument('<id>', 'run id, unique prefix, or an agent session id')
     .option('--max-iterations <n>', 'raise the iteration cap', positiveInt('--max-iterations'))
+    .option('--max-cost <usd>', 'raise (or set) the cost budget in US dollars', positiveNumber('--max-cost'))
+    .option('--max-tokens <n>', 'raise (or set) the token budget', positiveInt('--max-tokens'))
     .addOption(new Option('--isolation <mode>', 'isolate the agents: sandbox (bubblewrap), none, or auto').choices(['auto', 'sandbox', 'none']))
     .option('--ci', 'unattended: plain log lines, no live screen')
     .option('--github', 'GitHub Actions output (on by itself with --ci when GITHUB_ACTIONS=true): job summary, annotations, step outputs, log groups, a bundle')
@@ -99,6 +113,23 @@ function buildProgram(): Command {
 
   program.command('stop').description('stop a running run (it stays resumable)').argument('<id>', 'run id or unique prefix')
     .action(lazy(async () => (await import('./commands/stop.js')).stopCommand));
+
+  program.command('pr').description("push a completed run's branch and open a draft pull request (GitHub CLI)")
+    .argument('<id>', 'run id, unique prefix, or an agent session id')
+    .option('--dry-run', 'print the title and body; push nothing, open nothing')
+    .action(lazy(async () => (await import('./commands/pr.js')).prCommand));
+
+  program.command('clean').description('remove the worktrees of finished runs (their branches stay unless --branches)')
+    .argument('[id]', 'one run (id or unique prefix)')
+    .option('--finished', 'every finished run of every repository')
+    .option('--branches', 'also delete the runs\' loop/<run-id> branches')
+    .action(lazy(async () => (await import('./commands/clean.js')).cleanCommand));
+
+  program.command('batch').description('one worktree run per task of a file (lines, or ## sections of markdown), N at a time')
+    .argument('<tasks>', 'a text file (one task per line) or a markdown file (one task per ## section)')
+    .option('-j, --jobs <n>', 'runs at once (default 2)', positiveInt('--jobs'), 2)
+    .option('--ci', 'plain lines, no live table')
+    .action(lazy(async () => (await import('./commands/batch.js')).batchCommand));
 
   program.command('doctor').description('check what is installed and usable, with the fix for every problem')
     .option('--json', 'machine-readable output')

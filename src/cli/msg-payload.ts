@@ -24,6 +24,10 @@ export function parsePayload(kind: string, options: MsgOptions): Record<string, 
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw usageError('--json: the payload must be a JSON object');
     payload = parsed as Record<string, unknown>;
   }
-  if (options.text !== undefined && isAgentKind(kind)) payload = { ...payload, [TEXT_FIELD[kind]]: options.text };
+  if (options.text !== undefined && isAgentKind(kind)) {
+    const field = TEXT_FIELD[kind];
+    if (!field) throw usageError(`--text: a ${kind} message has no text field; give its payload with --json`);
+    payload = { ...payload, [field]: options.text };
+  }
   return payload;
 }

@@ -62,12 +62,16 @@ export function mergeConfig(base: Config, layer: ConfigFile | undefined): Config
     maxMinutes: layer.maxMinutes ?? base.maxMinutes,
     turnTimeoutMinutes: layer.turnTimeoutMinutes ?? base.turnTimeoutMinutes,
     proofTimeoutSeconds: layer.proofTimeoutSeconds ?? base.proofTimeoutSeconds,
+    maxCostUsd: layer.maxCostUsd ?? base.maxCostUsd,
+    maxTokens: layer.maxTokens ?? base.maxTokens,
+    prices: { ...base.prices, ...layer.prices },
     reviewerMayEdit: layer.reviewerMayEdit ?? base.reviewerMayEdit,
     proofSurface: layer.proofSurface ?? base.proofSurface,
     limits: { ...base.limits, ...layer.limits },
     terminal: { ...base.terminal, ...layer.terminal },
     stall: { ...base.stall, ...layer.stall },
     isolation: layer.isolation ?? base.isolation,
+    worktree: layer.worktree ?? base.worktree,
     agents,
   };
 }

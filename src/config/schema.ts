@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MAX_REVIEWERS } from '../bus/roles.js';
+import { PriceSchema, type Price } from '../usage/prices.js';
 import { DEFAULT_PROOF_SURFACE } from './proof-surface-defaults.js';
 
 /** A custom (command) agent, or an override of a built-in one. */
@@ -61,6 +62,12 @@ export const ConfigSchema = z
     maxMinutes: z.number().min(0.1).max(10_080).optional().describe('Wall-clock budget for a run, in minutes.'),
     turnTimeoutMinutes: z.number().min(0.05).max(1_440).optional().describe('How long one agent turn may take before the run is stopped.'),
     proofTimeoutSeconds: z.number().min(1).max(86_400).optional().describe('Timeout for each proof command.'),
+    maxCostUsd: z.number().positive().max(1_000_000).optional().describe('Cost budget of a run in US dollars (both agents): the run stops after the turn that goes over it (exit 4). Flag: --max-cost.'),
+    maxTokens: z.number().int().positive().max(1e12).optional().describe('Token budget of a run (input, output and cache tokens of both agents): the run stops after the turn that goes over it (exit 4). Flag: --max-tokens.'),
+    prices: z
+      .record(z.string().min(1).max(200), PriceSchema)
+      .optional()
+      .describe('Prices per model in USD per million tokens ({input, output, cacheRead?, cacheWrite?}): override or extend the built-in table.'),
     reviewerMayEdit: z
       .boolean()
       .optional()
@@ -99,6 +106,10 @@ export const ConfigSchema = z
       .enum(['auto', 'sandbox', 'none'])
       .optional()
       .describe('How agents are isolated from each other and from the run records: sandbox (bubblewrap), none, or auto (the sandbox wherever it works).'),
+    worktree: z
+      .boolean()
+      .optional()
+      .describe('Run each task in its own git worktree under $LOOP_HOME/worktrees/<run-id>, on a new branch loop/<run-id> from HEAD (like --worktree).'),
     agents: z
       .record(z.string().regex(AGENT_NAME, 'agent names use letters, digits, . _ -'), AgentConfigSchema)
       .optional()
@@ -128,12 +139,19 @@ export interface Config {
   maxMinutes: number;
   turnTimeoutMinutes: number;
   proofTimeoutSeconds: number;
+  /** Budgets of a run (absent: none). */
+  maxCostUsd?: number;
+  maxTokens?: number;
+  /** Prices per model, over the built-in table. */
+  prices: Record<string, Price>;
   reviewerMayEdit: boolean;
   stall: { sameFindings: number; unchangedTurns: number; cannotReview: number; idleReminders: number };
   proofSurface: string[];
   limits: { payloadBytes: number; envelopeBytes: number; findings: number };
   terminal: { cols: number; rows: number; recordingBytes: number };
   isolation: 'auto' | 'sandbox' | 'none';
+  /** Run in a fresh git worktree on branch `loop/<run-id>` (the user's checkout is never touched). */
+  worktree: boolean;
   agents: Record<string, AgentConfig>;
 }
 
@@ -150,12 +168,14 @@ export const DEFAULT_CONFIG: Config = {
   maxMinutes: 120,
   turnTimeoutMinutes: 30,
   proofTimeoutSeconds: 600,
+  prices: {},
   reviewerMayEdit: false,
   stall: { sameFindings: 3, unchangedTurns: 2, cannotReview: 2, idleReminders: 2 },
   proofSurface: [...DEFAULT_PROOF_SURFACE],
   limits: { payloadBytes: 12 * 1024, envelopeBytes: 16 * 1024, findings: 50 },
   terminal: { cols: 200, rows: 50, recordingBytes: 8 * 1024 * 1024 },
   isolation: 'auto',
+  worktree: false,
   agents: {},
 };
 

@@ -4,6 +4,7 @@ import { fallbackSocketDir } from '../attach/attach-server.js';
 import type { Role } from '../bus/message.js';
 import { isInside, sandboxArgs } from '../isolation/sandbox-args.js';
 import { ensureDir } from '../run/fs-atomic.js';
+import { gitDirsOf } from '../worktree/git-dirs.js';
 import { agentOf, type RunContext } from './run-context.js';
 
 /**
@@ -30,7 +31,9 @@ function loopOwnCode(cwd: string): string[] {
  * code outside its sandbox.
  */
 function gitCommandSettings(root: string, home: string | undefined): string[] {
-  const paths = [join(root, '.git', 'config'), join(root, '.git', 'hooks')];
+  // In a worktree (a --worktree run) the config and hooks are the common git directory's, plus its own config.worktree.
+  const dirs = gitDirsOf(root) ?? { gitDir: join(root, '.git'), commonDir: join(root, '.git') };
+  const paths = [join(dirs.commonDir, 'config'), join(dirs.commonDir, 'hooks'), join(dirs.gitDir, 'config.worktree')];
   if (home) paths.push(join(home, '.gitconfig'), join(home, '.config', 'git'));
   return paths;
 }

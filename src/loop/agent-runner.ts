@@ -275,6 +275,13 @@ export class AgentRunner {
     await this.launch(resume);
   }
 
+  /** Resolves when the turn the agent is in has ended by its harness's signal (at once without one), or after `timeoutMs`. */
+  async turnOver(timeoutMs: number): Promise<void> {
+    const until = Date.now() + timeoutMs;
+    const over = () => !this.usesSignals || !this.watch.awaitingEnd || !this.session || this.session.activity() === 'exited';
+    while (!over() && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+
   /** Terminate the agent's whole process group. */
   async stop(): Promise<void> {
     this.stopping = true;

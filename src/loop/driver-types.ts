@@ -7,6 +7,7 @@ import type { Observer } from './observer.js';
 import type { RunContext } from './run-context.js';
 import type { RunTimers } from './run-timers.js';
 import type { LoopState } from './state.js';
+import type { UsageLedger } from '../usage/usage-ledger.js';
 
 export interface DriverDeps {
   createSession: (spec: PtySpawnSpec, idle: IdleRule) => Promise<PtySession>;
@@ -25,6 +26,8 @@ export interface ResumePoint {
   nextSeq: number;
   /** Agent record ids the journal already holds: their leftover spool files are skipped. */
   journaled: JournaledIds;
+  /** The harness usage records the journal already counted. */
+  ledger: UsageLedger;
 }
 
 export interface RunOutcome {
@@ -39,6 +42,8 @@ export interface DriverCore {
   readonly state: LoopState;
   readonly finishing: boolean;
   readonly journaled: JournaledIds;
+  /** What was counted of each agent's usage. */
+  readonly ledger: UsageLedger;
   /** The next envelope seq. */
   readonly seq: number;
   /** Use the next envelope seq: returns it. */

@@ -10,6 +10,7 @@ import { describeInput } from './describe-input.js';
 import type { DriverCore, DriverDeps, ResumePoint, RunOutcome } from './driver-types.js';
 import { EffectJobs } from './effect-jobs.js';
 import { finishRun, type FinishResult } from './finish-run.js';
+import { approvalOf } from './commit-step.js';
 import { advance, type Effect, type Input, type Outgoing, type Step } from './machine.js';
 import { proveTree } from './prove-step.js';
 import { readPlanFile } from './read-plan.js';
@@ -23,6 +24,8 @@ import type { LoopState } from './state.js';
 import { takeArrival } from './take-arrival.js';
 import { journalTransition } from './transition-record.js';
 import { WorkQueue } from './work-queue.js';
+import { UsageLedger } from '../usage/usage-ledger.js';
+import { accountHarnessUsage, accountReportedUsage, type UsageScope } from './usage-step.js';
 
 export type { DriverDeps, ResumePoint, RunOutcome } from './driver-types.js';
 
@@ -36,6 +39,7 @@ export class Driver implements DriverCore {
   finishing = false;
   readonly timers = new RunTimers();
   readonly journaled: JournaledIds;
+  readonly ledger: UsageLedger;
   private readonly work = new WorkQueue((error) => this.failed(error));
   private readonly jobs = new EffectJobs((input) => this.feed(input));
   private readonly runners = new Map<Role, AgentRunner>();
@@ -47,6 +51,7 @@ export class Driver implements DriverCore {
     this.state = state;
     this.seq = resume?.nextSeq ?? 1;
     this.journaled = resume?.journaled ?? new JournaledIds();
+    this.ledger = resume?.ledger ?? new UsageLedger();
     const shimDir = writeLoopShim(ctx.ref.dir);
     for (const role of ctx.roles) this.runners.set(role, this.makeRunner(role, shimDir));
     this.intake = new Intake(dropBoxes(ctx.ref.dir, ctx.roles), {
@@ -131,6 +136,7 @@ export class Driver implements DriverCore {
     void this.finish({ exitCode: 5, reason });
     const force = setTimeout(() => {
       this.ctx.lock.release();
+      this.ctx.checkoutLock?.release();
       this.resolveOutcome({ exitCode: 5, reason: `${reason}; the run could not be finished in order` });
     }, CRASH_FINISH_MS);
     force.unref();
@@ -195,10 +201,23 @@ export class Driver implements DriverCore {
       case 'read-plan':
         return this.feed({ type: 'plan-read', file: readPlanFile(this.ctx.root) });
       case 'record':
-        return void this.ctx.journal.append(effect.event, effect.fields);
+        this.ctx.journal.append(effect.event, effect.fields);
+        if (effect.notice) this.deps.observer({ type: 'warning', text: effect.notice });
+        return;
+      case 'take-usage':
+        return this.feed(accountReportedUsage(this.usageScope(), effect.envelope));
       case 'finish':
         return this.finish(effect);
     }
+  }
+
+  private usageScope(): UsageScope {
+    return { ctx: this.ctx, ledger: this.ledger, observer: this.deps.observer, iteration: this.state.iteration };
+  }
+
+  /** The run is ending: the last reads of each harness's usage (what its final turn spent). */
+  private sweepUsage(): void {
+    for (const [role, runner] of this.runners) accountHarnessUsage(this.usageScope(), role, runner.sessionId, runner.plan?.env ?? this.ctx.env);
   }
 
   /** Hand a message to its addressee's runner (typed when the agent is ready), unless the run is over. */
@@ -218,8 +237,8 @@ export class Driver implements DriverCore {
     try {
       outcome = await finishRun({
         ctx: this.ctx, observer: this.deps.observer, log: this.deps.log, intake: this.intake, jobs: this.jobs,
-        runners: [...this.runners.values()], timers: this.timers,
-      }, result);
+        runners: [...this.runners.values()], timers: this.timers, sweepUsage: () => this.sweepUsage(),
+      }, { ...result, approval: approvalOf(this.state) });
     } catch (error) {
       // finishRun guards each of its steps; this is what is left (e.g. the observer threw).
       this.deps.log.error({ err: error }, 'finishing the run failed');

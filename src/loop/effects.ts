@@ -1,4 +1,4 @@
-import type { Envelope, Payload, Role } from '../bus/message.js';
+import type { Envelope, EnvelopeOf, Payload, Role } from '../bus/message.js';
 import { statusOfExit, type RunStatus } from '../run/manifest.js';
 import type { Input } from './inputs.js';
 import type { LoopState } from './state.js';
@@ -31,8 +31,10 @@ export type Effect =
   | { type: 'relaunch'; role: Role; onOwnSession: boolean; exitCode: number | null; attempt: number; of: number }
   /** Read PLAN.md at the repository root; what it holds comes back as a `plan-read` input. */
   | { type: 'read-plan' }
-  /** Journal an event of the machine's decision (e.g. `plan.approved`), after the transition that made it. */
-  | { type: 'record'; event: string; fields: Record<string, unknown> }
+  /** Journal an event of the machine's decision (e.g. `plan.approved`), after the transition that made it; `notice` is also shown. */
+  | { type: 'record'; event: string; fields: Record<string, unknown>; notice?: string }
+  /** Account for the usage a command agent reported (`loop msg usage`): price it, journal it; it comes back as a `usage` input. */
+  | { type: 'take-usage'; envelope: EnvelopeOf<'usage'> & { from: Role } }
   /** End the run: stop the agents, cancel what runs, journal the end, release the lock. */
   | { type: 'finish'; exitCode: number; reason: string; status: Exclude<RunStatus, 'running'> };
 
@@ -62,7 +64,7 @@ export const runProof = (): Effect => ({ type: 'run-proof' });
 export const startTimer = (timer: TimerId, ms: number, fire: Input): Effect => ({ type: 'start-timer', timer, ms, fire });
 export const cancelTimer = (timer: TimerId): Effect => ({ type: 'cancel-timer', timer });
 export const readPlan = (): Effect => ({ type: 'read-plan' });
-export const record = (event: string, fields: Record<string, unknown>): Effect => ({ type: 'record', event, fields });
+export const record = (event: string, fields: Record<string, unknown>, notice?: string): Effect => ({ type: 'record', event, fields, ...(notice ? { notice } : {}) });
 
 /** End the run with this exit code and reason (the status follows from the exit code). */
 export const finish = (state: LoopState, exitCode: number, reason: string): Step => {

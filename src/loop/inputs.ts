@@ -33,6 +33,8 @@ export type Input =
   | { type: 'agent-exited'; role: Role; exitCode: number | null; onOwnSession: boolean }
   | { type: 'agent-restarted'; role: Role; onOwnSession: boolean }
   | { type: 'timeout'; what: 'wall-clock' | 'turn'; role?: Role; minutes: number }
+  /** An agent's usage was journaled (read from its harness's records, or reported): what it adds to the run's spend. */
+  | { type: 'usage'; role: Role; tokens: number; costUsd: number | 'unknown' }
   | { type: 'infra'; reason: string }
   | { type: 'cancel'; reason: string };
 

@@ -6,6 +6,7 @@ import { onActivity, onAgentExited, onAgentRestarted, onDelivered, onFirstStart,
 import { inPlanPhase } from './plan-phase.js';
 import { onDoneInPlanPhase, onPlanMessage, onPlanRead, onPlanReview } from './plan-rules.js';
 import { onAnswer, onIdle, onQuestion } from './reply-rules.js';
+import { onUsage } from './budget-rules.js';
 import { onReceipt } from './proof-rules.js';
 import { onRestoreFailed, onReview, onReviewRequested, onTreeRestored } from './review-rules.js';
 import type { LoopState } from './state.js';
@@ -17,6 +18,8 @@ export { awaitingReply } from './reply-rules.js';
 
 /** An agent's message, counted against `maxMessages`, then handed to the rule for its kind (others are forwarded). */
 function onMessage(state: LoopState, envelope: AgentEnvelope): Step {
+  // A usage report is accounting, not conversation: not counted against maxMessages, never forwarded.
+  if (envelope.kind === 'usage') return step({ ...state, lastInputSeq: Math.max(state.lastInputSeq, envelope.seq) }, { type: 'take-usage', envelope });
   const counted: LoopState = { ...state, agentMessages: state.agentMessages + 1, lastInputSeq: Math.max(state.lastInputSeq, envelope.seq) };
   if (counted.agentMessages > counted.maxMessages) {
     return finish(counted, ExitCode.budget, `message budget exhausted: ${counted.maxMessages} messages from agents (maxMessages)`);
@@ -72,6 +75,8 @@ export function advance(state: LoopState, input: Input): Step {
       return onAgentRestarted(state, input);
     case 'timeout':
       return onTimeout(state, input);
+    case 'usage':
+      return onUsage(state, input);
     case 'infra':
       return finish(state, ExitCode.couldNotRun, input.reason);
     case 'cancel':

@@ -12,6 +12,8 @@ export type RunNotice =
   | { type: 'proof-start'; commands: string[] }
   | { type: 'proof-step'; command: string; position: number }
   | { type: 'proof-done'; receipt: Receipt }
+  /** An agent's usage was journaled: tokens and cost it added (`unknown`: see the reason). */
+  | { type: 'usage'; role: Role; tokens: number; costUsd: number | 'unknown'; unknown?: string }
   | { type: 'warning'; text: string }
   | { type: 'info'; text: string }
   | { type: 'finished'; exitCode: number; reason: string; runDir: string };

@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { CheckoutLock } from '../run/checkout-lock.js';
 import { deliveredIds, envelopesOf } from '../bus/envelopes.js';
 import { JournaledIds } from '../bus/journaled-ids.js';
 import { isReviewer, isRole, rolesIn, type Role } from '../bus/message.js';
@@ -18,7 +20,10 @@ import { prepareAgentAreas } from '../isolation/agent-area.js';
 import { resolveIsolation, type IsolationSetting } from '../isolation/isolation.js';
 import { loadRoleKeys } from '../isolation/role-keys.js';
 import { frozenConfig, journaledStates, runStart } from './resume-records.js';
-import { initialState, settingsOf, type LoopState } from './state.js';
+import { budgetOf, initialState, settingsOf, type LoopState } from './state.js';
+import { usageEvents } from '../usage/usage-event.js';
+import { spentOf, UsageLedger } from '../usage/usage-ledger.js';
+import { refuseExhaustedBudget } from './resume-budget.js';
 
 export interface ResumeOptions {
   query: string;
@@ -29,6 +34,9 @@ export interface ResumeOptions {
   maxIterations?: number;
   /** Override the run's isolation setting. */
   isolation?: IsolationSetting;
+  /** Raise (or set) the run's budgets (`--max-cost`, `--max-tokens`). */
+  maxCostUsd?: number;
+  maxTokens?: number;
 }
 
 /** Re-open a run whose driving process died or was stopped, and work out where to pick up. */
@@ -58,6 +66,9 @@ export async function resumeRun(options: ResumeOptions): Promise<{ context: RunC
   }
   const config = frozenConfig(manifest, ref.dir);
   if (options.maxIterations) config.maxIterations = options.maxIterations;
+  const frozenBudget = manifest.budget ?? budgetOf(config) ?? {};
+  refuseExhaustedBudget(ref.id, manifest, options);
+  const budget = budgetOf({ maxCostUsd: options.maxCostUsd ?? frozenBudget.maxCostUsd, maxTokens: options.maxTokens ?? frozenBudget.maxTokens });
   const isolation = await resolveIsolation(options.isolation ?? config.isolation, options.env.PATH);
   const lock = RunLock.acquire(ref.dir, ref.id);
   const { events } = readJournal(journalPath);
@@ -69,6 +80,13 @@ export async function resumeRun(options: ResumeOptions): Promise<{ context: RunC
     transitions = journaledStates(events, ref.dir, ref.id);
   } catch (error) {
     lock.release(); // nothing was changed: the lock goes too
+    throw error;
+  }
+  let checkoutLock: CheckoutLock;
+  try {
+    checkoutLock = takeResumedCheckout(manifest, started.root, options.home, ref.id);
+  } catch (error) {
+    lock.release();
     throw error;
   }
   const lastLive = [...transitions].reverse().find((t) => !t.state.finished);
@@ -83,7 +101,13 @@ export async function resumeRun(options: ResumeOptions): Promise<{ context: RunC
     reviewers: roles.filter(isReviewer), panel: config.panel,
     plan: { mode: started.plan, maxRounds: config.maxPlanRounds, ...(started.givenPlan !== undefined ? { given: started.givenPlan } : {}) },
   });
-  state = { ...state, maxIterations: config.maxIterations, reviewerMayEdit: config.reviewerMayEdit, settings };
+  const raised = JSON.stringify(budget ?? {}) !== JSON.stringify(frozenBudget);
+  // What was spent is what the journal's usage lines say (the state of the transition that stopped the run may not count the turn that did).
+  const usage = usageEvents(events);
+  state = {
+    ...state, maxIterations: config.maxIterations, reviewerMayEdit: config.reviewerMayEdit, settings, budget, spent: spentOf(usage),
+    ...(raised ? { budgetWarned: [] } : {}),
+  };
 
   const envelopes = envelopesOf(events);
   const delivered = deliveredIds(events);
@@ -98,15 +122,27 @@ export async function resumeRun(options: ResumeOptions): Promise<{ context: RunC
   const keys = loadRoleKeys(ref.dir, roles);
   if (ended.length > 0) journal.append('agent.leftovers-ended', { pids: ended });
   journal.append('run.isolation', { ...isolation });
+  if (raised) journal.append('budget.changed', { from: frozenBudget, to: budget ?? {}, spent: state.spent });
   journal.append('run.resumed', { pid: process.pid, fromPhase: state.phase, iteration: state.iteration, undelivered: undelivered.map((e) => e.id) });
   const agents = runAgents(config, roles, (role) => manifest.roles[role]?.agent ?? '');
   const context: RunContext = {
-    ref, config, root: started.root, journal, lock,
-    manifest: { ...manifest, status: 'running', maxIterations: config.maxIterations, isolation }, manifestFile: ManifestWriter.adopt(ref.dir, journal),
+    ref, config, root: started.root, journal, lock, checkoutLock,
+    manifest: { ...manifest, status: 'running', maxIterations: config.maxIterations, isolation, budget }, manifestFile: ManifestWriter.adopt(ref.dir, journal),
     roles, agents, baseTree: started.baseTree, ci: options.ci, env: options.env, isolation, keys, home: options.home,
   };
   const nextSeq = envelopes.reduce((max, e) => Math.max(max, e.seq), 0) + 1;
-  return { context, state, resume: { undelivered, unconsumed, sessions, nextSeq, journaled: JournaledIds.from(events) } };
+  return { context, state, resume: { undelivered, unconsumed, sessions, nextSeq, journaled: JournaledIds.from(events), ledger: UsageLedger.from(usage) } };
+}
+
+/** A resumed run works where it started (a worktree run: in its worktree, which must still be there), alone. */
+function takeResumedCheckout(manifest: Manifest, root: string, home: string, runId: string): CheckoutLock {
+  if (!existsSync(root)) {
+    throw new LoopError('checkout-gone', `run ${runId} worked in ${root}, which no longer exists${manifest.worktree ? ' (its worktree was removed)' : ''}; not resumed — nothing was changed`, {
+      exitCode: ExitCode.usage,
+      hint: manifest.branch ? `its branch ${manifest.branch} holds what was committed; start a new run with: loop run --worktree "…"` : 'start a new run with: loop run "…"',
+    });
+  }
+  return CheckoutLock.acquire(home, root, runId);
 }
 
 /**

@@ -7,6 +7,7 @@ import { ensureDir } from '../run/fs-atomic.js';
 import { loopLauncher } from './launcher.js';
 import type { Journal } from '../run/journal.js';
 import type { RunLock } from '../run/lock.js';
+import type { CheckoutLock } from '../run/checkout-lock.js';
 import { manifestText, type Manifest } from '../run/manifest.js';
 import type { ManifestWriter } from '../run/manifest-writer.js';
 import type { RunRef } from '../run/store.js';
@@ -21,6 +22,8 @@ export interface RunContext {
   root: string;
   journal: Journal;
   lock: RunLock;
+  /** The checkout lock: this run is the only live run in its working tree. */
+  checkoutLock?: CheckoutLock;
   manifest: Manifest;
   /** Writes `manifest` (with the journal's head), refusing versions loop did not write. */
   manifestFile: ManifestWriter;

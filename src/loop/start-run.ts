@@ -16,7 +16,8 @@ import { roleInfos, runAgents } from './run-agents.js';
 import { prepareAgentAreas } from '../isolation/agent-area.js';
 import { resolveIsolation } from '../isolation/isolation.js';
 import { loadRoleKeys } from '../isolation/role-keys.js';
-import { initialState, settingsOf, type LoopState } from './state.js';
+import { planCheckout, takeCheckout } from './run-checkout.js';
+import { budgetOf, initialState, settingsOf, type LoopState } from './state.js';
 import { givenPlan, resolveTask } from './task-text.js';
 
 export interface StartOptions {
@@ -26,6 +27,12 @@ export interface StartOptions {
   prompt?: string;
   flags: ConfigFile;
   ci: boolean;
+  /** Work in this checkout as it is, uncommitted changes and all. */
+  here?: boolean;
+  /** Bring the checkout's uncommitted changes into the run's worktree. */
+  carry?: boolean;
+  /** In-place runs: commit the approved tree on the current branch at the end (worktree runs always do). */
+  commit?: boolean;
 }
 
 /**
@@ -49,28 +56,38 @@ export async function startRun(options: StartOptions): Promise<{ context: RunCon
     }
   }
   const task = resolveTask(options.prompt, options.cwd, repo.root);
-  const given = config.plan === 'off' ? undefined : givenPlan(options.prompt, repo.root);
   const isolation = await resolveIsolation(config.isolation, options.env.PATH);
-  const baseTree = await treeHash(repo.root);
+  const plan = await planCheckout({ repoRoot: repo.root, worktree: config.worktree, here: Boolean(options.here), carry: Boolean(options.carry) });
 
+  const budget = budgetOf(config);
   const store = new RunStore(options.home);
   const ref = store.create(repo.repoId);
+  const checkout = await takeCheckout(plan, { repoRoot: repo.root, cwd: options.cwd, home: options.home, runId: ref.id, runDir: ref.dir });
+  const { root, cwd, worktree } = checkout;
+  const given = config.plan === 'off' ? undefined : givenPlan(options.prompt, root);
+  const baseTree = await treeHash(root);
   const lock = RunLock.acquire(ref.dir, ref.id);
   const journal = Journal.open(join(ref.dir, 'events.jsonl'));
   prepareAgentAreas(ref.dir, roles);
   const keys = loadRoleKeys(ref.dir, roles);
   const now = new Date().toISOString();
+  const where = {
+    checkout: checkout.checkout,
+    ...(worktree ? { worktree: worktree.worktree, branch: worktree.branch, baseCommit: worktree.baseCommit } : {}),
+    ...(options.commit && !worktree ? { commitAtEnd: true } : {}),
+  };
   const manifest: Manifest = {
     version: 1,
     id: ref.id,
     repoId: repo.repoId,
-    cwd: options.cwd,
+    cwd,
     status: 'running',
     phase: 'starting',
     iteration: 0,
     maxIterations: config.maxIterations,
     task,
     proof: config.proof,
+    ...(budget ? { budget } : {}),
     roles: roleInfos(roles, agentName),
     createdAt: now,
     updatedAt: now,
@@ -78,24 +95,25 @@ export async function startRun(options: StartOptions): Promise<{ context: RunCon
     lastProof: null,
     lastVerdict: null,
     isolation,
+    ...where,
   };
   // The manifest first: a run killed between its first journal line and this write could not be resumed (nor listed).
   const manifestFile = ManifestWriter.create(ref.dir, journal);
   manifestFile.write(manifest);
   journal.append('run.started', {
-    runId: ref.id, repoId: repo.repoId, cwd: options.cwd, root: repo.root, pid: process.pid, task,
+    runId: ref.id, repoId: repo.repoId, cwd, root, ...where, pid: process.pid, task,
     worker: config.worker, reviewer: config.reviewer, ...(roles.length > 2 ? { reviewers: config.reviewers, panel: config.panel } : {}), proof: config.proof, maxIterations: config.maxIterations, baseTree, ci: options.ci,
-    plan: config.plan, ...(given ? { givenPlan: given } : {}),
+    plan: config.plan, ...(given ? { givenPlan: given } : {}), ...(budget ? { budget } : {}),
   });
   journal.append('run.isolation', { ...isolation });
   const written = manifestFile.write(manifest);
   const state = initialState({
     task, proof: config.proof, maxIterations: config.maxIterations, maxMessages: config.maxMessages, reviewerMayEdit: config.reviewerMayEdit,
-    settings: settingsOf(config, options.ci), reviewers: roles.filter(isReviewer), panel: config.panel,
+    settings: settingsOf(config, options.ci), reviewers: roles.filter(isReviewer), panel: config.panel, ...(budget ? { budget } : {}),
     plan: { mode: config.plan, maxRounds: config.maxPlanRounds, ...(given ? { given } : {}) },
   });
   return {
-    context: { ref, config, root: repo.root, journal, lock, manifest: written, manifestFile, roles, agents, baseTree, ci: options.ci, env: options.env, isolation, keys, home: options.home },
+    context: { ref, config, root, journal, lock, checkoutLock: checkout.lock, manifest: written, manifestFile, roles, agents, baseTree, ci: options.ci, env: options.env, isolation, keys, home: options.home },
     state,
   };
 }

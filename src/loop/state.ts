@@ -55,6 +55,23 @@ export const settingsOf = (config: Pick<Config, 'maxMinutes' | 'turnTimeoutMinut
   maxMinutes: config.maxMinutes, turnTimeoutMinutes: config.turnTimeoutMinutes, ci, maxRestarts: DEFAULT_SETTINGS.maxRestarts, stall: { ...config.stall },
 });
 
+/** A run's budgets (config `maxCostUsd`, `maxTokens`; frozen at the start, raised by `loop resume --max-cost`). */
+export const BudgetSchema = z.object({ maxCostUsd: z.number().positive().optional(), maxTokens: z.number().int().positive().optional() });
+export type Budget = z.infer<typeof BudgetSchema>;
+
+/** The budgets of a config (undefined when it sets none). */
+export function budgetOf(config: Pick<Config, 'maxCostUsd' | 'maxTokens'>): Budget | undefined {
+  const budget: Budget = {
+    ...(config.maxCostUsd !== undefined ? { maxCostUsd: config.maxCostUsd } : {}),
+    ...(config.maxTokens !== undefined ? { maxTokens: config.maxTokens } : {}),
+  };
+  return Object.keys(budget).length > 0 ? budget : undefined;
+}
+
+/** What the agents spent so far: tokens, the known cost in USD, and whether some usage had no known cost. */
+export const SpentSchema = z.object({ tokens: count, costUsd: z.number().min(0), costUnknown: z.boolean() });
+export type Spent = z.infer<typeof SpentSchema>;
+
 /** A question an agent asked that has not been answered yet. */
 export const OpenQuestionSchema = z.object({ id: z.string(), from: RoleSchema, to: RoleSchema });
 export type OpenQuestion = z.infer<typeof OpenQuestionSchema>;
@@ -75,6 +92,11 @@ export const LoopStateSchema = z.object({
   /** How a panel decides (config `panel`); absent: `all`. */
   panel: PanelPolicySchema.optional(),
   settings: SettingsSchema.default(DEFAULT_SETTINGS),
+  budget: BudgetSchema.optional(),
+  /** Spent so far (on resume: recomputed from the journal's usage lines, the record). */
+  spent: SpentSchema.optional(),
+  /** The budgets whose 80% warning was given. */
+  budgetWarned: z.array(z.enum(['cost', 'tokens'])).optional(),
   /** Messages accepted from agents so far. */
   agentMessages: count,
   /** seq of the last agent message the machine has consumed (resume replays later ones). */
@@ -137,6 +159,7 @@ export interface InitialOptions {
   /** A panel's reviewer roles and policy (left out: one reviewer). */
   reviewers?: z.infer<typeof ReviewerRoleSchema>[];
   panel?: z.infer<typeof PanelPolicySchema>;
+  budget?: Budget;
 }
 
 export function initialState(options: InitialOptions): LoopState {
@@ -150,6 +173,7 @@ export function initialState(options: InitialOptions): LoopState {
     ...(options.reviewers ? { reviewers: options.reviewers } : {}),
     ...(options.panel ? { panel: options.panel } : {}),
     settings: options.settings ?? DEFAULT_SETTINGS,
+    ...(options.budget ? { budget: options.budget } : {}),
     agentMessages: 0,
     lastInputSeq: 0,
     task: options.task,

@@ -1,4 +1,5 @@
 import type { RunSummary } from './summary.js';
+import { costText } from './usage-totals.js';
 
 /** "3m ago"-style age. */
 export function age(iso: string, now = Date.now()): string {
@@ -18,12 +19,13 @@ export const firstLine = (text: string, max = 60) => {
 
 /** The `loop ls` table. */
 export function formatTable(runs: RunSummary[]): string {
-  const header = ['RUN', 'STATUS', 'ITER', 'PLAN', 'WORKER/REVIEWER', 'CREATED', 'TASK'];
+  const header = ['RUN', 'STATUS', 'ITER', 'PLAN', 'COST', 'WORKER/REVIEWER', 'CREATED', 'TASK'];
   const rows = runs.map((r) => [
     r.id,
     r.result && !r.tampered ? `${r.status} (${r.result.exitCode})` : r.status,
     `${r.iteration}/${r.maxIterations}`,
     r.plan ? `${r.plan.done}/${r.plan.total}` : '-',
+    costText(r.spent),
     `${r.worker}/${r.panel ? r.panel.reviewers.map((x) => x.agent).join('+') : r.reviewer}`,
     r.createdAt ? age(r.createdAt) : '?',
     r.error ? `(${r.error})` : firstLine(r.task),

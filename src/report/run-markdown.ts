@@ -5,6 +5,8 @@ import { cell, code, codeCell, fenced, inline, table } from './markdown.js';
 import { panelRoundLine, type PanelRound } from './panel-rounds.js';
 import { runHistory, type IterationRecord, type ReviewEntry, type RunHistory } from './run-iterations.js';
 import { details, planFlag, proofSurfaceFlag, summarize, type RunSummary } from './summary.js';
+import { usageSection } from './usage-markdown.js';
+import { usageTotals } from './usage-totals.js';
 
 const EXIT_WORDS: Record<number, string> = { 0: 'completed', 1: 'not proven', 2: 'usage error', 3: 'stalled', 4: 'budget exhausted', 5: 'could not run', 130: 'stopped' };
 const seconds = (ms: number) => (ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`);
@@ -116,7 +118,7 @@ export function runIdSection(summary: RunSummary, options: { bundle?: string; bu
   return lines.join('\n');
 }
 
-/** A run as Markdown: the result, the task, the agents, the plan reviews, each iteration, open findings, plan, proof surface, the run id. */
+/** A run as Markdown: the result, the task, the agents, the plan reviews, each iteration, open findings, usage, plan, proof surface, the run id. */
 export function runMarkdown(ref: RunRef, options: { bundle?: string; bundleHint?: string } = {}): string {
   const summary = summarize(ref);
   const d = details(ref);
@@ -124,7 +126,7 @@ export function runMarkdown(ref: RunRef, options: { bundle?: string; bundleHint?
   const sections = [
     resultSection(summary), taskSection(summary), agentsSection(summary), planReviewsSection(history, summary),
     ...history.iterations.map((record) => iterationSection(record, summary, d.panel)),
-    openFindings(history.openFindings), planSection(summary), proofSurfaceSection(summary), runIdSection(summary, options),
+    openFindings(history.openFindings), usageSection(usageTotals(d.events), summary.budget), planSection(summary), proofSurfaceSection(summary), runIdSection(summary, options),
   ];
   return `${sections.filter((s): s is string => Boolean(s)).join('\n\n')}\n`;
 }

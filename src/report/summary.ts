@@ -8,6 +8,7 @@ import { readManifest, type Manifest } from '../run/manifest.js';
 import type { RunRef } from '../run/store.js';
 import { chainSummary, checkIntegrity, type ChainSummary } from './integrity.js';
 import { panelRounds, type PanelRound } from './panel-rounds.js';
+import { usageTotals, type UsageTotal } from './usage-totals.js';
 
 /** A run as `loop ls` and `loop show` describe it. */
 export interface RunSummary {
@@ -44,8 +45,17 @@ export interface RunSummary {
   chain?: ChainSummary;
   tampered?: true;
   tamperReason?: string;
+  /** Worktree runs: the worktree, its branch and base commit; a completed run's commit of its approved tree. */
+  worktree?: string;
+  branch?: string;
+  baseCommit?: string;
+  commit?: string;
   /** What the manifest of a tampered run says its status is. */
   claimedStatus?: Manifest['status'];
+  /** What the agents spent, from the journal's usage lines. */
+  spent?: UsageTotal;
+  /** The run's budgets. */
+  budget?: Manifest['budget'];
 }
 
 /** The flag of a run whose proof surface changed: `proof surface changed (3 files), acknowledged by the reviewer`. */
@@ -79,7 +89,10 @@ export function summarize(ref: RunRef): RunSummary {
       } : {}),
       sessions: Object.fromEntries(rolesIn(m.roles).map((role) => [role, m.roles[role]!.sessionId])) as RunSummary['sessions'],
       task: m.task, createdAt: m.createdAt, updatedAt: m.updatedAt, result: m.result, lastProof: m.lastProof, lastVerdict: m.lastVerdict, isolation: m.isolation,
-      chain: chainSummary(chain), ...(m.proofSurface ? { proofSurface: m.proofSurface } : {}), ...(m.plan ? { plan: m.plan } : {}), ...(tampered ? { tampered: true as const, tamperReason: tampered, claimedStatus: m.status } : {}),
+      chain: chainSummary(chain), spent: usageTotals(readJournal(join(ref.dir, 'events.jsonl')).events).total, ...(m.budget ? { budget: m.budget } : {}),
+      ...(m.proofSurface ? { proofSurface: m.proofSurface } : {}), ...(m.plan ? { plan: m.plan } : {}),
+      ...(m.worktree ? { worktree: m.worktree } : {}), ...(m.branch ? { branch: m.branch } : {}), ...(m.baseCommit ? { baseCommit: m.baseCommit } : {}), ...(m.commit ? { commit: m.commit } : {}),
+      ...(tampered ? { tampered: true as const, tamperReason: tampered, claimedStatus: m.status } : {}),
     };
   } catch (error) {
     return {

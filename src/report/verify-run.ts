@@ -61,6 +61,9 @@ async function treeObjectCheck(cwd: string, tree: string): Promise<VerifyCheck> 
     : { name, ok: false, detail: `tree ${tree} is not in the repository at ${cwd}` };
 }
 
+/** A checkout of the run's repository: its own (a worktree removed by loop clean leaves the one it came from). */
+const repoOf = (m: Manifest): string => (m.worktree && !existsSync(m.cwd) && m.checkout ? m.checkout : m.cwd);
+
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const lastLine = (text: string) => text.trim().split('\n').pop()?.slice(0, 120) ?? '';
 
@@ -70,7 +73,7 @@ async function rerunChecks(manifest: Manifest, tree: string, env: Record<string,
   const timeoutMs = (typeof frozen === 'number' ? frozen : DEFAULT_CONFIG.proofTimeoutSeconds) * 1000;
   let receipt: Receipt;
   try {
-    receipt = await rerunTree({ repo: manifest.cwd, tree, commands: manifest.proof, timeoutMs, env, message: `loop verify ${manifest.id}` });
+    receipt = await rerunTree({ repo: repoOf(manifest), tree, commands: manifest.proof, timeoutMs, env, message: `loop verify ${manifest.id}` });
   } catch (error) {
     return [{ name: 'rerun', ok: false, detail: `could not check out tree ${tree}: ${lastLine((error as Error).message)}` }];
   }
@@ -117,7 +120,7 @@ export async function verifyRun(ref: RunRef, options: VerifyOptions): Promise<Ve
   const approval = approvalCheck(integrity.events);
   add(approval.check);
   if (!approval.tree) return result();
-  const object = await treeObjectCheck(manifest.cwd, approval.tree);
+  const object = await treeObjectCheck(repoOf(manifest), approval.tree);
   add(object);
   if (options.rerun && object.ok && !object.skipped) add(...await rerunChecks(manifest, approval.tree, options.env));
   return result();

@@ -42,6 +42,8 @@ export const ManifestSchema = z.object({
   }),
   createdAt: z.string(),
   updatedAt: z.string(),
+  /** The run's budgets, frozen at start like the proof (raised by `loop resume --max-cost/--max-tokens`). */
+  budget: z.object({ maxCostUsd: z.number().positive().optional(), maxTokens: z.number().int().positive().optional() }).optional(),
   /** The effective configuration frozen at start (proof commands cannot be weakened mid-run). */
   config: z.record(z.string(), z.unknown()),
   lastProof: z.object({ passed: z.boolean(), treeHash: z.string(), at: z.string() }).nullable().optional(),
@@ -57,6 +59,16 @@ export const ManifestSchema = z.object({
   result: ResultSchema.optional(),
   /** The isolation in force for the agents (see src/isolation). */
   isolation: z.object({ mode: z.enum(['sandbox', 'none']), tool: z.string().optional(), program: z.string().optional(), why: z.string().optional() }).optional(),
+  /** Worktree runs: the run's own git worktree (also its `cwd`), its branch, and the commit it branched from. */
+  worktree: z.string().optional(),
+  branch: z.string().optional(),
+  baseCommit: z.string().optional(),
+  /** The checkout `loop run` was started in (a worktree run's source; the user's, never touched by it). */
+  checkout: z.string().optional(),
+  /** In-place runs started with `--commit`: the approved tree is committed on the current branch at the end. */
+  commitAtEnd: z.boolean().optional(),
+  /** A completed run's commit of the approved tree (its tree is the approved tree hash). */
+  commit: z.string().optional(),
   /** The journal's head when the manifest was written: last seq and the sha256 of that line (absent in older runs). */
   journalHead: z.object({ seq: z.number().int().min(0), hash: z.string() }).optional(),
 });

@@ -8,8 +8,8 @@ import { envelope, receipt } from './helpers.js';
 
 describe('message schemas', () => {
   test('the kinds of the contract', () => {
-    assert.deepEqual([...KINDS].sort(), ['abort', 'answer', 'done', 'nack', 'note', 'plan', 'proof', 'question', 'review', 'review-request', 'task']);
-    assert.deepEqual(Object.keys(AGENT_KINDS).sort(), ['answer', 'done', 'note', 'plan', 'question', 'review']);
+    assert.deepEqual([...KINDS].sort(), ['abort', 'answer', 'done', 'nack', 'note', 'plan', 'proof', 'question', 'review', 'review-request', 'task', 'usage']);
+    assert.deepEqual(Object.keys(AGENT_KINDS).sort(), ['answer', 'done', 'note', 'plan', 'question', 'review', 'usage']);
     assert.deepEqual(AGENT_KINDS.plan, ['worker']);
     assert.deepEqual(AGENT_KINDS.done, ['worker']);
     assert.deepEqual(AGENT_KINDS.review, ['reviewer']);

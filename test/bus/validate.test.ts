@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { checkDraft, type CheckResult, type Draft } from '../../src/bus/validate.js';
 import { DEFAULT_LIMITS, type BusLimits } from '../../src/bus/limits.js';
 
-const AGENT_KINDS = 'note, question, answer, plan, done, review';
+const AGENT_KINDS = 'note, question, answer, plan, done, review, usage';
 
 const check = (draft: Draft, limits: BusLimits = DEFAULT_LIMITS) => checkDraft(draft, limits);
 const reasons = (result: CheckResult): string[] => {

@@ -43,8 +43,8 @@ describe('configJsonSchema', () => {
     assert.equal(schema.additionalProperties, false);
     const properties = schema.properties as Record<string, Record<string, unknown>>;
     assert.deepEqual(Object.keys(properties).sort(), [
-      '$schema', 'agents', 'isolation', 'limits', 'maxIterations', 'maxMessages', 'maxMinutes', 'maxPlanRounds', 'panel', 'plan', 'proof', 'proofSurface',
-      'proofTimeoutSeconds', 'reviewer', 'reviewerMayEdit', 'reviewers', 'stall', 'terminal', 'turnTimeoutMinutes', 'worker',
+      '$schema', 'agents', 'isolation', 'limits', 'maxCostUsd', 'maxIterations', 'maxMessages', 'maxMinutes', 'maxPlanRounds', 'maxTokens', 'panel', 'plan', 'prices', 'proof', 'proofSurface',
+      'proofTimeoutSeconds', 'reviewer', 'reviewerMayEdit', 'reviewers', 'stall', 'terminal', 'turnTimeoutMinutes', 'worker', 'worktree',
     ]);
     assert.equal(properties.maxIterations!.type, 'integer');
     assert.deepEqual(properties.plan!.enum, ['review', 'write', 'off']);

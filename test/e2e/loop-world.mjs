@@ -163,3 +163,25 @@ export function pairScript({ via = 'mcp', reviewerChanges = 0, planChanges = 0, 
   rules.push({ name: 'reviewer', match: 'You are the REVIEWER', steps: [reviewerDelayMs > 0 ? { ...approve, delayMs: reviewerDelayMs } : approve], final: 'reviewer approved' });
   return { rules, default: 'OK-FROM-FAKE' };
 }
+
+/**
+ * Issue 10: the per-role token totals `loop show --json` gives must be exactly what the fake model server sent to
+ * each role's harness (its `turn` requests: title, router and side requests are not in the harnesses' session
+ * records). `dialects` names each role's API, e.g. {worker: 'anthropic', reviewer: 'openai'}: one harness per role.
+ */
+export function assertUsageTotals(w, dialects, assert) {
+  const show = JSON.parse(execFileSync(process.execPath, [LOOP_BIN, 'show', '--json', w.run().manifest.id], { env: w.env, encoding: 'utf8' }));
+  for (const [role, dialect] of Object.entries(dialects)) {
+    const sent = w.server.requests().filter((q) => q.dialect === dialect && q.kind === 'turn' && q.usage);
+    const expected = sent.reduce((sum, q) => ({
+      inputTokens: sum.inputTokens + q.usage.input, outputTokens: sum.outputTokens + q.usage.output,
+      cacheReadTokens: sum.cacheReadTokens + q.usage.cacheRead, cacheWriteTokens: sum.cacheWriteTokens + q.usage.cacheWrite,
+    }), { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 });
+    const got = show.usage.byRole[role];
+    assert.ok(got && sent.length > 0, `${role}: usage recorded (${sent.length} requests sent)`);
+    const { inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens } = got;
+    assert.deepEqual({ inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens }, expected, `${role} (${dialect}): usage totals`);
+    assert.deepEqual(got.unknown, [], `${role}: no unknown usage`);
+  }
+  return show.usage;
+}

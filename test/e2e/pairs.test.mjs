@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { envelopes, LoopWorld, LOOP_BIN, pairScript } from './loop-world.mjs';
+import { assertUsageTotals, envelopes, LoopWorld, LOOP_BIN, pairScript } from './loop-world.mjs';
 
 /** What claude saved of a session so far ('' when nothing). */
 function claudeTranscript(w, sessionId) {
@@ -79,17 +79,23 @@ function assertCompleted(w, result, { iteration = 1 } = {}) {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 describe('real harnesses as a pair', { concurrency: 1 }, () => {
-  test('claude worker × codex reviewer, through MCP tools, with the plan phase (plan changes once)', async () => {
-    const w = await world(pairScript({ via: 'mcp', planChanges: 1 }));
-    w.configure({ worker: 'claude', reviewer: 'codex', proof: ['test -f work.txt'], maxIterations: 2 });
+  test('claude worker × codex reviewer, through MCP tools, with the plan phase (plan changes once, the change once)', async () => {
+    const w = await world(pairScript({ via: 'mcp', planChanges: 1, reviewerChanges: 1 }));
+    w.configure({ worker: 'claude', reviewer: 'codex', proof: ['test -f work.txt'], maxIterations: 3 });
     const result = await w.loop(['run', '--ci', 'Create work.txt']);
-    const run = assertCompleted(w, result);
+    const run = assertCompleted(w, result, { iteration: 2 });
     // The plan phase: plan, changes, plan again, approved; then the work, the proof and the approval.
     const route = envelopes(run.events).filter((e) => e.kind !== 'note').map((e) => `${e.from}:${e.kind}${e.payload.phase ? `(${e.payload.phase})` : ''}${e.payload.subject ? `(${e.payload.subject})` : ''}`);
     assert.deepEqual(route, [
       'loop:task(plan)', 'worker:plan', 'loop:review-request(plan)', 'reviewer:review', 'loop:task(plan)', 'worker:plan', 'loop:review-request(plan)', 'reviewer:review',
       'loop:task(work)', 'worker:done', 'loop:review-request(change)', 'reviewer:review',
+      'loop:task(work)', 'worker:done', 'loop:review-request(change)', 'reviewer:review',
     ]);
+    // Issue 10: exact per-role token totals, read from claude's transcript and codex's rollout.
+    const usage = assertUsageTotals(w, { worker: 'anthropic', reviewer: 'openai' }, assert);
+    assert.ok(usage.byIteration.some((i) => i.iteration === 2 && i.byRole.worker && i.byRole.reviewer), 'both roles spent in iteration 2');
+    assert.ok(usage.byRole.worker.costUsd > 0 && !usage.byRole.worker.costUnknown, 'claude-opus-4-8 is priced');
+    assert.equal(usage.byRole.reviewer.costUnknown, true, 'gpt-fake has no price: its cost is unknown');
     assert.equal(run.events.filter((e) => e.type === 'plan.approved').length, 1);
     assert.deepEqual(run.manifest.plan, { done: 1, total: 1, items: [{ text: 'write work.txt', done: true }] });
     assert.match(result.output, /^loop: plan 1\/1 items checked$/m);
@@ -111,15 +117,16 @@ describe('real harnesses as a pair', { concurrency: 1 }, () => {
     assert.ok(typed.length > 0 && typed.every((e) => ['turn-start', 'turn-end', 'session record'].includes(e.confirmedBy)), JSON.stringify(typed));
   });
 
-  test('codex worker × gemini reviewer, through `loop msg` from the shell tool', async () => {
-    const w = await world(pairScript({ via: 'shell' }));
-    w.configure({ worker: 'codex', reviewer: 'gemini', proof: ['test -f work.txt'], maxIterations: 2 });
+  test('codex worker × gemini reviewer, through `loop msg` from the shell tool (the change once)', async () => {
+    const w = await world(pairScript({ via: 'shell', reviewerChanges: 1 }));
+    w.configure({ worker: 'codex', reviewer: 'gemini', proof: ['test -f work.txt'], maxIterations: 3 });
     const result = await w.loop(['run', '--ci', 'Create work.txt']);
-    const run = assertCompleted(w, result);
+    const run = assertCompleted(w, result, { iteration: 2 });
     assert.match(run.manifest.roles.reviewer.sessionId, UUID);
     assert.match(run.manifest.roles.worker.sessionId ?? '', /^[0-9a-f-]{36}$/, 'the codex thread id was captured from notify');
     const via = envelopes(run.events).filter((e) => e.from !== 'loop');
-    assert.deepEqual(via.map((e) => e.kind), ['plan', 'review', 'done', 'review']);
+    assert.deepEqual(via.map((e) => e.kind), ['plan', 'review', 'done', 'review', 'done', 'review']);
+    assertUsageTotals(w, { worker: 'openai', reviewer: 'gemini' }, assert);
     const tools = w.server.requests().filter((q) => q.reply?.kind === 'tool').map((q) => `${q.dialect}:${q.reply.name}`);
     assert.ok(tools.includes('openai:exec_command') && tools.includes('gemini:run_shell_command'), tools.join(', '));
   });
@@ -134,13 +141,17 @@ describe('real harnesses as a pair', { concurrency: 1 }, () => {
     const fix = envelopes(run.events).filter((e) => e.kind === 'task' && e.payload.phase === 'work')[1];
     assert.match(fix.payload.text, /\[high\] work\.txt needs a second line/);
     assert.equal(readFileSync(join(w.repo, 'work.txt'), 'utf8'), 'first\nsecond\n');
+    const usage = assertUsageTotals(w, { worker: 'gemini', reviewer: 'anthropic' }, assert);
+    assert.ok(usage.byRole.worker.models.includes('gemini-3.8-flash') && usage.byRole.worker.costUsd > 0);
   });
 
   for (const [worker, reviewer] of [['claude', 'codex'], ['codex', 'claude'], ['gemini', 'codex']]) {
     test(`a real ${worker} killed mid-turn is restarted on its own session`, async () => {
       const w = await world(pairScript({ via: 'mcp', reviewerChanges: 1, fixDelayMs: 4000 }));
       w.configure({ worker, reviewer, proof: ['test -f work.txt'], maxIterations: 3 });
-      const pending = w.loop(['run', '--ci', 'Create work.txt']);
+      // A relaunch (a real gemini takes ~30 s to come back on a loaded machine) and, at the end, the agents' last
+      // turns (a completed run waits for them to count their usage): more than the default 90 s may be needed.
+      const pending = w.loop(['run', '--ci', 'Create work.txt'], { timeoutMs: 150_000 });
       // Iteration 2: the worker has a session id by now, and its fix turn is slow (the model reply is delayed).
       await waitForEvent(w, (e) => e.type === 'transition' && e.state?.iteration === 2);
       await sleep(2500);

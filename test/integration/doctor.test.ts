@@ -24,6 +24,18 @@ describe('loop doctor', () => {
     assert.match(result.stdout, /^✗ codex +not installed \(no `codex` on PATH\)\n +fix: npm install -g @openai\/codex$/m);
     assert.match(result.stdout, /^✗ claude +not installed/m);
     assert.match(result.stdout, /^- gemini +not installed/m, 'gemini is not configured, so it is optional');
+    // gh is optional (only loop pr needs it), with its fix.
+    assert.match(result.stdout, /^- gh \(for loop pr\) +the GitHub CLI \(gh\) is not installed or not on PATH.*\n +fix: install the GitHub CLI: https:\/\/cli\.github\.com .*gh auth login$/m);
+  });
+
+  test('gh installed and logged in, or logged out (the gh fixture)', async () => {
+    const gh = join(dirname(LOOP_BIN), '..', 'test', 'fixtures', 'gh');
+    const loggedIn = await doctor(['--json'], { ...bareEnv, PATH: `${gh}:${bareEnv.PATH}` });
+    const check = (out: string) => (JSON.parse(out) as { checks: Array<{ name: string; ok: boolean; detail: string; fix?: string }> }).checks.find((c) => c.name === 'gh (for loop pr)');
+    assert.equal(check(loggedIn.stdout)?.ok, true, loggedIn.stdout);
+    const loggedOut = await doctor(['--json'], { ...bareEnv, PATH: `${gh}:${bareEnv.PATH}`, FAKE_GH_LOGGED_OUT: '1' });
+    assert.equal(check(loggedOut.stdout)?.ok, false);
+    assert.equal(check(loggedOut.stdout)?.fix, 'log in: gh auth login');
   });
 
   test('states the isolation a run would get, and what it does and does not protect', async () => {

@@ -65,9 +65,9 @@ export class World {
   }
 
   /** Run `loop …` in the repository. */
-  loop(args: string[], options: { timeout?: number } = {}): ResultPromise<{ reject: false; all: true }> {
+  loop(args: string[], options: { timeout?: number; env?: Record<string, string> } = {}): ResultPromise<{ reject: false; all: true }> {
     return execa(process.execPath, [LOOP_BIN, ...args], {
-      cwd: this.repo, env: this.env(), reject: false, all: true, timeout: options.timeout ?? 90_000, stdin: 'ignore',
+      cwd: this.repo, env: { ...this.env(), ...options.env }, reject: false, all: true, timeout: options.timeout ?? 90_000, stdin: 'ignore',
     }) as unknown as ResultPromise<{ reject: false; all: true }>;
   }
 

@@ -55,7 +55,8 @@ test('a killed run leaves nothing that outlives the next run; files of live proc
   assert.equal(existsSync(join(dir, 'tmp')), false, "the run's scratch folder is gone with the run");
 
   // A whole run, start to end, leaves nothing behind either.
-  const second = await w.loop(['run', '--ci', 'do it again']);
+  // --here: the first run's work (PLAN.md, work.txt) is still uncommitted in the checkout, and this test is about temp files.
+  const second = await w.loop(['run', '--ci', '--here', 'do it again']);
   assert.equal(second.exitCode, 0, second.all);
   assert.deepEqual(readdirSync(w.tmp).sort(), [...live, `loop-sockets-${process.getuid!()}`].sort());
   assert.deepEqual(readdirSync(sockets), [liveSocket]);

@@ -70,8 +70,8 @@ describe('loop run --ci: the plan phase', () => {
     const text = await w.loop(['show', run.manifest.id]);
     assert.match(text.stdout, /^plan {6}2\/2 items checked\n {10}\[x\] write work\.txt\n {10}\[x\] say why in work\.txt$/m);
     const ls = await w.loop(['ls']);
-    assert.match(ls.stdout, /^RUN +STATUS +ITER +PLAN +WORKER\/REVIEWER/m);
-    assert.match(ls.stdout, new RegExp(`^${run.manifest.id} +completed \\(0\\) +1/3 +2/2 +fake-worker/fake-reviewer`, 'm'));
+    assert.match(ls.stdout, /^RUN +STATUS +ITER +PLAN +COST +WORKER\/REVIEWER/m);
+    assert.match(ls.stdout, new RegExp(`^${run.manifest.id} +completed \\(0\\) +1/3 +2/2 +- +fake-worker/fake-reviewer`, 'm'));
   });
 
   test('--plan off behaves as before: no plan step, no phase, no PLAN.md', async () => {
@@ -138,8 +138,7 @@ describe('loop run --ci: the plan phase', () => {
   });
 
   test('plan write with a given plan: adopted, no plan review, straight to work', async () => {
-    const w = await world();
-    writeFileSync(join(w.repo, 'steps.md'), '# Steps\n\n- [ ] write work.txt\n');
+    const w = await world({ 'README.md': '# scratch\n', 'steps.md': '# Steps\n\n- [ ] write work.txt\n' }); // committed: the plan is part of the repository
     w.configure(
       { on: { plan: [[{ sh: 'cp steps.md PLAN.md' }, msg('plan', '--text', 'adopted steps.md')]], task: [[{ write: ['work.txt', 'work\n'] }, msg('done', '--text', 'did it')]] } },
       { on: { 'review-request': [[review('approve')]] } },

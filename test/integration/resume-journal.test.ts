@@ -18,6 +18,7 @@ async function diedAtStart(w: World): Promise<{ id: string; dir: string }> {
   const { context } = await startRun({ cwd: w.repo, home: w.home, env: { ...process.env, ...w.env() } as Record<string, string>, prompt: 'do it', flags: {}, ci: true });
   context.journal.close();
   context.lock.release();
+  context.checkoutLock?.release(); // as the death of its process would leave them: free to take over
   return { id: context.ref.id, dir: context.ref.dir };
 }
 

@@ -7,6 +7,7 @@ import { hookSignal } from '../signals.js';
 import { hookShellCommand, mcpServerEntry, writeRunFile } from './bridge-files.js';
 import { applyJsonEdits, type ConfigEdit } from './config-ledger.js';
 import { backspaces, contentText, fileText, recordHolds } from './session-files.js';
+import { claudeNotional, claudeUsage } from './claude-usage.js';
 
 export const CLAUDE_CARD: AgentCard = {
   name: 'claude',
@@ -92,6 +93,7 @@ export function claudeAdapter(config: AgentConfig = {}): AgentAdapter {
       const dir = env.CLAUDE_CONFIG_DIR ?? join(home, '.claude');
       return [join(dir, 'settings.json'), join(home, '.claude', 'settings.json'), join(cwd, '.claude', 'settings.json'), join(cwd, '.claude', 'settings.local.json'), join(cwd, '.mcp.json')];
     },
+    usage: { read: (sessionId, { env }) => claudeUsage(transcriptPaths(projectsDir(env), sessionId)), notional: claudeNotional },
     hasSession(sessionId, { env }) {
       return transcriptPaths(projectsDir(env), sessionId).some((path) => fileText(path).includes('"type":"user"'));
     },

@@ -1,10 +1,12 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import type { AgentConfig } from '../../config/schema.js';
 import type { AgentAdapter, AgentCard, HarnessDoctor, HarnessSignals, LaunchContext, LaunchPlan, SessionWhere } from '../card.js';
 import type { TurnSignal } from '../signals.js';
 import { loopCommand, mcpServerEntry } from './bridge-files.js';
 import { backspaces, contentText, listFiles, recordHolds } from './session-files.js';
+import { codexNotional, codexUsage } from './codex-usage.js';
+import { dayDirs, rolloutOf, threadOf } from './codex-sessions.js';
 import { tomlArray, tomlString, tomlTable } from './toml.js';
 
 export const CODEX_CARD: AgentCard = {
@@ -55,35 +57,6 @@ export const CODEX_DOCTOR: HarnessDoctor = {
   loginFix: 'run `codex login`, or set OPENAI_API_KEY',
 };
 
-const sessionsDir = (env: Record<string, string>) => join(env.CODEX_HOME ?? join(env.HOME ?? '/root', '.codex'), 'sessions');
-/** `rollout-2026-11-30T10-00-00-<thread id>.jsonl` → the thread id (a UUID). */
-const threadOf = (path: string) => /-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.jsonl$/.exec(basename(path))?.[1];
-
-/** Codex's day folders (`sessions/YYYY/MM/DD`) that can hold a session started at `time`, local and UTC, and the day before. */
-function dayDirs(env: Record<string, string>, time: number): string[] {
-  const pad = (n: number) => String(n).padStart(2, '0');
-  const dirs = new Set<string>();
-  for (const t of [time, time - 86_400_000, Date.now()]) {
-    const d = new Date(t);
-    dirs.add(join(sessionsDir(env), String(d.getFullYear()), pad(d.getMonth() + 1), pad(d.getDate())));
-    dirs.add(join(sessionsDir(env), String(d.getUTCFullYear()), pad(d.getUTCMonth() + 1), pad(d.getUTCDate())));
-  }
-  return [...dirs];
-}
-
-/** The rollout file of a thread, wherever its day folder is. */
-function rolloutOf(env: Record<string, string>, threadId: string): string | undefined {
-  for (const year of listFiles(sessionsDir(env)).sort().reverse()) {
-    for (const month of listFiles(year).sort().reverse()) {
-      for (const day of listFiles(month).sort().reverse()) {
-        const found = listFiles(day).find((path) => threadOf(path) === threadId);
-        if (found) return found;
-      }
-    }
-  }
-  return undefined;
-}
-
 /**
  * A user prompt in a Codex rollout: `{"type":"response_item","payload":{"type":"message","role":"user","content":[…]}}`
  * or the `{"type":"event_msg","payload":{"type":"user_message","message":…}}` twin (codex 0.169).
@@ -132,6 +105,13 @@ export function codexAdapter(config: AgentConfig = {}): AgentAdapter {
       return path !== undefined && recordHolds(path, messageId, codexPrompt);
     },
     discoverSession: discoverThread,
+    usage: {
+      read: (threadId, { env }) => {
+        const path = rolloutOf(env, threadId);
+        return path ? codexUsage(path) : { ok: false, reason: `no Codex rollout file for thread ${threadId} under ${join(env.CODEX_HOME ?? join(env.HOME ?? '/root', '.codex'), 'sessions')}` };
+      },
+      notional: codexNotional,
+    },
     protectedPaths({ cwd, env }) {
       return [join(env.CODEX_HOME ?? join(env.HOME ?? '/root', '.codex'), 'config.toml'), join(cwd, '.codex', 'config.toml')];
     },

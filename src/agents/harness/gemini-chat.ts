@@ -7,6 +7,9 @@ interface ChatMessage {
   content?: unknown;
   toolCalls?: unknown[];
   thoughts?: unknown[];
+  /** Token counts of a `gemini` message (see gemini-usage.ts), and its model. */
+  tokens?: unknown;
+  model?: unknown;
 }
 
 const isMessage = (value: unknown): value is ChatMessage =>

@@ -7,6 +7,7 @@ import type { AgentAdapter, AgentCard, HarnessDoctor, HarnessSignals, LaunchCont
 import { hookSignal } from '../signals.js';
 import { hookShellCommand, mcpServerEntry } from './bridge-files.js';
 import { chatMessages, isResumable, promptText } from './gemini-chat.js';
+import { geminiNotional, geminiUsage } from './gemini-usage.js';
 import { backspaces, fileText, listFiles, readTail } from './session-files.js';
 
 export const GEMINI_CARD: AgentCard = {
@@ -117,6 +118,7 @@ export function geminiAdapter(config: AgentConfig = {}): AgentAdapter {
     sessionHolds(sessionId, messageId, where) {
       return chatFiles(where, sessionId).some((path) => chatMessages(path).some((m) => promptText(m)?.includes(messageId)));
     },
+    usage: { read: (sessionId, where) => geminiUsage(chatFiles(where, sessionId)), notional: geminiNotional },
     protectedPaths({ cwd, env }) {
       const home = env.HOME ?? '/root';
       return [join(home, '.gemini', 'settings.json'), join(cwd, '.gemini', 'settings.json'), join(home, '.cache', 'loop', 'gemini')];

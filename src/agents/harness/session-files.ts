@@ -71,3 +71,20 @@ export function listFiles(dir: string): string[] {
 
 /** Backspaces enough to delete `typed` from a composer (and a few more): harmless on an empty one. */
 export const backspaces = (typed: string): string => '\x7f'.repeat(Math.min(typed.length, 40_000) + 8);
+
+/** The JSON object lines of a JSONL file's tail (torn or foreign lines skipped). */
+export function jsonLines(path: string): Record<string, unknown>[] {
+  return readTail(path).split('\n').flatMap((line) => {
+    if (!line.trim()) return [];
+    try {
+      const parsed: unknown = JSON.parse(line);
+      return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? [parsed as Record<string, unknown>] : [];
+    } catch {
+      return []; // a torn last line, or the cut head of a tail read
+    }
+  });
+}
+
+/** A plain object field of a record (undefined otherwise). */
+export const objectField = (value: unknown): Record<string, unknown> | undefined =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;

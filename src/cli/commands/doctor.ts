@@ -3,12 +3,13 @@ import { readLedger, revertChanges } from '../../agents/harness/config-ledger.js
 import { loadConfig } from '../../config/load.js';
 import { DEFAULT_CONFIG, type Config } from '../../config/schema.js';
 import type { CheckResult } from '../../doctor/check.js';
+import { checkGh } from '../../doctor/gh-check.js';
 import { checkHarness } from '../../doctor/harness-checks.js';
 import { checkIsolation } from '../../doctor/isolation-check.js';
 import { checkBridge, checkNode, checkPty } from '../../doctor/runtime-checks.js';
 import { resolveRepo } from '../../run/repo-id.js';
 import { RunStore } from '../../run/store.js';
-import { home, useColor } from '../env.js';
+import { home, useColor, userEnv } from '../env.js';
 
 async function configCheck(loopHome: string): Promise<{ check: CheckResult; config: Config }> {
   try {
@@ -42,7 +43,7 @@ export async function doctorCommand(options: { json?: boolean; revert?: boolean 
     const { doctor, command } = adapter(effective.agents[name]);
     return doctor ? checkHarness(name, doctor, command, env, used.has(name)) : [];
   }));
-  const checks: CheckResult[] = [checkNode(), await checkPty(), await checkBridge(env.PATH ?? ''), config, await checkIsolation(effective.isolation, env.PATH ?? ''), ...harnessChecks.flat()];
+  const checks: CheckResult[] = [checkNode(), await checkPty(), await checkBridge(env.PATH ?? ''), config, await checkIsolation(effective.isolation, env.PATH ?? ''), ...harnessChecks.flat(), await checkGh(userEnv(), process.cwd())];
   for (const name of used) {
     if (!isBuiltin(name) && !effective.agents[name]?.command && !['demo-worker', 'demo-reviewer'].includes(name)) {
       checks.push({ name: `agent ${name}`, ok: false, detail: 'not a built-in and has no command', fix: `add "agents": {"${name}": {"command": "…"}} to .loop.json` });

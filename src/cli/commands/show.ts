@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { renderBody } from '../../bus/render.js';
 import { RunStore } from '../../run/store.js';
 import { details, planFlag, proofSurfaceFlag, summarize, type RunSummary } from '../../report/summary.js';
@@ -7,6 +8,8 @@ import { firstLine } from '../../report/format.js';
 import type { ChainSummary } from '../../report/integrity.js';
 import { home } from '../env.js';
 import type { JournalEvent } from '../../run/journal.js';
+import { usageTotals } from '../../report/usage-totals.js';
+import { usageTable } from '../../report/usage-table.js';
 
 /** One refusal, in words: a refused message, a forgery (with the role it claimed), or a write to the records. */
 function refusalLine(r: JournalEvent): string {
@@ -24,6 +27,14 @@ function agentsLine(summary: RunSummary): string {
   }).join(' · ');
 }
 
+/** Where the run worked (its worktree and branch, from which commit) and the commit of its approved tree. */
+function checkoutLines(s: RunSummary): string[] {
+  const lines: string[] = [];
+  if (s.worktree) lines.push(`worktree  ${s.worktree}${existsSync(s.worktree) ? '' : ' (removed)'} · branch ${s.branch ?? '?'} from ${s.baseCommit?.slice(0, 12) ?? '?'}`);
+  if (s.commit) lines.push(`commit    ${s.commit}${s.branch ? ` on ${s.branch}` : ''}${s.worktree ? ` (open a pull request: loop pr ${s.id})` : ''}`);
+  return lines;
+}
+
 const journalLine = (chain: ChainSummary, id: string): string =>
   !chain.ok ? `CHAIN BROKEN at line ${chain.brokenAt}: ${chain.reason} — see loop verify ${id}`
     : chain.chained ? `chain intact (${chain.events} events)` : `unchained (written before hash chains; ${chain.events} events)`;
@@ -33,9 +44,10 @@ export async function showCommand(query: string, options: { json?: boolean }): P
   const ref = new RunStore(home()).resolve(query);
   const summary = summarize(ref);
   const d = details(ref);
+  const usage = usageTotals(d.events);
   if (options.json) {
     const panel = summary.panel ? { panel: { ...summary.panel, rounds: d.panel } } : {};
-    process.stdout.write(`${JSON.stringify({ ...summary, ...panel, messages: d.messages, receipts: d.receipts, refusals: d.refusals }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ ...summary, ...panel, usage, messages: d.messages, receipts: d.receipts, refusals: d.refusals }, null, 2)}\n`);
     return 0;
   }
   const lines = [
@@ -49,6 +61,7 @@ export async function showCommand(query: string, options: { json?: boolean }): P
     ...(summary.isolation ? [`isolation ${summary.isolation.mode}${summary.isolation.tool ? ` (${summary.isolation.tool})` : ''}${summary.isolation.why ? `: ${summary.isolation.why}` : ''}`] : []),
     `created   ${summary.createdAt}   updated ${summary.updatedAt}`,
     `stored in ${summary.dir}`,
+    ...checkoutLines(summary),
     ...(summary.chain ? [`journal   ${journalLine(summary.chain, summary.id)}`] : []),
     `task      ${firstLine(summary.task, 100)}`,
   ];
@@ -70,6 +83,7 @@ export async function showCommand(query: string, options: { json?: boolean }): P
     lines.push('', 'reviews:');
     for (const round of d.panel) lines.push(`  ${panelRoundLine(round)}`);
   }
+  lines.push('', ...usageTable(usage, summary.budget));
   if (d.receipts.length > 0) {
     lines.push('', 'proof receipts:');
     for (const r of d.receipts) {

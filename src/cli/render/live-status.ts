@@ -4,10 +4,13 @@ import { progressLabel } from '../../loop/plan-checklist.js';
 import type { LoopState } from '../../loop/state.js';
 import type { AgentActivity } from '../../pty/types.js';
 import { messageSummary, noticeLine } from './notice-text.js';
+import { usd } from '../../usage/prices.js';
 
 interface View {
   runId: string;
   agents: Map<Role, { name: string; activity: AgentActivity }>;
+  /** Tokens and known cost per role so far (this process), and whether some cost is unknown. */
+  spent: Map<Role, { tokens: number; costUsd: number; unknown: boolean }>;
   state?: LoopState;
   proof: string;
   lines: string[];
@@ -23,7 +26,7 @@ const elapsed = (ms: number) => {
 export function liveStatusObserver(write: (text: string) => void, color: boolean, width = 100): Observer {
   const paint = (code: string, text: string) => (color ? `\x1b[${code}m${text}\x1b[0m` : text);
   const view: View = {
-    runId: '', proof: 'not run yet', lines: [], started: Date.now(),
+    runId: '', proof: 'not run yet', lines: [], started: Date.now(), spent: new Map(),
     agents: new Map([['worker', { name: '', activity: 'starting' }], ['reviewer', { name: '', activity: 'starting' }]]),
   };
   let drawn = 0;
@@ -36,7 +39,9 @@ export function liveStatusObserver(write: (text: string) => void, color: boolean
       paint('1', `loop · run ${view.runId} · ${s ? `iteration ${s.iteration}/${s.maxIterations} · ${s.phase}${s.checklist ? ` · ${progressLabel(s.checklist.progress)}` : ''}` : 'starting'} · ${elapsed(Date.now() - view.started)}`),
       ...[...view.agents].map(([role, agent]) => {
         const shown = agent.activity === 'needs-input' ? paint('33', `needs you: loop attach ${view.runId} ${role}`) : agent.activity;
-        return `  ${role.padEnd(11)}${agent.name.padEnd(18)}${shown}`;
+        const spent = view.spent.get(role);
+        const money = spent ? `  ${spent.tokens} tok · ${usd(spent.costUsd)}${spent.unknown ? '+?' : ''}` : '';
+        return `  ${role.padEnd(11)}${agent.name.padEnd(18)}${shown}${money}`;
       }),
       `  proof      ${view.proof}`,
       '  latest:',
@@ -62,6 +67,15 @@ export function liveStatusObserver(write: (text: string) => void, color: boolean
       case 'state':
         view.state = notice.state;
         break;
+      case 'usage': {
+        const before = view.spent.get(notice.role) ?? { tokens: 0, costUsd: 0, unknown: false };
+        view.spent.set(notice.role, {
+          tokens: before.tokens + notice.tokens,
+          costUsd: before.costUsd + (notice.costUsd === 'unknown' ? 0 : notice.costUsd),
+          unknown: before.unknown || notice.costUsd === 'unknown',
+        });
+        break;
+      }
       case 'message':
         if (!notice.delivered) view.lines.push(messageSummary(notice.envelope, width - 30));
         break;

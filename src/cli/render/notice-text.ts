@@ -1,6 +1,7 @@
 import type { Envelope } from '../../bus/message.js';
 import { renderBody } from '../../bus/render.js';
 import type { RunNotice } from '../../loop/observer.js';
+import { usd } from '../../usage/prices.js';
 
 /** One line about a message: who to whom, kind, and the start of its body. */
 export function messageSummary(envelope: Envelope, width = 80): string {
@@ -35,6 +36,10 @@ export function noticeLine(notice: RunNotice): string | undefined {
       const failed = r.steps.find((s) => s.exitCode !== 0);
       return `proof ${r.passed ? 'PASSED' : 'FAILED'} in ${seconds(r.durationMs)} on tree ${r.treeHash.slice(0, 12)}${failed ? ` (\`${failed.command}\` exited ${failed.timedOut ? 'by timeout' : failed.exitCode})` : ''}`;
     }
+    case 'usage':
+      return notice.unknown
+        ? `usage of the ${notice.role}: unknown (${notice.unknown})`
+        : `usage of the ${notice.role}: ${notice.tokens} tokens, ${notice.costUsd === 'unknown' ? 'cost unknown (no price for its model)' : usd(notice.costUsd)}`;
     case 'warning':
       return `warning: ${notice.text}`;
     case 'info':

@@ -54,20 +54,22 @@ export function parseAnthropic(body, headers) {
   };
 }
 
-/** Writes the reply as Anthropic SSE (or one JSON message when the request did not stream). */
+/** Writes the reply as Anthropic SSE (or one JSON message when the request did not stream); returns the usage sent. */
 export function renderAnthropic(res, reply, { model, stream }) {
   const id = `msg_fake_${randomUUID().slice(0, 8)}`;
   const content = [];
   if (reply.text !== undefined && reply.text !== '') content.push({ type: 'text', text: reply.text });
   if (reply.kind === 'tool') content.push({ type: 'tool_use', id: `toolu_fake_${randomUUID().slice(0, 8)}`, name: reply.name, input: reply.args });
   const stopReason = reply.kind === 'tool' ? 'tool_use' : 'end_turn';
-  const usage = { input_tokens: 10, output_tokens: tokens(JSON.stringify(content)) };
+  const usage = { input_tokens: 120, cache_creation_input_tokens: 30, cache_read_input_tokens: 200, output_tokens: tokens(JSON.stringify(content)) };
+  // What was billed, in loop's terms (the e2e tests total these per role): input excludes cache reads and writes.
+  const sent = { input: usage.input_tokens, output: usage.output_tokens, cacheRead: usage.cache_read_input_tokens, cacheWrite: usage.cache_creation_input_tokens };
   if (!stream) {
     sendJson(res, 200, { id, type: 'message', role: 'assistant', model, content, stop_reason: stopReason, stop_sequence: null, usage });
-    return;
+    return sent;
   }
   const send = startSse(res);
-  send('message_start', { type: 'message_start', message: { id, type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: usage.input_tokens, output_tokens: 1 } } });
+  send('message_start', { type: 'message_start', message: { id, type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null, usage: { ...usage, output_tokens: 1 } } });
   content.forEach((block, index) => {
     if (block.type === 'text') {
       send('content_block_start', { type: 'content_block_start', index, content_block: { type: 'text', text: '' } });
@@ -81,6 +83,7 @@ export function renderAnthropic(res, reply, { model, stream }) {
   send('message_delta', { type: 'message_delta', delta: { stop_reason: stopReason, stop_sequence: null }, usage: { output_tokens: usage.output_tokens } });
   send('message_stop', { type: 'message_stop' });
   res.end();
+  return sent;
 }
 
 /** Answers /v1/messages/count_tokens with a rough count. */

@@ -52,7 +52,7 @@ export function parseGemini(body, headers, model) {
   };
 }
 
-/** Writes the reply as one SSE chunk (streaming) or one JSON object (generateContent). */
+/** Writes the reply as one SSE chunk (streaming) or one JSON object (generateContent); returns the usage sent. */
 export function renderGemini(res, reply, { model, stream }) {
   const parts = [];
   if (reply.text !== undefined && reply.text !== '') parts.push({ text: reply.text });
@@ -60,16 +60,19 @@ export function renderGemini(res, reply, { model, stream }) {
   const out = tokens(JSON.stringify(parts));
   const chunk = {
     candidates: [{ content: { role: 'model', parts }, finishReason: 'STOP', index: 0 }],
-    usageMetadata: { promptTokenCount: 10, candidatesTokenCount: out, totalTokenCount: 10 + out },
+    // promptTokenCount counts the cached tokens too; thoughts are billed as output.
+    usageMetadata: { promptTokenCount: 130, cachedContentTokenCount: 20, candidatesTokenCount: out, thoughtsTokenCount: 7, totalTokenCount: 130 + out + 7 },
     modelVersion: model,
     responseId: `fake-${randomUUID().slice(0, 8)}`,
   };
+  const sent = { input: 110, output: out + 7, cacheRead: 20, cacheWrite: 0 };
   if (!stream) {
     sendJson(res, 200, chunk);
-    return;
+    return sent;
   }
   startSse(res)(null, chunk);
   res.end();
+  return sent;
 }
 
 /** Answers :countTokens with a rough count. */

@@ -72,7 +72,7 @@ export function parseOpenAI(body, headers) {
   };
 }
 
-/** Writes the reply as Responses SSE events (or one response object when the request did not stream). */
+/** Writes the reply as Responses SSE events (or one response object when the request did not stream); returns the usage sent. */
 export function renderOpenAI(res, reply, { model, stream, namespaces = {} }) {
   const id = `resp_fake_${randomUUID().slice(0, 8)}`;
   const output = [];
@@ -86,11 +86,13 @@ export function renderOpenAI(res, reply, { model, stream, namespaces = {} }) {
     output.push({ type: 'function_call', id: `fc_fake_${randomUUID().slice(0, 8)}`, call_id: `call_fake_${randomUUID().slice(0, 8)}`, ...naming, arguments: JSON.stringify(reply.args), status: 'completed' });
   }
   const outTokens = tokens(JSON.stringify(output));
-  const usage = { input_tokens: 10, input_tokens_details: { cached_tokens: 0 }, output_tokens: outTokens, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: 10 + outTokens };
+  // input_tokens counts the cached ones too, output_tokens the reasoning ones (Responses API).
+  const usage = { input_tokens: 150, input_tokens_details: { cached_tokens: 40 }, output_tokens: outTokens + 5, output_tokens_details: { reasoning_tokens: 5 }, total_tokens: 150 + outTokens + 5 };
+  const sent = { input: 110, output: usage.output_tokens, cacheRead: 40, cacheWrite: 0 };
   const response = { id, object: 'response', created_at: Math.floor(Date.now() / 1000), model, status: 'completed', output, usage };
   if (!stream) {
     sendJson(res, 200, response);
-    return;
+    return sent;
   }
   const send = startSse(res);
   let seq = 0;
@@ -113,6 +115,7 @@ export function renderOpenAI(res, reply, { model, stream, namespaces = {} }) {
   });
   ev('response.completed', { response });
   res.end();
+  return sent;
 }
 
 /** Error in OpenAI's shape. */

@@ -149,7 +149,7 @@ export async function startModelServer({ port = 0, host = '127.0.0.1', script, s
       if (reply.note) entry.note = reply.note;
       if (reply.delayMs > 0) await sleep(reply.delayMs);
       if (reply.kind === 'error') return d.error(res, reply.status, reply.text);
-      d.render(res, reply, { model: parsed.model ?? 'fake-model', stream: parsed.stream, namespaces: parsed.namespaces });
+      entry.usage = d.render(res, reply, { model: parsed.model ?? 'fake-model', stream: parsed.stream, namespaces: parsed.namespaces });
     } catch (err) {
       entry.error = err instanceof Error ? err.message : String(err);
       if (!res.headersSent) sendJson(res, url.pathname.startsWith('/__') ? 400 : 500, { error: { message: `fake model server: ${entry.error}` } });
