@@ -8,7 +8,7 @@ import { createPtySession } from '../../src/pty/session.js';
 import { LOOP_BIN } from '../integration/helpers.js';
 import { waitUntil } from '../pty/helpers.js';
 
-const COMMANDS = ['attach', 'completion', 'config', 'demo', 'doctor', 'export', 'import', 'inbox', 'logs', 'ls', 'mcp', 'msg', 'resume', 'run', 'show', 'stop', 'verify'];
+const COMMANDS = ['attach', 'batch', 'clean', 'completion', 'config', 'demo', 'doctor', 'export', 'import', 'inbox', 'logs', 'ls', 'mcp', 'msg', 'pr', 'resume', 'run', 'show', 'stop', 'verify'];
 
 /** A scratch folder holding the generated script, a LOOP_HOME with one stored run, and a plan file; removed after. */
 function scratch(t: TestContext, shell: 'bash' | 'zsh', script: string) {
