@@ -20,7 +20,8 @@ const only = process.argv.slice(2);
 const selected = only.length > 0 ? files.filter((f) => only.some((o) => f.includes(o))) : files;
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...selected],
+  // A safety net, not a timing assertion: a test that hangs fails after 10 minutes, named, instead of holding the run.
+  ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=600000', '--test-reporter=spec', ...selected],
   { stdio: 'inherit', env: { ...process.env, NO_COLOR: '1' } },
 );
 process.exit(result.status ?? 1);

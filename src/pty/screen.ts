@@ -1,6 +1,9 @@
 import xtermHeadless from '@xterm/headless';
 import type { Terminal } from '@xterm/headless';
 
+/** Longest wait for the parser to catch up (it takes milliseconds; only a wedged parser reaches this). */
+const FLUSH_LIMIT_MS = 5000;
+
 /** Options of a headless screen model. */
 export interface ScreenOptions {
   cols: number;
@@ -41,10 +44,20 @@ export class Screen {
     if (!this.disposed) this.terminal.write(data);
   }
 
-  /** Resolves once every write made so far has been parsed. */
+  /**
+   * Resolves once every write made so far has been parsed, or after FLUSH_LIMIT_MS: a parser that never calls
+   * back (xterm drops its pending callbacks when a write throws) must not hang a hand-off or an exit for good;
+   * the screen is then read as it is.
+   */
   flushed(): Promise<void> {
     if (this.disposed) return Promise.resolve();
-    return new Promise((resolve) => this.terminal.write('', resolve));
+    return new Promise((resolve) => {
+      const limit = setTimeout(resolve, FLUSH_LIMIT_MS);
+      this.terminal.write('', () => {
+        clearTimeout(limit);
+        resolve();
+      });
+    });
   }
 
   /** The line holding the cursor in the active buffer, trailing spaces trimmed. */
