@@ -10,10 +10,11 @@ if command -v "$command" >/dev/null 2>&1; then
 fi
 if [[ "$(id -u)" == "0" ]] && command -v apt-get >/dev/null 2>&1; then
   echo "$label: installing $package (apt-get install $package)"
-  apt-get update -qq >/dev/null
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$package" >/dev/null
-  echo "$label: $("$command" "$version" | head -1)"
-  exit 0
+  if apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$package" >/dev/null; then
+    echo "$label: $("$command" "$version" | head -1)"
+    exit 0
+  fi
+  echo "$label: apt-get could not install $package" >&2
 fi
 echo "$label: $command is not installed and cannot be installed here; $without" >&2
 [[ "$need" == "optional" ]]
