@@ -185,3 +185,30 @@ export function assertUsageTotals(w, dialects, assert) {
   }
   return show.usage;
 }
+
+/**
+ * A test file's worlds: `world(script)` creates one and registers it; `closeAll()` (in the file's `after`) closes
+ * every one, so no agent, server or temp folder outlives the file.
+ */
+export function worldRegistry() {
+  const worlds = [];
+  return {
+    async world(script) {
+      const w = await LoopWorld.create(script);
+      worlds.push(w);
+      return w;
+    },
+    async closeAll() {
+      for (const w of worlds.splice(0)) await w.close();
+    },
+  };
+}
+
+/** Polls `condition` every 100 ms until it holds; fails naming `what` after `timeoutMs` (a bound, not a timing claim). */
+export async function waitFor(condition, what, timeoutMs = 90_000) {
+  const started = Date.now();
+  while (!condition()) {
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

@@ -1,20 +1,17 @@
 // Every pairing of the three real harnesses, started exactly as a user would: `loop run --ci --worker X --reviewer Y`.
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { envelopes, LoopWorld, pairScript } from './loop-world.mjs';
+import { envelopes, pairScript, worldRegistry } from './loop-world.mjs';
 
 const HARNESSES = ['claude', 'codex', 'gemini'];
-const worlds = [];
-after(async () => {
-  for (const w of worlds) await w.close();
-});
+const { world, closeAll } = worldRegistry();
+after(closeAll);
 
 describe('every pairing, each agent in its own sandbox', { concurrency: 1 }, () => {
   for (const worker of HARNESSES) {
     for (const reviewer of HARNESSES) {
       test(`--worker ${worker} --reviewer ${reviewer}`, async () => {
-        const w = await LoopWorld.create(pairScript({ via: 'mcp' }));
-        worlds.push(w);
+        const w = await world(pairScript({ via: 'mcp' }));
         const result = await w.loop(['run', '--ci', '--isolation', 'sandbox', '--worker', worker, '--reviewer', reviewer, '--proof', 'test -f work.txt', 'Create work.txt']);
         assert.equal(result.code, 0, result.output);
         const run = w.run();

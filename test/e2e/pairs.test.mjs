@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { assertUsageTotals, envelopes, LoopWorld, LOOP_BIN, pairScript } from './loop-world.mjs';
+import { assertUsageTotals, envelopes, LOOP_BIN, pairScript, waitFor, worldRegistry } from './loop-world.mjs';
 
 /** What claude saved of a session so far ('' when nothing). */
 function claudeTranscript(w, sessionId) {
@@ -19,23 +19,9 @@ function claudeTranscript(w, sessionId) {
   return '';
 }
 
-async function waitFor(condition, what, timeoutMs = 60_000) {
-  const started = Date.now();
-  while (!condition()) {
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
 
-const worlds = [];
-after(async () => {
-  for (const w of worlds) await w.close();
-});
-async function world(script) {
-  const w = await LoopWorld.create(script);
-  worlds.push(w);
-  return w;
-}
+const { world, closeAll } = worldRegistry();
+after(closeAll);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const alive = (pid) => {
   try {
@@ -154,7 +140,7 @@ describe('real harnesses as a pair', { concurrency: 1 }, () => {
       const pending = w.loop(['run', '--ci', 'Create work.txt'], { timeoutMs: 150_000 });
       // Iteration 2: the worker has a session id by now, and its fix turn is slow (the model reply is delayed).
       await waitForEvent(w, (e) => e.type === 'transition' && e.state?.iteration === 2);
-      await sleep(2500);
+      await waitFor(() => w.server.held().some((q) => q.reply.rule === 'worker-fix'), 'the worker to be mid-turn on its fix (its model reply held)', 120_000);
       const { events, manifest } = w.run();
       const victim = events.filter((e) => e.type === 'agent.started' && e.role === 'worker').at(-1);
       const sessionId = manifest.roles.worker.sessionId;
@@ -236,7 +222,7 @@ describe('real harnesses as a pair', { concurrency: 1 }, () => {
     w.configure({ worker: 'codex', reviewer: 'claude', proof: ['test -f work.txt'], maxIterations: 2, plan: 'off' });
     const pending = w.loop(['run', '--ci', 'Create work.txt']);
     await waitForEvent(w, (e) => e.type === 'agent.started' && e.role === 'reviewer');
-    await sleep(1500); // the worker is busy: its first model reply is delayed
+    await waitFor(() => w.server.held().some((q) => q.reply.rule === 'worker'), 'the worker to be mid-turn (its first model reply held)', 120_000);
     const runDir = w.runDirs()[0];
     const id = execFileSync(process.execPath, [LOOP_BIN, 'msg', 'note', '--text', 'NOTE-WHILE-BUSY'], {
       env: { ...w.env, LOOP_RUN_DIR: runDir, LOOP_ROLE: 'reviewer' }, encoding: 'utf8',

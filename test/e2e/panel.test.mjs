@@ -6,28 +6,12 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { envelopes, LoopWorld, LOOP_BIN, pairScript } from './loop-world.mjs';
+import { envelopes, LOOP_BIN, pairScript, waitFor, worldRegistry } from './loop-world.mjs';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-const worlds = [];
-after(async () => {
-  for (const w of worlds) await w.close();
-});
-async function world(script) {
-  const w = await LoopWorld.create(script);
-  worlds.push(w);
-  return w;
-}
-
-async function waitFor(condition, what, timeoutMs = 90_000) {
-  const started = Date.now();
-  while (!condition()) {
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
+const { world, closeAll } = worldRegistry();
+after(closeAll);
 
 /** The run's journal and manifest, or undefined while they are being written. */
 function current(w) {

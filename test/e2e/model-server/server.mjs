@@ -66,6 +66,7 @@ export async function startModelServer({ port = 0, host = '127.0.0.1', script, s
   let current = normaliseScript(source);
   const state = new ScriptState();
   let log = [];
+  const held = new Set(); // requests whose reply is being held back by a step's delayMs
   let seq = 0;
   if (dumpDir) mkdirSync(dumpDir, { recursive: true });
 
@@ -147,7 +148,14 @@ export async function startModelServer({ port = 0, host = '127.0.0.1', script, s
         reply: { kind: reply.kind, rule: reply.rule, step: reply.step, name: reply.name, args: reply.args, text: clip(reply.text) },
       });
       if (reply.note) entry.note = reply.note;
-      if (reply.delayMs > 0) await sleep(reply.delayMs);
+      if (reply.delayMs > 0) {
+        held.add(entry);
+        try {
+          await sleep(reply.delayMs);
+        } finally {
+          held.delete(entry);
+        }
+      }
       if (reply.kind === 'error') return d.error(res, reply.status, reply.text);
       entry.usage = d.render(res, reply, { model: parsed.model ?? 'fake-model', stream: parsed.stream, namespaces: parsed.namespaces });
     } catch (err) {
@@ -184,6 +192,8 @@ export async function startModelServer({ port = 0, host = '127.0.0.1', script, s
       state.clear();
     },
     requests: () => [...log],
+    /** The requests whose reply is held back right now (a step with delayMs): the agent is mid-turn. */
+    held: () => [...held],
     reset() {
       log = [];
       state.clear();

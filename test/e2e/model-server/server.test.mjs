@@ -131,9 +131,13 @@ test('error steps, delays, bad input and unknown routes always answer', async ()
   const err = await post('/v1/messages', { messages: [{ role: 'user', content: 'MARK-ERR' }], tools: [{ name: 'Bash' }] });
   assert.deepEqual([err.status, JSON.parse(err.text).error.type], [529, 'overloaded_error']);
   const started = Date.now();
-  const slow = await claude([{ role: 'user', content: 'MARK-SLOW' }]);
+  const pending = claude([{ role: 'user', content: 'MARK-SLOW' }]);
+  while (server.held().length === 0) await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(server.held()[0].reply.rule, 'slow', 'the held request is named by its rule while its reply waits');
+  const slow = await pending;
   assert.equal(slow.text, 'SLOW');
   assert.ok(Date.now() - started >= 290);
+  assert.deepEqual(server.held(), [], 'nothing is held once the reply is sent');
   assert.equal((await post('/v1/messages', 'not json')).status, 500);
   assert.equal((await post('/nope', {})).status, 404);
   assert.equal((await fetch(`${server.url}/`, { method: 'HEAD' })).status, 200);
