@@ -15,7 +15,8 @@ test('a dialog on a quiet screen is needs-input; once answered, the idle prompt 
   const seen: AgentActivity[] = [];
   session.onActivity((a) => seen.push(a));
   const until = async (want: AgentActivity) => {
-    for (let i = 0; i < 200 && session.activity() !== want; i++) await new Promise((r) => setTimeout(r, 50));
+    // A bound for a wedged session, not a timing claim: a loaded machine gets a minute.
+    for (const deadline = Date.now() + 60_000; Date.now() < deadline && session.activity() !== want; ) await new Promise((r) => setTimeout(r, 50));
     assert.equal(session.activity(), want, `activities seen: ${seen.join(', ')}`);
   };
   await until('needs-input');
