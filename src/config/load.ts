@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative, isAbsolute } from 'node:path';
 import { LoopError, ExitCode } from '../errors.js';
-import { formatIssues } from './issues.js';
+import { flagName, formatIssues } from './issues.js';
 import { REPO_CONFIG_NAME, userConfigPath } from './paths.js';
 import { ConfigSchema, DEFAULT_CONFIG, type Config, type ConfigFile } from './schema.js';
 
@@ -85,7 +85,7 @@ export function loadConfig(options: LoadConfigOptions): LoadedConfig {
   let config = mergeConfig(mergeConfig(mergeConfig(DEFAULT_CONFIG, user), repo), options.flags);
   if (options.flags) {
     const parsed = ConfigSchema.safeParse(options.flags);
-    if (!parsed.success) throw configError(formatIssues('command line', parsed.error.issues));
+    if (!parsed.success) throw configError(formatIssues('command line', parsed.error.issues, 3, flagName));
   }
   config = { ...config, agents: { ...config.agents } };
   const sources = [user ? userPath : undefined, repo ? repoPath : undefined].filter((s): s is string => Boolean(s));

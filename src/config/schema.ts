@@ -35,17 +35,18 @@ export const PanelPolicySchema = z.enum(['all', 'majority', 'any']);
 export type PanelPolicy = z.infer<typeof PanelPolicySchema>;
 
 const AGENT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+const AGENT_NAME_RULE = 'an agent name uses letters, digits, . _ - (at most 64)';
 
 /** The whole configuration, as accepted in `.loop.json` and `$LOOP_HOME/config.json` (contract). */
 export const ConfigSchema = z
   .strictObject({
     $schema: z.string().optional().describe('JSON Schema reference (ignored by loop).'),
-    worker: z.string().regex(AGENT_NAME).optional().describe('Agent that changes the code.'),
-    reviewer: z.string().regex(AGENT_NAME).optional().describe('Agent that reviews; never edits the tree.'),
+    worker: z.string().regex(AGENT_NAME, AGENT_NAME_RULE).optional().describe('Agent that changes the code.'),
+    reviewer: z.string().regex(AGENT_NAME, AGENT_NAME_RULE).optional().describe('Agent that reviews; never edits the tree.'),
     reviewers: z
-      .array(z.string().regex(AGENT_NAME))
-      .min(1)
-      .max(MAX_REVIEWERS)
+      .array(z.string().regex(AGENT_NAME, AGENT_NAME_RULE))
+      .min(1, 'give at least one reviewer')
+      .max(MAX_REVIEWERS, `a panel has at most ${MAX_REVIEWERS} reviewers`)
       .optional()
       .describe(`A panel of reviewers (roles reviewer, reviewer-2, …), each reviewing every request; at most ${MAX_REVIEWERS}. With reviewer too, reviewers[0] must be it.`),
     panel: PanelPolicySchema
@@ -111,7 +112,7 @@ export const ConfigSchema = z
       .optional()
       .describe('Run each task in its own git worktree under $LOOP_HOME/worktrees/<run-id>, on a new branch loop/<run-id> from HEAD (like --worktree).'),
     agents: z
-      .record(z.string().regex(AGENT_NAME, 'agent names use letters, digits, . _ -'), AgentConfigSchema)
+      .record(z.string().regex(AGENT_NAME, AGENT_NAME_RULE), AgentConfigSchema)
       .optional()
       .describe('Custom agents, and overrides of built-in ones, by name.'),
   })
