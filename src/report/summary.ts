@@ -75,7 +75,7 @@ export function planFlag(status: string, plan: Manifest['plan']): string | undef
 export function summarize(ref: RunRef): RunSummary {
   try {
     const m = readManifest(ref.dir);
-    const { chain, tampered } = checkIntegrity(ref.dir, m);
+    const { chain, events, tampered } = checkIntegrity(ref.dir, m); // one read of the journal serves both
     const interrupted = m.status === 'running' && !liveLock(ref.dir);
     const reviewers = rolesIn(m.roles).filter(isReviewer);
     return {
@@ -89,7 +89,7 @@ export function summarize(ref: RunRef): RunSummary {
       } : {}),
       sessions: Object.fromEntries(rolesIn(m.roles).map((role) => [role, m.roles[role]!.sessionId])) as RunSummary['sessions'],
       task: m.task, createdAt: m.createdAt, updatedAt: m.updatedAt, result: m.result, lastProof: m.lastProof, lastVerdict: m.lastVerdict, isolation: m.isolation,
-      chain: chainSummary(chain), spent: usageTotals(readJournal(join(ref.dir, 'events.jsonl')).events).total, ...(m.budget ? { budget: m.budget } : {}),
+      chain: chainSummary(chain), spent: usageTotals(events).total, ...(m.budget ? { budget: m.budget } : {}),
       ...(m.proofSurface ? { proofSurface: m.proofSurface } : {}), ...(m.plan ? { plan: m.plan } : {}),
       ...(m.worktree ? { worktree: m.worktree } : {}), ...(m.branch ? { branch: m.branch } : {}), ...(m.baseCommit ? { baseCommit: m.baseCommit } : {}), ...(m.commit ? { commit: m.commit } : {}),
       ...(tampered ? { tampered: true as const, tamperReason: tampered, claimedStatus: m.status } : {}),
