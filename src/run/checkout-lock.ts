@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { closeSync, linkSync, openSync, readFileSync, realpathSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { linkSync, readFileSync, realpathSync, renameSync, rmSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { LoopError, ExitCode } from '../errors.js';
-import { ensureDir, FILE_MODE } from './fs-atomic.js';
+import { createExclusive, ensureDir } from './fs-atomic.js';
 import { isAlive } from './lock.js';
 
 /** Who holds a checkout: the driving process and its run. */
@@ -51,14 +51,7 @@ export class CheckoutLock {
     const path = checkoutLockPath(home, top);
     const holder: CheckoutHolder = { pid: process.pid, host: hostname(), runId, checkout: top, startedAt: new Date().toISOString() };
     for (let attempt = 0; attempt < 5; attempt++) {
-      try {
-        const fd = openSync(path, 'wx', FILE_MODE);
-        writeSync(fd, JSON.stringify(holder));
-        closeSync(fd);
-        return new CheckoutLock(path, holder);
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      }
+      if (createExclusive(path, JSON.stringify(holder))) return new CheckoutLock(path, holder);
       const found = readHolder(path);
       if (!found) continue; // released meanwhile: try again
       if (live(found.holder)) throw busy(found.holder!, top);

@@ -36,3 +36,20 @@ export function moveAside(path: string, now = new Date()): string | undefined {
   renameSync(path, target);
   return target;
 }
+
+/** Create `path` holding `text` only if it does not exist yet (`O_EXCL`): true when created, false when it already existed. */
+export function createExclusive(path: string, text: string, mode = FILE_MODE): boolean {
+  let fd: number;
+  try {
+    fd = openSync(path, 'wx', mode);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  }
+  try {
+    writeSync(fd, text);
+  } finally {
+    closeSync(fd);
+  }
+  return true;
+}

@@ -1,8 +1,8 @@
-import { existsSync, openSync, readFileSync, rmSync, writeSync, closeSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { LoopError, ExitCode } from '../errors.js';
-import { FILE_MODE, writeFileAtomic } from './fs-atomic.js';
+import { createExclusive, writeFileAtomic } from './fs-atomic.js';
 
 export interface LockInfo {
   pid: number;
@@ -47,14 +47,7 @@ export class RunLock {
   static acquire(runDir: string, runId: string): RunLock {
     const info: LockInfo = { pid: process.pid, host: hostname(), startedAt: new Date().toISOString() };
     const path = lockPath(runDir);
-    try {
-      const fd = openSync(path, 'wx', FILE_MODE);
-      writeSync(fd, JSON.stringify(info));
-      closeSync(fd);
-      return new RunLock(runDir, info);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
+    if (createExclusive(path, JSON.stringify(info))) return new RunLock(runDir, info);
     const holder = readLock(runDir);
     if (holder && holder.host !== hostname()) {
       throw new LoopError('locked', `run ${runId} is locked by pid ${holder.pid} on host ${holder.host} since ${holder.startedAt}`, {
