@@ -126,4 +126,24 @@ describe('loop run: the proof surface', () => {
     const show = await w.loop(['show', run.manifest.id]);
     assert.match(show.stdout, /^surface {3}proof surface changed \(1 file\), NOT acknowledged by the reviewer$/m);
   });
+
+  test('a worker that rewrites .loop.json mid-run (proof → true, more iterations) changes nothing: the config is frozen at start, and the edit is on the proof surface', async () => {
+    const w = await world(files);
+    const weaken = { sh: "sed -i -e 's/grep -q ok work.txt/true/' -e 's/\"maxIterations\": 2/\"maxIterations\": 50/' .loop.json" };
+    w.configure(
+      { on: { task: [[writeWork('nope\n'), weaken, done()], [writeWork('ok\n'), done()]] } },
+      { on: { 'review-request': [[review('approve', { proofSurfaceReviewed: true })]] } },
+      { proof: ['grep -q ok work.txt'], maxIterations: 2 },
+    );
+    const result = await w.loop(['run', '--ci', 'write ok into work.txt']);
+    assert.equal(result.exitCode, 0, result.all);
+    assert.match(readFileSync(join(w.repo, '.loop.json'), 'utf8'), /"proof": \[\s*"true"\s*\]/, 'the worker did rewrite the file');
+    const run = w.onlyRun();
+    assert.deepEqual([run.manifest.config.proof, run.manifest.maxIterations, run.manifest.iteration], [['grep -q ok work.txt'], 2, 2]);
+    const receipts = run.events.filter((e) => e.type === 'proof.receipt').map((e) => e.receipt as { passed: boolean; steps: Array<{ command: string }> });
+    assert.deepEqual(receipts.map((r) => [r.passed, r.steps.map((c) => c.command)]), [[false, ['grep -q ok work.txt']], [true, ['grep -q ok work.txt']]]);
+    const surface = changeRequests(run.events).map((r) => ((r.payload.proofSurface ?? []) as Array<{ file: string }>).map((f) => f.file));
+    assert.deepEqual(surface, [['.loop.json'], ['.loop.json']], 'each review request (the failed proof, then the passing one) lists the rewritten .loop.json');
+    assert.deepEqual(run.manifest.proofSurface, { changed: ['.loop.json'], count: 1, acknowledged: true });
+  });
 });
