@@ -4,6 +4,7 @@ import { destination, pino } from 'pino';
 import { isolationStatement } from '../isolation/isolation.js';
 import { Driver, type ResumePoint } from '../loop/driver.js';
 import { removeRunTemp, sweepLeftoverFiles } from '../loop/leftover-files.js';
+import type { Role } from '../bus/message.js';
 import type { Observer } from '../loop/observer.js';
 import { agentOf, type RunContext } from '../loop/run-context.js';
 import type { LoopState } from '../loop/state.js';
@@ -11,6 +12,7 @@ import { errorMessage } from '../errors.js';
 import { FILE_MODE } from '../run/fs-atomic.js';
 import { panelRoundLine } from '../report/panel-rounds.js';
 import { details, planFlag, proofSurfaceFlag } from '../report/summary.js';
+import { usageTotals } from '../report/usage-totals.js';
 import type { GithubEnv } from '../ci/github/github-env.js';
 import { idleGraceMs, isInteractive, useColor } from './env.js';
 import { liveStatusObserver } from './render/live-status.js';
@@ -74,6 +76,7 @@ export async function drive(
   observer({
     type: 'started', runId: context.ref.id, runDir: context.ref.dir, resumed: Boolean(prepared.resume),
     agents: context.roles.map((role) => ({ role, name: agentOf(context, role).card.name })),
+    ...(prepared.resume ? { spentBefore: spentByRole(context) } : {}),
   });
   const statement = isolationStatement(context.isolation);
   if (context.isolation.mode === 'sandbox') observer({ type: 'info', text: `isolation: ${statement.summary}` });
@@ -114,4 +117,12 @@ async function reportResult(context: RunContext, options: { github?: GithubEnv; 
     : (await import('../report/run-result.js')).runResult(context.ref);
   if ('bundle' in record && record.bundle) out(`loop: bundle ${record.bundle}\n`);
   if (options.json) process.stdout.write(`${JSON.stringify(record)}\n`);
+}
+
+/** What each role spent before this process (a resumed run), from the journal's usage lines. */
+function spentByRole(context: RunContext): Partial<Record<Role, { tokens: number; costUsd: number; unknown: boolean }>> {
+  const { byRole } = usageTotals(details(context.ref).events);
+  return Object.fromEntries(
+    Object.entries(byRole).map(([role, total]) => [role, { tokens: total!.tokens, costUsd: total!.costUsd, unknown: total!.costUnknown }]),
+  );
 }

@@ -4,7 +4,13 @@ import type { LoopState } from './state.js';
 
 /** What a running loop reports as it goes (rendered as a live screen or plain log lines by the CLI). */
 export type RunNotice =
-  | { type: 'started'; runId: string; runDir: string; resumed: boolean; /** Each role's agent, the worker first. */ agents: Array<{ role: Role; name: string }> }
+  | {
+      type: 'started'; runId: string; runDir: string; resumed: boolean;
+      /** Each role's agent, the worker first. */
+      agents: Array<{ role: Role; name: string }>;
+      /** A resumed run: what each role spent before (from the journal), so a live total goes on from there. */
+      spentBefore?: Partial<Record<Role, { tokens: number; costUsd: number; unknown: boolean }>>;
+    }
   | { type: 'agent'; role: Role; activity: AgentActivity; detail?: string }
   | { type: 'state'; state: LoopState }
   | { type: 'message'; envelope: Envelope; delivered: boolean }

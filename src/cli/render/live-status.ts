@@ -9,7 +9,7 @@ import { usd } from '../../usage/prices.js';
 interface View {
   runId: string;
   agents: Map<Role, { name: string; activity: AgentActivity }>;
-  /** Tokens and known cost per role so far (this process), and whether some cost is unknown. */
+  /** Tokens and known cost per role so far (a resumed run's earlier spend included), and whether some cost is unknown. */
   spent: Map<Role, { tokens: number; costUsd: number; unknown: boolean }>;
   state?: LoopState;
   proof: string;
@@ -60,6 +60,7 @@ export function liveStatusObserver(write: (text: string) => void, color: boolean
       case 'started':
         view.runId = notice.runId;
         view.agents = new Map(notice.agents.map(({ role, name }) => [role, { name, activity: view.agents.get(role)?.activity ?? 'starting' }]));
+        for (const [role, spent] of Object.entries(notice.spentBefore ?? {})) if (spent) view.spent.set(role as Role, { ...spent });
         break;
       case 'agent':
         view.agents.set(notice.role, { name: view.agents.get(notice.role)?.name ?? '', activity: notice.activity });
