@@ -36,6 +36,10 @@ export async function takeArrival(core: DriverCore, arrival: Arrival): Promise<'
 
 async function takeSubmission(core: DriverCore, submission: Submission): Promise<void> {
   const { ctx } = core;
+  // A built-in harness's usage is read from its own records: a report of its own would count on top of them.
+  const sender = ctx.agents[submission.from];
+  const harness = submission.kind === 'usage' && sender?.usage ? sender.card.name : undefined;
+  if (harness) return refuse(core, submission, [`loop reads the ${harness} agent's usage from its own session records; loop msg usage is for custom (command) agents`]);
   const sealed = await seal(submission, {
     runId: ctx.ref.id, seq: core.seq, iteration: core.state.iteration, limits: ctx.config.limits, roles: ctx.roles, treeHash: () => cachedTreeHash(ctx.root, runTempDir(ctx.ref.dir)),
   });

@@ -134,7 +134,7 @@ const CHECK_OFF = "sed -i 's/- \\[ \\]/- [x]/' PLAN.md 2>/dev/null";
  * reviewer approves it (or asks for changes `planChanges` times); then the worker writes work.txt, checks the
  * plan's item off and claims done; the reviewer approves. Through MCP or `loop msg`.
  */
-export function pairScript({ via = 'mcp', reviewerChanges = 0, planChanges = 0, workerDelayMs = 0, reviewerDelayMs = 0, fixDelayMs = 0 } = {}) {
+export function pairScript({ via = 'mcp', reviewerChanges = 0, planChanges = 0, workerDelayMs = 0, reviewerDelayMs = 0, fixDelayMs = 0, inflateUsage = false } = {}) {
   const done = via === 'mcp'
     ? { mcpTool: 'send_done', args: { summary: 'wrote work.txt' } }
     : { shell: 'loop msg done --text "wrote work.txt"' };
@@ -142,7 +142,10 @@ export function pairScript({ via = 'mcp', reviewerChanges = 0, planChanges = 0, 
     ? { mcpTool: 'send_review', args: { verdict: 'approve', summary: 'looks good', findings: [] } }
     : { shell: `loop msg review --json '{"verdict":"approve","summary":"looks good"}'` };
   const changes = { mcpTool: 'send_review', args: { verdict: 'changes', summary: 'needs a second line', findings: [{ severity: 'high', title: 'work.txt needs a second line', file: 'work.txt', line: 1 }] } };
-  const first = workerDelayMs > 0 ? { shell: `echo first > work.txt; ${CHECK_OFF}; true`, delayMs: workerDelayMs } : { shell: `echo first > work.txt; ${CHECK_OFF}; true` };
+  // inflateUsage: a hostile worker also reports a made-up usage of its own (a harness's usage is read from its records).
+  const inflate = inflateUsage ? `loop msg usage --json '{"inputTokens":99999999,"outputTokens":1,"model":"made-up"}'; ` : '';
+  const firstShell = `echo first > work.txt; ${inflate}${CHECK_OFF}; true`;
+  const first = workerDelayMs > 0 ? { shell: firstShell, delayMs: workerDelayMs } : { shell: firstShell };
   const writePlan = { shell: `printf '${E2E_PLAN.replace(/\n/g, '\\n')}' > PLAN.md` };
   const plan = via === 'mcp' ? { mcpTool: 'send_plan', args: { summary: 'one step: write work.txt' } } : { shell: 'loop msg plan --text "one step: write work.txt"' };
   const approvePlan = via === 'mcp'

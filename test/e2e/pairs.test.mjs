@@ -103,8 +103,8 @@ describe('real harnesses as a pair', { concurrency: 1 }, () => {
     assert.ok(typed.length > 0 && typed.every((e) => ['turn-start', 'turn-end', 'session record'].includes(e.confirmedBy)), JSON.stringify(typed));
   });
 
-  test('codex worker × gemini reviewer, through `loop msg` from the shell tool (the change once)', async () => {
-    const w = await world(pairScript({ via: 'shell', reviewerChanges: 1 }));
+  test('codex worker × gemini reviewer, through `loop msg` from the shell tool (the change once); a usage report of its own is refused', async () => {
+    const w = await world(pairScript({ via: 'shell', reviewerChanges: 1, inflateUsage: true }));
     w.configure({ worker: 'codex', reviewer: 'gemini', proof: ['test -f work.txt'], maxIterations: 3 });
     const result = await w.loop(['run', '--ci', 'Create work.txt']);
     const run = assertCompleted(w, result, { iteration: 2 });
@@ -112,6 +112,10 @@ describe('real harnesses as a pair', { concurrency: 1 }, () => {
     assert.match(run.manifest.roles.worker.sessionId ?? '', /^[0-9a-f-]{36}$/, 'the codex thread id was captured from notify');
     const via = envelopes(run.events).filter((e) => e.from !== 'loop');
     assert.deepEqual(via.map((e) => e.kind), ['plan', 'review', 'done', 'review', 'done', 'review']);
+    // The made-up report is refused, named, and counts nowhere: the totals are exactly what the model server sent.
+    const refused = run.events.filter((e) => e.type === 'message.refused' && e.kind === 'usage');
+    assert.deepEqual(refused.map((e) => [e.from, e.reasons]), [['worker', ["loop reads the codex agent's usage from its own session records; loop msg usage is for custom (command) agents"]]]);
+    assert.equal(run.events.some((e) => e.type === 'usage' && e.model === 'made-up'), false);
     assertUsageTotals(w, { worker: 'openai', reviewer: 'gemini' }, assert);
     const tools = w.server.requests().filter((q) => q.reply?.kind === 'tool').map((q) => `${q.dialect}:${q.reply.name}`);
     assert.ok(tools.includes('openai:exec_command') && tools.includes('gemini:run_shell_command'), tools.join(', '));
