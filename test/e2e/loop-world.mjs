@@ -119,7 +119,14 @@ export class LoopWorld {
     }
     await this.server.close();
     // LOOP_E2E_KEEP=1 keeps the world (repository, homes, runs, model log) for a look after a failure.
-    if (!process.env.LOOP_E2E_KEEP) rmSync(this.base, { recursive: true, force: true });
+    // Retried and never thrown: a throwing clean-up would skip the next worlds' (their agents would outlive the file).
+    if (!process.env.LOOP_E2E_KEEP) {
+      try {
+        rmSync(this.base, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
+      } catch (error) {
+        process.stderr.write(`warning: could not remove ${this.base}: ${error}\n`);
+      }
+    }
   }
 }
 

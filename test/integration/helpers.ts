@@ -110,7 +110,12 @@ export class World {
         }
       }
     }
-    rmSync(this.base, { recursive: true, force: true });
+    // Retried and never thrown: a throwing clean-up would skip the next worlds' (their agents would outlive the file).
+    try {
+      rmSync(this.base, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
+    } catch (error) {
+      process.stderr.write(`warning: could not remove ${this.base}: ${String(error)}\n`);
+    }
   }
 }
 

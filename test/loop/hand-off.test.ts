@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import type { Envelope } from '../../src/bus/message.js';
@@ -7,7 +8,7 @@ import { typedBlock } from '../../src/bus/typed-block.js';
 import { handOff, type HandOffPlan } from '../../src/loop/hand-off.js';
 import { TurnWatch } from '../../src/loop/turn-watch.js';
 import { newMessageId } from '../../src/run/ids.js';
-import { LONG_MS, promptIdle, startFixture, tempDir } from '../pty/helpers.js';
+import { LONG_MS, promptIdle, removeDir, startFixture } from '../pty/helpers.js';
 
 const note = (text: string): Envelope => ({
   id: newMessageId(), runId: 'r', seq: 1, from: 'reviewer', to: 'worker', kind: 'note', iteration: 1, at: new Date().toISOString(), payload: { text },
@@ -15,11 +16,14 @@ const note = (text: string): Envelope => ({
 
 /** The hook agent in a PTY, its signals read by a TurnWatch, and what it submitted. */
 async function hookAgent(t: TestContext, swallow: string) {
-  const runDir = tempDir(t);
+  // The folder is removed only after the agent is killed (after-hooks run in the order they were added): the
+  // agent writes its turn-end signal into it 50 ms after each submission.
+  const runDir = mkdtempSync(join(tmpdir(), 'loop-pty-test-'));
   mkdirSync(join(runDir, 'agents', 'worker'), { recursive: true });
   const signals = join(runDir, 'agents', 'worker', 'signals.jsonl');
   const submissions = join(runDir, 'submitted.jsonl');
   const session = await startFixture(t, 'hook-agent.mjs', { args: [signals, swallow, submissions] });
+  t.after(() => removeDir(runDir));
   assert.equal(await session.waitForIdle(LONG_MS), true);
   const seen: string[] = [];
   const watch = new TurnWatch(runDir, 'worker', (signal) => seen.push(signal.kind));

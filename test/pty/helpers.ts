@@ -2,7 +2,8 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { TestContext } from 'node:test';
+import { after, type TestContext } from 'node:test';
+import { killAllSessions } from '../../src/pty/process-tree.js';
 import { createPtySession, type PtySessionDeps } from '../../src/pty/session.js';
 import type { IdleRule, PtySession, PtySpawnSpec } from '../../src/pty/types.js';
 
@@ -37,10 +38,27 @@ export const startFixture = async (
   return session;
 };
 
-/** A fresh temporary directory, removed when the test ends. */
+// A safety net for the whole file: if a test's own clean-up failed part way, no PTY session outlives the file
+// (a live child keeps the test process, and with it the suite, waiting for good).
+after(() => killAllSessions(500));
+
+/**
+ * Removes a test's folder, retrying, and never throws: node:test skips a test's later after-hooks once one throws,
+ * and a later one may be the one that kills an agent (an agent writing into its folder while it was removed made
+ * rmSync fail with ENOTEMPTY; the agent was then never killed and the test file never ended).
+ */
+export const removeDir = (dir: string): void => {
+  try {
+    rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
+  } catch (error) {
+    process.stderr.write(`warning: could not remove ${dir}: ${String(error)}\n`);
+  }
+};
+
+/** A fresh temporary directory, removed when the test ends (after the hooks registered before this call). */
 export const tempDir = (t: TestContext): string => {
   const dir = mkdtempSync(join(tmpdir(), 'loop-pty-test-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  t.after(() => removeDir(dir));
   return dir;
 };
 
