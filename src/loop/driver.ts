@@ -43,6 +43,8 @@ export class Driver implements DriverCore {
   private readonly work = new WorkQueue((error) => this.failed(error));
   private readonly jobs = new EffectJobs((input) => this.feed(input));
   private readonly runners = new Map<Role, AgentRunner>();
+  /** The roles this process has handed a task or review request to (a resumed run must not give them one again). */
+  private readonly requested = new Set<Role>();
   private readonly intake: Intake;
   private resolveOutcome!: (outcome: RunOutcome) => void;
   readonly outcome: Promise<RunOutcome> = new Promise((resolve) => (this.resolveOutcome = resolve));
@@ -118,7 +120,9 @@ export class Driver implements DriverCore {
     // replayed claim is not started twice (see apply).
     for (const envelope of resume.unconsumed.filter(isAgentEnvelope)) this.feed({ type: 'message', envelope });
     await this.intake.start();
-    this.feed(resumedInput(this, resume));
+    // Built when it is applied, not now: a replayed claim may meanwhile have been proved and its review request
+    // sent, and a reviewer with that request on its way must not be given a second one.
+    this.queue(() => this.apply(resumedInput(this, resume, this.requested)));
   }
 
   /** Stop the run (SIGINT, SIGTERM, `loop stop`): exit 130, resumable. */
@@ -223,6 +227,7 @@ export class Driver implements DriverCore {
   /** Hand a message to its addressee's runner (typed when the agent is ready), unless the run is over. */
   private deliver(envelope: Envelope): void {
     if (this.state.finished || envelope.to === 'loop') return;
+    if (envelope.kind === 'task' || envelope.kind === 'review-request') this.requested.add(envelope.to);
     this.runners.get(envelope.to)?.enqueue(envelope);
   }
 

@@ -1,4 +1,4 @@
-import type { Envelope } from '../bus/message.js';
+import type { Envelope, Role } from '../bus/message.js';
 import { canResume, splitUndelivered } from './agent-resume.js';
 import { recordDelivery } from './delivery-records.js';
 import type { DriverCore, ResumePoint } from './driver-types.js';
@@ -15,10 +15,17 @@ export function requeueUndelivered(core: DriverCore, resume: ResumePoint, delive
   for (const envelope of send) deliver(envelope);
 }
 
-/** What the machine needs to know of each agent of a resumed run: back on its own session? messages waiting for it? */
-export function resumedInput(core: DriverCore, resume: ResumePoint): InputOf<'resumed'> {
+/**
+ * What the machine needs to know of each agent of a resumed run: back on its own session? a message waiting for
+ * it (left undelivered by the killed process, or a task or review request this process has sent it since)?
+ */
+export function resumedInput(core: DriverCore, resume: ResumePoint, requestedSince: ReadonlySet<Role>): InputOf<'resumed'> {
   return {
     type: 'resumed',
-    agents: core.ctx.roles.map((role) => ({ role, onOwnSession: canResume(core.ctx, role, resume.sessions[role] ?? null), pending: resume.undelivered.some((e) => e.to === role) })),
+    agents: core.ctx.roles.map((role) => ({
+      role,
+      onOwnSession: canResume(core.ctx, role, resume.sessions[role] ?? null),
+      pending: resume.undelivered.some((e) => e.to === role) || requestedSince.has(role),
+    })),
   };
 }
