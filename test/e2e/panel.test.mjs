@@ -77,9 +77,15 @@ describe('a panel of reviewers with the real CLIs', { concurrency: 1 }, () => {
     // Each reviewer got the review requests addressed to it, of the plan (the plan phase is on by default) and of
     // the change, and answered each as its own role (its own drop-box and key).
     const all = envelopes(run.events);
-    const requests = all.filter((e) => e.kind === 'review-request');
+    // A reviewer that ends a turn without its review (on a loaded machine, a harness whose MCP server was not up
+    // yet) is reminded: the same request again, with a notice. Those reminders aside, each got one of each.
+    const requests = all.filter((e) => e.kind === 'review-request' && !e.payload.notice);
+    const reminders = all.filter((e) => e.kind === 'review-request' && e.payload.notice);
     assert.deepEqual(requests.map((e) => `${e.payload.subject}:${e.to}`).sort(), ['change:reviewer', 'change:reviewer-2', 'plan:reviewer', 'plan:reviewer-2']);
-    assert.deepEqual(all.filter((e) => e.kind === 'review').map((e) => `${e.from}:${e.payload.verdict}`).sort(), ['reviewer-2:approve', 'reviewer-2:approve', 'reviewer:approve', 'reviewer:approve']);
+    for (const r of reminders) assert.match(r.payload.notice, /^(Reminder: loop is waiting for your review|Asked again)/, `${r.id} is a reminder`);
+    const verdicts = all.filter((e) => e.kind === 'review').map((e) => `${e.from}:${e.payload.verdict}`);
+    assert.deepEqual([...new Set(verdicts)].sort(), ['reviewer-2:approve', 'reviewer:approve']);
+    for (const role of ['reviewer', 'reviewer-2']) assert.ok(verdicts.filter((v) => v === `${role}:approve`).length >= 2, `${role} approved the plan and the change`);
     const approved = run.events.find((e) => e.type === 'plan.approved');
     assert.ok(approved?.reviewed, 'the panel approved the plan');
     const work = all.find((e) => e.kind === 'task' && e.payload.phase === 'work');
