@@ -5,7 +5,7 @@ import { isolationStatement } from '../isolation/isolation.js';
 import { Driver, type ResumePoint } from '../loop/driver.js';
 import { removeRunTemp, sweepLeftoverFiles } from '../loop/leftover-files.js';
 import type { Role } from '../bus/message.js';
-import type { Observer } from '../loop/observer.js';
+import type { Observer, RoleSpend } from '../loop/observer.js';
 import { agentOf, type RunContext } from '../loop/run-context.js';
 import type { LoopState } from '../loop/state.js';
 import { errorMessage } from '../errors.js';
@@ -120,7 +120,7 @@ async function reportResult(context: RunContext, options: { github?: GithubEnv; 
 }
 
 /** What each role spent before this process (a resumed run), from the journal's usage lines. */
-function spentByRole(context: RunContext): Partial<Record<Role, { tokens: number; costUsd: number; unknown: boolean }>> {
+function spentByRole(context: RunContext): Partial<Record<Role, RoleSpend>> {
   const { byRole } = usageTotals(details(context.ref).events);
   return Object.fromEntries(
     Object.entries(byRole).map(([role, total]) => [role, { tokens: total!.tokens, costUsd: total!.costUsd, unknown: total!.costUnknown }]),

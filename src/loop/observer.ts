@@ -2,6 +2,13 @@ import type { Envelope, Receipt, Role } from '../bus/message.js';
 import type { AgentActivity } from '../pty/types.js';
 import type { LoopState } from './state.js';
 
+/** What one role spent: tokens, the known cost in USD, and whether some of it has no known cost. */
+export interface RoleSpend {
+  tokens: number;
+  costUsd: number;
+  unknown: boolean;
+}
+
 /** What a running loop reports as it goes (rendered as a live screen or plain log lines by the CLI). */
 export type RunNotice =
   | {
@@ -9,7 +16,7 @@ export type RunNotice =
       /** Each role's agent, the worker first. */
       agents: Array<{ role: Role; name: string }>;
       /** A resumed run: what each role spent before (from the journal), so a live total goes on from there. */
-      spentBefore?: Partial<Record<Role, { tokens: number; costUsd: number; unknown: boolean }>>;
+      spentBefore?: Partial<Record<Role, RoleSpend>>;
     }
   | { type: 'agent'; role: Role; activity: AgentActivity; detail?: string }
   | { type: 'state'; state: LoopState }

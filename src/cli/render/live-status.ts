@@ -1,5 +1,5 @@
 import type { Role } from '../../bus/message.js';
-import type { Observer, RunNotice } from '../../loop/observer.js';
+import type { Observer, RoleSpend, RunNotice } from '../../loop/observer.js';
 import { progressLabel } from '../../loop/plan-checklist.js';
 import type { LoopState } from '../../loop/state.js';
 import type { AgentActivity } from '../../pty/types.js';
@@ -10,7 +10,7 @@ interface View {
   runId: string;
   agents: Map<Role, { name: string; activity: AgentActivity }>;
   /** Tokens and known cost per role so far (a resumed run's earlier spend included), and whether some cost is unknown. */
-  spent: Map<Role, { tokens: number; costUsd: number; unknown: boolean }>;
+  spent: Map<Role, RoleSpend>;
   state?: LoopState;
   proof: string;
   lines: string[];
